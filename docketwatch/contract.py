@@ -1,0 +1,260 @@
+"""The one event contract every docketwatch service speaks.
+
+Three topics carry three record types, each a pydantic v2 model serialised as JSON (UTF-8)
+with an explicit ``schema_version``. A consumer refuses records of a major version it does
+not know (they go to the dead-letter topic) instead of guessing.
+
+* ``RAW_PAGES``   — :class:`RawPage`, one fetched page, keyed by court code so that one
+  court's pages stay in order on one partition.
+* ``CASE_EVENTS`` — :class:`CaseEvent`, the parser's view of a case (a snapshot plus the
+  lifecycle change that produced it), keyed by :attr:`CaseEvent.case_key`.
+* ``DEAD_LETTERS`` — :class:`DeadLetter`, anything a stage could not process, with the
+  original bytes so it can be replayed after a fix.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
+
+SCHEMA_VERSION = 1
+
+TOPIC_RAW_PAGES = "docketwatch.raw-pages.v1"
+TOPIC_CASE_EVENTS = "docketwatch.case-events.v1"
+TOPIC_DEAD_LETTERS = "docketwatch.dead-letters.v1"
+
+
+def _b64_decode(value: Any) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return base64.b64decode(value, validate=True)
+    raise TypeError("expected base64 text or bytes")
+
+
+# Raw page bodies are arbitrary bytes (usually cp1251); JSON carries them as base64.
+Base64Bytes = Annotated[
+    bytes,
+    PlainValidator(_b64_decode),
+    PlainSerializer(lambda b: base64.b64encode(b).decode("ascii"), return_type=str),
+]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: int = SCHEMA_VERSION
+
+    def to_bytes(self) -> bytes:
+        return self.model_dump_json().encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Any:
+        """Parse a record, refusing an unknown schema version with a clear error."""
+        record = cls.model_validate_json(data)
+        if record.schema_version != SCHEMA_VERSION:
+            raise ValueError(
+                f"{cls.__name__} schema_version {record.schema_version} is not supported "
+                f"(this build speaks {SCHEMA_VERSION})"
+            )
+        return record
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------- raw pages
+
+
+class PageKind(StrEnum):
+    LIST = "list"  # name_op=r search results
+    CARD = "card"  # name_op=case case card
+
+
+class PageState(StrEnum):
+    """What the fetcher saw; the parser re-derives it from the bytes and may disagree."""
+
+    OK = "ok"
+    EMPTY = "empty"
+    CAPTCHA = "captcha"
+    WRONG_CAPTCHA = "wrong_captcha"
+    WAF_BLOCK = "waf_block"
+    SITE_DOWN = "site_down"
+    TRUNCATED = "truncated"
+    UNEXPECTED = "unexpected"
+    HTTP_ERROR = "http_error"
+
+
+class RawPage(_Record):
+    """One HTTP response from a court site, exactly as received."""
+
+    page_id: str = Field(description="sha256 of court, url and fetch time: unique per fetch")
+    court_code: str = Field(description="vnkod, e.g. 52GV0001")
+    url: str
+    params: dict[str, str] = Field(default_factory=dict, description="query parameters sent")
+    kind: PageKind
+    fetched_at: datetime
+    http_status: int
+    state: PageState
+    charset: str | None = Field(default=None, description="charset from the Content-Type header")
+    sha256: str = Field(description="sha256 of body")
+    body: Base64Bytes
+
+
+# --------------------------------------------------------------------------- case events
+
+
+class Article(BaseModel):
+    """One article reference, e.g. ``ст. 30 ч.3, ст.337 ч.5 п.а`` → 337/5/а, attempt."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    article: str = Field(description="article number as text: '337', '205.1'")
+    part: str | None = None
+    points: tuple[str, ...] = ()
+    # Art. 30 part 1 = preparation, part 3 = attempt; None when the article stands alone.
+    inchoate: Literal["preparation", "attempt"] | None = None
+    raw: str = Field(description="the verbatim text this was parsed from")
+
+
+class Defendant(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str | None = Field(default=None, description="only kept when the settings allow it")
+    hidden: bool = Field(description="the site showed <Информация скрыта>")
+    articles: tuple[Article, ...]
+
+
+class DecisionClass(StrEnum):
+    VERDICT = "verdict"
+    TERMINATED = "terminated"
+    RETURNED_TO_PROSECUTOR = "returned_to_prosecutor"
+    TRANSFERRED = "transferred"
+    OTHER_RULING = "other_ruling"
+    MEDICAL_MEASURES = "medical_measures"
+    OTHER = "other"
+
+
+class EventType(StrEnum):
+    RECEIVED = "received"
+    DECIDED = "decided"
+    DECISION_CHANGED = "decision_changed"
+    ENTERED_INTO_FORCE = "entered_into_force"
+    HEARING_SCHEDULED = "hearing_scheduled"
+    RE_RECEIVED = "re_received"
+    DISAPPEARED = "disappeared"
+    OBSERVED = "observed"  # a snapshot with no lifecycle change (e.g. a refetch)
+
+
+class SourceRef(BaseModel):
+    """Where a fact came from: enough to cite it and to find the raw page again."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    page_id: str
+    url: str
+    sha256: str
+    fetched_at: datetime
+
+
+class CardEvent(BaseModel):
+    """One row of a card's ДВИЖЕНИЕ ДЕЛА tab."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    date: date | None = None
+    time: str | None = Field(default=None, description="HH:MM as shown")
+    place: str | None = None
+    result: str | None = None
+    basis: str | None = None
+    posted_date: date | None = None
+
+
+class CaseSnapshot(BaseModel):
+    """The state of one case as one page showed it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    court_code: str
+    case_number: str
+    case_uid: str | None = None
+    case_id: str | None = None
+    receipt_date: date | None = None
+    judge: str | None = None
+    decision_date: date | None = None
+    decision_text: str | None = None
+    decision_class: DecisionClass | None = None
+    decision_ground: str | None = None
+    entry_into_force_date: date | None = None
+    defendants: tuple[Defendant, ...] = ()
+    has_act: bool = False
+    # Only a case card shows these; a list row leaves them empty.
+    events: tuple[CardEvent, ...] = ()
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+
+    @property
+    def case_key(self) -> str:
+        return case_key(self.court_code, self.case_uid, self.case_number)
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        """Distinct article numbers over all defendants, in order of appearance."""
+        seen: dict[str, None] = {}
+        for d in self.defendants:
+            for a in d.articles:
+                seen.setdefault(a.article, None)
+        return tuple(seen)
+
+
+def case_key(court_code: str, case_uid: str | None, case_number: str) -> str:
+    """Case identity: court + case_uid when the site shows one, else court + case number.
+
+    List rows and cards of the standard interface both carry the case_uid, so the two
+    observations of one case merge.
+    """
+    if case_uid:
+        return f"{court_code}:uid:{case_uid.lower()}"
+    return f"{court_code}:no:{case_number}"
+
+
+class CaseEvent(_Record):
+    """A lifecycle change of one case, carrying the full snapshot after the change."""
+
+    event_id: str = Field(description="deterministic: same case, type and defining fields → same id")
+    event_type: EventType
+    case_key: str
+    observed_at: datetime = Field(description="fetch time of the page that showed the change")
+    parser_version: str
+    snapshot: CaseSnapshot
+    source: SourceRef
+
+
+def event_id(case_key_: str, event_type: EventType, *defining: object) -> str:
+    """Deterministic id so that a replay yields the same ids and the sink deduplicates."""
+    text = "\x1f".join([case_key_, event_type.value, *("" if d is None else str(d) for d in defining)])
+    return sha256_hex(text.encode("utf-8"))[:32]
+
+
+# --------------------------------------------------------------------------- dead letters
+
+
+class DeadLetter(_Record):
+    stage: Literal["fetcher", "parser", "aggregator"]
+    error_type: str
+    error: str
+    stage_version: str
+    source_topic: str | None = None
+    source_partition: int | None = None
+    source_offset: int | None = None
+    court_code: str | None = None
+    url: str | None = None
+    created_at: datetime
+    payload: Base64Bytes = Field(description="the original record or page bytes")

@@ -169,8 +169,8 @@ class CardEvent(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
-    date: date | None = None
-    time: str | None = Field(default=None, description="HH:MM as shown")
+    event_date: date | None = None
+    event_time: str | None = Field(default=None, description="HH:MM as shown")
     place: str | None = None
     result: str | None = None
     basis: str | None = None

@@ -228,7 +228,7 @@ def case_key(court_code: str, case_uid: str | None, case_number: str) -> str:
 class CaseEvent(_Record):
     """A lifecycle change of one case, carrying the full snapshot after the change."""
 
-    event_id: str = Field(description="deterministic: same case, type and defining fields → same id")
+    event_id: str = Field(description="deterministic: same case, type and fields → same id")
     event_type: EventType
     case_key: str
     observed_at: datetime = Field(description="fetch time of the page that showed the change")
@@ -239,7 +239,8 @@ class CaseEvent(_Record):
 
 def event_id(case_key_: str, event_type: EventType, *defining: object) -> str:
     """Deterministic id so that a replay yields the same ids and the sink deduplicates."""
-    text = "\x1f".join([case_key_, event_type.value, *("" if d is None else str(d) for d in defining)])
+    parts = ["" if d is None else str(d) for d in defining]
+    text = "\x1f".join([case_key_, event_type.value, *parts])
     return sha256_hex(text.encode("utf-8"))[:32]
 
 

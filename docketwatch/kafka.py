@@ -1,0 +1,68 @@
+"""Kafka plumbing shared by the services: topic creation and a safe producer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+
+from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_DEAD_LETTERS, TOPIC_RAW_PAGES
+
+log = logging.getLogger(__name__)
+
+# Raw pages are the evidence behind every published number: keep them forever.
+_FOREVER = {"retention.ms": "-1", "max.message.bytes": "10485760"}
+
+
+def topic_specs(raw_partitions: int, events_partitions: int) -> list[NewTopic]:
+    return [
+        NewTopic(TOPIC_RAW_PAGES, raw_partitions, 1, topic_configs=dict(_FOREVER)),
+        NewTopic(TOPIC_CASE_EVENTS, events_partitions, 1, topic_configs=dict(_FOREVER)),
+        NewTopic(TOPIC_DEAD_LETTERS, 1, 1, topic_configs=dict(_FOREVER)),
+    ]
+
+
+async def ensure_topics(
+    bootstrap: str, raw_partitions: int = 6, events_partitions: int = 6, timeout_s: float = 60
+) -> None:
+    """Create the project's topics with explicit partition counts (idempotent).
+
+    Retries while the broker is still starting, so services can start in any order.
+    """
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+        try:
+            await admin.start()
+            existing = set(await admin.list_topics())
+            missing = [t for t in topic_specs(raw_partitions, events_partitions)
+                       if t.name not in existing]
+            if missing:
+                try:
+                    await admin.create_topics(missing)
+                except TopicAlreadyExistsError:
+                    pass  # another service won the race
+                log.info("created topics %s", [t.name for t in missing])
+            return
+        except KafkaConnectionError:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+        finally:
+            await admin.close()
+
+
+def make_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
+    """acks=all plus idempotence: a retried send never duplicates, a lost ack never loses."""
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=True,
+        compression_type="gzip",
+        max_request_size=10_485_760,
+        linger_ms=5,
+    )

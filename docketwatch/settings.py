@@ -1,0 +1,30 @@
+"""Settings shared by every service, read from the environment (prefix ``DW_``).
+
+Each service extends :class:`CommonSettings` with its own fields; README's "Settings" table
+lists them all with their defaults. Secrets (proxy passwords, bot tokens) only ever come
+from the environment, never from files in the repository.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_data_dir() -> Path:
+    return REPO_ROOT / "var"
+
+
+class CommonSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DW_", extra="ignore")
+
+    kafka_bootstrap: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers")
+    raw_partitions: int = Field(6, description="partitions of the raw-pages topic")
+    events_partitions: int = Field(6, description="partitions of the case-events topic")
+    data_dir: Path = Field(default_factory=default_data_dir, description="local state root")
+    ops_host: str = Field("127.0.0.1", description="address of /health and /metrics")
+    log_level: str = Field("INFO")

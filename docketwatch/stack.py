@@ -1,0 +1,183 @@
+"""Starts and stops the whole pipeline as separate processes, as in production.
+
+Used by ``docketwatch demo`` and by the end-to-end tests, so both exercise exactly the same
+start-up path: the real broker from deploy/kafka, the court simulator over real HTTP, and
+each service as its own ``python -m services.<name>`` process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from docketwatch.settings import REPO_ROOT
+
+T = TypeVar("T")
+BROKER_SCRIPT = REPO_ROOT / "deploy" / "kafka" / "broker.sh"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until(check: Callable[[], T | None], *, timeout: float, interval: float = 0.25,
+               what: str = "condition") -> T:
+    """Poll ``check`` until it returns a truthy value or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    last_exc: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            value = check()
+            if value:
+                return value
+        except Exception as exc:  # not ready yet (connection refused, table missing, ...)
+            last_exc = exc
+        time.sleep(interval)
+    raise TimeoutError(f"{what} not reached within {timeout:.0f}s (last error: {last_exc})")
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    kafka_port: int = 9092
+    controller_port: int = 9093
+    simulator_port: int = 8090
+    ops_ports: dict[str, int] = field(
+        default_factory=lambda: {"fetcher": 9101, "parser": 9102, "aggregator": 9103})
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    broker_started: bool = False
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def courts_file(self) -> Path:
+        return self.workdir / "simulator" / "courts.csv"
+
+    @property
+    def truth_file(self) -> Path:
+        return self.workdir / "simulator" / "truth.json"
+
+    def log_path(self, name: str) -> Path:
+        return self.workdir / "logs" / f"{name}.log"
+
+    # ------------------------------------------------------------------ broker
+
+    def _broker_env(self) -> dict[str, str]:
+        return {**os.environ, "KAFKA_PORT": str(self.kafka_port),
+                "KAFKA_CONTROLLER_PORT": str(self.controller_port),
+                "KAFKA_DATA_DIR": str(self.workdir / "kafka")}
+
+    def start_broker(self) -> float:
+        t0 = time.monotonic()
+        subprocess.run([str(BROKER_SCRIPT), "start"], check=True, env=self._broker_env())
+        self.broker_started = True
+        return time.monotonic() - t0
+
+    def stop_broker(self) -> None:
+        if self.broker_started:
+            subprocess.run([str(BROKER_SCRIPT), "stop"], check=False, env=self._broker_env())
+            self.broker_started = False
+
+    def kill_broker(self) -> None:
+        """kill -9, for crash tests."""
+        pid = (self.workdir / "kafka" / "broker.pid").read_text().strip()
+        os.kill(int(pid), 9)
+
+    # ------------------------------------------------------------------ processes
+
+    def service_env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        env = {
+            **os.environ,
+            "DW_KAFKA_BOOTSTRAP": self.bootstrap,
+            "DW_DATA_DIR": str(self.workdir / "data"),
+            "DW_COURTS_FILE": str(self.courts_file),
+            "DW_FETCHER_OPS_PORT": str(self.ops_ports["fetcher"]),
+            "DW_PARSER_OPS_PORT": str(self.ops_ports["parser"]),
+            "DW_AGGREGATOR_OPS_PORT": str(self.ops_ports["aggregator"]),
+            "PYTHONUNBUFFERED": "1",
+        }
+        env.update(extra or {})
+        return env
+
+    def spawn(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        self.log_path(name).parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path(name).open("ab")
+        proc = subprocess.Popen(args, cwd=REPO_ROOT, env=env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs[name] = proc
+        return proc
+
+    def start_service(self, name: str, extra_env: dict[str, str] | None = None,
+                      ) -> subprocess.Popen[bytes]:
+        return self.spawn(name, [sys.executable, "-m", f"services.{name}"],
+                          self.service_env(extra_env))
+
+    def start_simulator(self, *, seed: int = 1, as_of: str = "2024-12-27", scale: float = 1.0,
+                        courts_limit: int = 0, extra: list[str] | None = None) -> None:
+        self.courts_file.parent.mkdir(parents=True, exist_ok=True)
+        args = [sys.executable, "-m", "services.simulator", "serve",
+                "--port", str(self.simulator_port), "--seed", str(seed), "--as-of", as_of,
+                "--scale", str(scale), "--courts-limit", str(courts_limit),
+                "--write-courts", str(self.courts_file), "--write-truth", str(self.truth_file),
+                *(extra or [])]
+        self.spawn("simulator", args, dict(os.environ))
+        wait_until(lambda: self.courts_file.exists() and self.truth_file.exists()
+                   and self._http_ok(f"http://127.0.0.1:{self.simulator_port}/_sim/health"),
+                   timeout=180, what="simulator ready")
+
+    def _http_ok(self, url: str) -> bool:
+        with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 (loopback only)
+            return bool(resp.status == 200)
+
+    def wait_exit(self, name: str, timeout: float) -> int:
+        return self.procs[name].wait(timeout=timeout)
+
+    def stop(self, name: str, *, kill: bool = False, timeout: float = 30) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        proc.send_signal(9 if kill else 15)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def stop_all(self) -> None:
+        for name in list(self.procs):
+            self.stop(name)
+        self.stop_broker()
+
+    def reset(self) -> None:
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    # ------------------------------------------------------------------ queries
+
+    def sql(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
+        """Run a read-only query through the aggregator's endpoint."""
+        url = f"http://127.0.0.1:{self.ops_ports['aggregator']}/sql"
+        data = json.dumps({"sql": query, "params": params or {}}).encode()
+        req = urllib.request.Request(url, data=data,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as resp:  # noqa: S310
+            body = json.loads(resp.read())
+        rows: list[list[Any]] = body["rows"]
+        return rows
+
+    def truth(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(self.truth_file.read_text(encoding="utf-8"))
+        return data

@@ -1,0 +1,20 @@
+"""Entry point: ``python -m services.aggregator`` (configured by DW_* environment variables)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from docketwatch.kafka import ensure_topics
+from services.aggregator.app import app, settings
+
+
+def main() -> None:
+    from faust.worker import Worker
+
+    asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.raw_partitions,
+                              settings.events_partitions))
+    Worker(app, loglevel=settings.log_level.lower()).execute_from_commandline()
+
+
+if __name__ == "__main__":
+    main()

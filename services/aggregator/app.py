@@ -1,0 +1,180 @@
+"""The aggregator service: case events in, ClickHouse rows out (faust-streaming).
+
+At-least-once delivery made effectively-once: events are inserted in batches with a
+deduplication token built from their offsets, tables deduplicate by event id, and faust
+acknowledges (and later commits) the batch's offsets only after the insert returned.
+
+In embedded mode this process owns the chDB data directory, so it also serves the
+read-only SQL endpoint (POST /sql) that the CLI, the alerts and the dashboard use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, TypeVar
+
+import faust
+from aiohttp import web
+from clickhouse_connect.driver.client import Client
+from tenacity import AsyncRetrying, retry_if_exception_type, wait_random_exponential
+
+from docketwatch.contract import (
+    TOPIC_CASE_EVENTS,
+    TOPIC_DEAD_LETTERS,
+    CaseEvent,
+    DeadLetter,
+)
+from docketwatch.ops import OpsServer
+from services.aggregator import metrics
+from services.aggregator.settings import AggregatorSettings
+from services.aggregator.store import connect, migrate, write_events
+from services.aggregator.store.readonly import ReadOnlyError, run_readonly_query
+
+log = logging.getLogger("docketwatch.aggregator")
+VERSION = "aggregator/1"
+T = TypeVar("T")
+
+settings = AggregatorSettings()
+
+app = faust.App(
+    settings.aggregator_group,
+    broker=f"kafka://{settings.kafka_bootstrap}",
+    store="memory://",
+    processing_guarantee="at_least_once",
+    web_enabled=False,
+    topic_partitions=settings.events_partitions,
+    topic_replication_factor=1,
+    consumer_auto_offset_reset="earliest",
+    producer_acks=-1,
+    broker_commit_every=settings.batch_size,
+    broker_commit_interval=1.0,
+    stream_buffer_maxsize=max(4096, settings.batch_size),
+    datadir=str(settings.data_dir / "aggregator"),
+)
+events_topic = app.topic(TOPIC_CASE_EVENTS, key_type=bytes, value_type=bytes,
+                         key_serializer="raw", value_serializer="raw")
+dead_topic = app.topic(TOPIC_DEAD_LETTERS, key_type=bytes, value_type=bytes,
+                       key_serializer="raw", value_serializer="raw")
+
+# chDB is not safe for concurrent use and has no async client: one thread owns it.
+_db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clickhouse")
+_client: Client | None = None
+_counts: dict[str, Any] = {"events_written": 0, "batches": 0, "dead_letters": 0,
+                           "last_insert": None}
+
+
+async def in_db(fn: Callable[[Client], T]) -> T:
+    loop = asyncio.get_running_loop()
+
+    def call() -> T:
+        global _client
+        if _client is None:
+            _client = connect(settings.clickhouse_dsn)
+            migrate(_client)
+        return fn(_client)
+
+    return await loop.run_in_executor(_db_thread, call)
+
+
+async def _sql(request: web.Request) -> web.Response:
+    try:
+        body = await request.json()
+        sql = body["sql"]
+        params = body.get("params") or {}
+        if not isinstance(sql, str) or not isinstance(params, dict):
+            raise TypeError("sql must be a string and params an object")
+    except (ValueError, KeyError, TypeError) as exc:
+        metrics.SQL_QUERIES.labels("bad_request").inc()
+        return web.json_response({"error": f"bad request: {exc}"}, status=400)
+    try:
+        columns, rows = await in_db(lambda c: run_readonly_query(
+            c, sql, params, max_rows=settings.sql_max_rows, max_seconds=settings.sql_max_seconds))
+    except ReadOnlyError as exc:
+        metrics.SQL_QUERIES.labels("refused").inc()
+        return web.json_response({"error": str(exc)}, status=400)
+    except Exception as exc:  # ClickHouse's own errors (syntax, unknown table) go back as-is
+        metrics.SQL_QUERIES.labels("error").inc()
+        return web.json_response({"error": f"{type(exc).__name__}: {exc}"}, status=400)
+    metrics.SQL_QUERIES.labels("ok").inc()
+    return web.json_response({"columns": columns, "rows": rows}, dumps=_dumps)
+
+
+def _dumps(obj: Any) -> str:
+    import json
+
+    return json.dumps(obj, default=str, ensure_ascii=False)
+
+
+ops = OpsServer("aggregator", settings.ops_host, settings.aggregator_ops_port,
+                lambda: dict(_counts), routes=[("POST", "/sql", _sql)])
+
+
+@app.task
+async def _start() -> None:
+    await in_db(lambda c: None)  # open and migrate before the first batch arrives
+    await ops.start()
+
+
+async def _dead_letter(value: bytes, exc: BaseException, msg: Any) -> None:
+    metrics.DEAD.labels(type(exc).__name__).inc()
+    _counts["dead_letters"] += 1
+    letter = DeadLetter(
+        stage="aggregator", error_type=type(exc).__name__, error=str(exc)[:2000],
+        stage_version=VERSION, source_topic=msg.topic, source_partition=msg.partition,
+        source_offset=msg.offset, created_at=datetime.now(UTC), payload=value,
+    )
+    await (await dead_topic.send(key=b"", value=letter.to_bytes()))
+
+
+def dedup_token(messages: Sequence[Any]) -> str:
+    """topic:partition:first-last for each partition in the batch, in a stable order."""
+    spans: dict[tuple[str, int], list[int]] = {}
+    for m in messages:
+        span = spans.setdefault((m.topic, m.partition), [m.offset, m.offset])
+        span[0] = min(span[0], m.offset)
+        span[1] = max(span[1], m.offset)
+    return ",".join(f"{t}:{p}:{a}-{b}" for (t, p), (a, b) in sorted(spans.items()))
+
+
+async def _insert_until_done(events: list[CaseEvent], token: str) -> int:
+    """Insert, retrying with backoff for as long as it takes.
+
+    The batch is not acknowledged until this returns, so an outage of ClickHouse stalls
+    the stream (and grows consumer lag, which is alerted on) instead of losing events.
+    """
+    async for attempt in AsyncRetrying(
+        wait=wait_random_exponential(multiplier=0.5, max=30),
+        retry=retry_if_exception_type(Exception),
+        before_sleep=lambda s: log.warning("insert failed, retrying: %s",
+                                           s.outcome.exception() if s.outcome else None),
+    ):
+        with attempt:
+            return await in_db(partial(write_events, events=events, dedup_token=token))
+    raise AssertionError("unreachable")
+
+
+@app.agent(events_topic)
+async def write_case_events(stream: faust.StreamT[bytes]) -> None:
+    async for batch in stream.take_events(settings.batch_size, within=settings.batch_within_s):
+        good: list[CaseEvent] = []
+        for event in batch:
+            try:
+                good.append(CaseEvent.from_bytes(event.value))
+            except ValueError as exc:
+                await _dead_letter(event.value, exc, event.message)
+        token = dedup_token([e.message for e in batch])
+        t0 = time.perf_counter()
+        written = await _insert_until_done(good, token)
+        metrics.INSERT_SECONDS.observe(time.perf_counter() - t0)
+        metrics.EVENTS_WRITTEN.inc(written)
+        metrics.BATCHES.inc()
+        metrics.LAST_INSERT.set(time.time())
+        _counts["events_written"] += written
+        _counts["batches"] += 1
+        _counts["last_insert"] = datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,11 @@
+"""Prometheus metrics of the aggregator."""
+
+from prometheus_client import Counter, Gauge, Histogram
+
+EVENTS_WRITTEN = Counter("docketwatch_aggregator_events_written_total",
+                         "Case events inserted into ClickHouse (before deduplication)")
+BATCHES = Counter("docketwatch_aggregator_batches_total", "Insert batches")
+DEAD = Counter("docketwatch_aggregator_dead_letters_total", "Events dead-lettered", ["error"])
+INSERT_SECONDS = Histogram("docketwatch_aggregator_insert_seconds", "ClickHouse insert latency")
+SQL_QUERIES = Counter("docketwatch_aggregator_sql_queries_total", "Read-only queries", ["outcome"])
+LAST_INSERT = Gauge("docketwatch_aggregator_last_insert_timestamp", "Unix time of last insert")

@@ -1,0 +1,25 @@
+"""ClickHouse store layer of the aggregator: schema, sink, views, reports, read-only SQL.
+
+Works unchanged against an embedded chDB data directory (``chdb:///abs/dir``) and a
+ClickHouse server (``http://host:8123``); see VIEWS.md for the user-facing views.
+"""
+
+from services.aggregator.store.client import connect
+from services.aggregator.store.migrations import migrate
+from services.aggregator.store.readonly import ReadonlyQueryError, run_readonly_query
+from services.aggregator.store.report import YearSummary, format_year_summary, year_summary
+from services.aggregator.store.sink import Sink, batch_token, write_events, write_provenance
+
+__all__ = [
+    "ReadonlyQueryError",
+    "Sink",
+    "YearSummary",
+    "batch_token",
+    "connect",
+    "format_year_summary",
+    "migrate",
+    "run_readonly_query",
+    "write_events",
+    "write_provenance",
+    "year_summary",
+]

@@ -1,0 +1,53 @@
+-- One row per CaseEvent. event_id is deterministic (contract.event_id), so a redelivered,
+-- replayed or re-batched event collapses to one row.
+--
+-- Which copy survives: the one with the EARLIEST observed_at (the first-seen time, which
+-- "as known on date D" queries and publication-delay statistics rely on), ties broken by
+-- content_hash so the survivor does not depend on arrival order. ReplacingMergeTree keeps
+-- the row with the MAX version, hence the inverted timestamp in the high 64 bits.
+-- inserted_at is informational (the wall clock of the surviving insert) and is not part of
+-- the version: it is the one column a replay may change.
+--
+-- non_replicated_deduplication_window makes a plain (non-replicated) MergeTree remember
+-- the block ids of the last N inserts, so insert_deduplication_token works (without it the
+-- token is silently ignored).
+CREATE TABLE IF NOT EXISTS case_events
+(
+    event_id String,
+    event_type LowCardinality(String),
+    case_key String,
+    observed_at DateTime64(6, 'UTC'),
+    parser_version LowCardinality(String),
+    schema_version UInt16,
+    court_code LowCardinality(String),
+    case_number String,
+    case_uid Nullable(String),
+    case_id Nullable(String),
+    receipt_date Nullable(Date32),
+    decision_date Nullable(Date32),
+    decision_class LowCardinality(Nullable(String)),
+    decision_text Nullable(String),
+    decision_ground Nullable(String),
+    entry_into_force_date Nullable(Date32),
+    judge Nullable(String),
+    has_act Bool,
+    published_at Nullable(DateTime64(6, 'UTC')),
+    modified_at Nullable(DateTime64(6, 'UTC')),
+    n_defendants UInt16,
+    articles Array(String),
+    defendant_articles Array(Array(String)),
+    defendants_json String,
+    card_events_json String,
+    source_page_id String,
+    source_url String,
+    source_sha256 String,
+    source_fetched_at DateTime64(6, 'UTC'),
+    content_hash UInt64,
+    version UInt128 MATERIALIZED
+        bitShiftLeft(toUInt128(0x7FFFFFFFFFFFFFFF - toUnixTimestamp64Micro(observed_at)), 64)
+        + content_hash,
+    inserted_at DateTime64(6, 'UTC') DEFAULT now64(6)
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY event_id
+SETTINGS non_replicated_deduplication_window = 10000;

@@ -1,0 +1,44 @@
+"""The court registry the fetcher may contact: nothing outside it is ever requested."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Court:
+    vnkod: str
+    name: str
+    base_url: str
+    captcha: bool = False
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).netloc
+
+
+class RegistryError(ValueError):
+    pass
+
+
+def load_courts(path: Path) -> list[Court]:
+    """Read a courts CSV: the columns of military_courts.csv plus ``base_url``."""
+    courts: list[Court] = []
+    with path.open(encoding="utf-8", newline="") as f:
+        for n, row in enumerate(csv.DictReader(f), start=2):
+            base = (row.get("base_url") or "").rstrip("/")
+            parts = urlsplit(base)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise RegistryError(f"{path}:{n}: base_url {base!r} is not an http(s) URL")
+            courts.append(Court(
+                vnkod=row["vnkod"].strip(),
+                name=row.get("court_name", "").strip(),
+                base_url=base,
+                captcha=(row.get("sudrfscraper_hasCaptcha") or "").strip().lower() == "true",
+            ))
+    if len({c.vnkod for c in courts}) != len(courts):
+        raise RegistryError(f"{path}: duplicate vnkod")
+    return courts

@@ -1,0 +1,155 @@
+"""The parser service: raw pages in, case events out (faust-streaming, at-least-once).
+
+Per page: parse; for each case, merge with its known state (a faust Table backed by a
+changelog topic), emit the lifecycle events, wait until Kafka acknowledged them, and only
+then update the table. A crash anywhere therefore re-emits at worst events with the same
+deterministic ids, which the sink deduplicates; it never skips one.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+
+from docketwatch.contract import (
+    TOPIC_CASE_EVENTS,
+    TOPIC_DEAD_LETTERS,
+    TOPIC_RAW_PAGES,
+    CaseSnapshot,
+    DeadLetter,
+    PageState,
+    RawPage,
+    SourceRef,
+)
+from docketwatch.ops import OpsServer
+from services.parser import lifecycle, metrics
+from services.parser.settings import ParserSettings
+from services.parser.sudrf import PARSER_VERSION, ParseError, parse_page
+
+log = logging.getLogger("docketwatch.parser")
+
+settings = ParserSettings()
+
+app = faust.App(
+    settings.parser_group,
+    broker=f"kafka://{settings.kafka_bootstrap}",
+    store="memory://",
+    processing_guarantee="at_least_once",
+    web_enabled=False,
+    topic_partitions=settings.raw_partitions,
+    topic_replication_factor=1,
+    consumer_auto_offset_reset="earliest",
+    producer_acks=-1,
+    producer_compression_type="gzip",
+    producer_max_request_size=10_485_760,
+    consumer_max_fetch_size=16 * 1024 * 1024,
+    broker_commit_every=500,
+    broker_commit_interval=1.0,
+    stream_buffer_maxsize=512,
+    datadir=str(settings.data_dir / "parser"),
+)
+
+raw_topic = app.topic(TOPIC_RAW_PAGES, key_type=bytes, value_type=bytes,
+                      key_serializer="raw", value_serializer="raw")
+events_topic = app.topic(TOPIC_CASE_EVENTS, key_type=bytes, value_type=bytes,
+                         key_serializer="raw", value_serializer="raw")
+dead_topic = app.topic(TOPIC_DEAD_LETTERS, key_type=bytes, value_type=bytes,
+                       key_serializer="raw", value_serializer="raw")
+
+# case_key → CaseSnapshot JSON. Partitioned like the raw topic (keyed by court), so the
+# changelog entry of a case lands on the partition of the pages that describe it.
+cases = app.Table("case-state", default=None, partitions=settings.raw_partitions,
+                  key_type=str, value_type=bytes, value_serializer="raw")
+
+_started = time.monotonic()
+_counts: dict[str, int] = {"pages": 0, "events": 0, "dead_letters": 0}
+
+
+def _health() -> dict[str, Any]:
+    return {"uptime_s": round(time.monotonic() - _started, 1), "parser_version": PARSER_VERSION,
+            **_counts}
+
+
+ops = OpsServer("parser", settings.ops_host, settings.parser_ops_port, _health)
+
+
+@app.task
+async def _start_ops() -> None:
+    await ops.start()
+
+
+async def _dead_letter(payload: bytes, exc: BaseException, *, partition: int, offset: int,
+                       page: RawPage | None = None) -> None:
+    metrics.DEAD.labels(type(exc).__name__).inc()
+    _counts["dead_letters"] += 1
+    letter = DeadLetter(
+        stage="parser", error_type=type(exc).__name__, error=str(exc)[:2000],
+        stage_version=PARSER_VERSION, source_topic=TOPIC_RAW_PAGES,
+        source_partition=partition, source_offset=offset,
+        court_code=page.court_code if page else None, url=page.url if page else None,
+        created_at=datetime.now(UTC), payload=payload,
+    )
+    fut = await dead_topic.send(key=(page.court_code if page else "").encode(),
+                                value=letter.to_bytes())
+    await fut
+
+
+async def handle_page(value: bytes, partition: int, offset: int) -> None:
+    try:
+        page = RawPage.from_bytes(value)
+    except ValueError as exc:
+        await _dead_letter(value, exc, partition=partition, offset=offset)
+        return
+    t0 = time.perf_counter()
+    try:
+        parsed = parse_page(page.body, page.kind, page.court_code, charset=page.charset,
+                            keep_names=settings.keep_names,
+                            case_uid=page.params.get("case_uid"))
+    except ParseError as exc:
+        metrics.PAGES.labels("unreadable").inc()
+        await _dead_letter(value, exc, partition=partition, offset=offset, page=page)
+        return
+    metrics.PARSE_SECONDS.observe(time.perf_counter() - t0)
+    metrics.PAGES.labels(parsed.state.value).inc()
+    _counts["pages"] += 1
+    metrics.UNKNOWN_DECISIONS.inc(len(parsed.unknown_decisions))
+    if parsed.state not in (PageState.OK, PageState.EMPTY):
+        # Captcha, block and outage pages say nothing about cases; they are counted, and
+        # the fetcher's court health tracks them.
+        return
+    source = SourceRef(page_id=page.page_id, url=page.url, sha256=page.sha256,
+                       fetched_at=page.fetched_at)
+    updates: dict[str, bytes] = {}
+    futures = []
+    for obs in parsed.snapshots:
+        key = obs.case_key
+        raw_prev = updates.get(key) or cases.get(key)
+        prev = CaseSnapshot.model_validate_json(raw_prev) if raw_prev else None
+        merged = lifecycle.merge(prev, obs, page.kind)
+        found = lifecycle.changes(prev, merged)
+        if not found:
+            continue
+        for ev in lifecycle.to_events(key, merged, found, source, parsed.parser_version):
+            metrics.EVENTS.labels(ev.event_type.value).inc()
+            futures.append(await events_topic.send(key=key.encode(), value=ev.to_bytes()))
+        updates[key] = merged.model_dump_json().encode()
+    for fut in futures:
+        await fut
+    _counts["events"] += len(futures)
+    for key, raw in updates.items():
+        cases[key] = raw
+
+
+@app.agent(raw_topic)
+async def parse_raw_pages(stream: faust.StreamT[bytes]) -> None:
+    async for event in stream.events():
+        msg = event.message
+        try:
+            await handle_page(event.value, msg.partition, msg.offset)
+        except Exception as exc:  # a bug must not stop the stream: dead-letter and go on
+            log.exception("unexpected error on %s[%s]@%s", msg.topic, msg.partition, msg.offset)
+            await _dead_letter(event.value, exc, partition=msg.partition, offset=msg.offset)

@@ -1,0 +1,97 @@
+"""Case lifecycle: merge a new observation into the known state and name what changed.
+
+Pure functions, so that the faust agent stays thin and replays are deterministic: the same
+sequence of observations always yields the same events with the same ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docketwatch.contract import (
+    CaseEvent,
+    CaseSnapshot,
+    EventType,
+    PageKind,
+    SourceRef,
+    event_id,
+    sha256_hex,
+)
+
+# Fields only a case card shows: a list row must not erase them.
+_CARD_ONLY = ("events", "published_at", "modified_at")
+_IDENTITY = ("case_uid", "case_id")
+
+
+@dataclass(frozen=True)
+class Change:
+    event_type: EventType
+    defining: tuple[object, ...]
+
+
+def merge(prev: CaseSnapshot | None, obs: CaseSnapshot, kind: PageKind) -> CaseSnapshot:
+    if prev is None:
+        return obs
+    keep = _CARD_ONLY if kind == PageKind.LIST else ()
+    updates = {f: getattr(prev, f) for f in keep}
+    updates.update({f: getattr(prev, f) for f in _IDENTITY if getattr(obs, f) is None})
+    return obs.model_copy(update=updates) if updates else obs
+
+
+def changes(prev: CaseSnapshot | None, new: CaseSnapshot) -> list[Change]:
+    out: list[Change] = []
+    if prev is None:
+        out.append(Change(EventType.RECEIVED, (new.receipt_date,)))
+        if new.decision_class is not None:
+            out.append(Change(EventType.DECIDED, (new.decision_date, new.decision_class)))
+        if new.entry_into_force_date is not None:
+            out.append(Change(EventType.ENTERED_INTO_FORCE, (new.entry_into_force_date,)))
+        out += _new_hearings(None, new)
+        return out
+    if new == prev:
+        return out
+    if new.receipt_date != prev.receipt_date and new.receipt_date is not None:
+        out.append(Change(EventType.RE_RECEIVED, (new.receipt_date,)))
+    if prev.decision_class is None and new.decision_class is not None:
+        out.append(Change(EventType.DECIDED, (new.decision_date, new.decision_class)))
+    elif prev.decision_class is not None and (
+        (new.decision_class, new.decision_date, new.decision_text)
+        != (prev.decision_class, prev.decision_date, prev.decision_text)
+    ):
+        out.append(Change(EventType.DECISION_CHANGED,
+                          (new.decision_date, new.decision_class, new.decision_text)))
+    if prev.entry_into_force_date is None and new.entry_into_force_date is not None:
+        out.append(Change(EventType.ENTERED_INTO_FORCE, (new.entry_into_force_date,)))
+    out += _new_hearings(prev, new)
+    if not out:
+        # Something else changed (judge, articles, card details): record the new state.
+        out.append(Change(EventType.OBSERVED, (sha256_hex(new.model_dump_json().encode()),)))
+    return out
+
+
+def _new_hearings(prev: CaseSnapshot | None, new: CaseSnapshot) -> list[Change]:
+    known = {(e.name, e.event_date, e.event_time) for e in prev.events} if prev else set()
+    return [
+        Change(EventType.HEARING_SCHEDULED, (e.event_date, e.event_time))
+        for e in new.events
+        if "заседание" in e.name.lower() and e.event_date is not None
+        and (e.name, e.event_date, e.event_time) not in known
+    ]
+
+
+def to_events(
+    case_key: str, snapshot: CaseSnapshot, found: list[Change], source: SourceRef,
+    parser_version: str,
+) -> list[CaseEvent]:
+    return [
+        CaseEvent(
+            event_id=event_id(case_key, c.event_type, *c.defining),
+            event_type=c.event_type,
+            case_key=case_key,
+            observed_at=source.fetched_at,
+            parser_version=parser_version,
+            snapshot=snapshot,
+            source=source,
+        )
+        for c in found
+    ]

@@ -1,0 +1,11 @@
+"""Prometheus metrics of the parser."""
+
+from prometheus_client import Counter, Histogram
+
+PAGES = Counter("docketwatch_parser_pages_total", "Raw pages read, by state", ["state"])
+EVENTS = Counter("docketwatch_parser_events_total", "Case events emitted, by type", ["type"])
+DEAD = Counter("docketwatch_parser_dead_letters_total", "Pages dead-lettered, by error", ["error"])
+UNKNOWN_DECISIONS = Counter(
+    "docketwatch_parser_unknown_decisions_total", "Decision texts no rule recognised"
+)
+PARSE_SECONDS = Histogram("docketwatch_parser_parse_seconds", "Time to parse one page")

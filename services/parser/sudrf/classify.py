@@ -1,0 +1,120 @@
+"""Recognise what kind of page a body is (FORMAT.md §6) before trying to parse it.
+
+A captcha, WAF block or outage page must never be read as "no cases", so the checks look
+for positive markers of every state. Results/card markers are checked first: a real
+results page can embed the search form (with a captcha field) or help texts that mention
+outage phrases, whereas none of the error pages contains a results table.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from docketwatch.contract import PageState
+
+
+class Layout(StrEnum):
+    """Which DOM a readable page uses."""
+
+    STANDARD_LIST = "standard_list"
+    STANDARD_CARD = "standard_card"
+    VNKOD_LIST = "vnkod_list"  # inferred layout, see vnkod_list.py
+    VNKOD_CARD = "vnkod_card"
+    NONE = "none"
+
+
+_TABLCONT = re.compile(r"""id\s*=\s*["']?tablcont\b""", re.IGNORECASE)
+_RESULTS_COUNTER = "Всего по запросу найдено"
+_CASENUMBER = re.compile(r"""class\s*=\s*["']?casenumber\b""", re.IGNORECASE)
+_VNKOD_CARD = re.compile(r"""id\s*=\s*["']?case_bookmarks\b|class\s*=\s*["']case-num\b""")
+_VNKOD_RESULTS = re.compile(r"""id\s*=\s*["']?search_results\b""")
+_HTML_START = re.compile(r"^\s*(?:<!doctype|<html|<head|<meta|<!--)", re.IGNORECASE)
+
+_EMPTY = ("Данных по запросу не обнаружено", "Данных по запросу не найдено", "Ничего не найдено")
+_WRONG_CAPTCHA = ("Неверно указан проверочный код",)
+_CAPTCHA = (
+    "Проверочный код",
+    "код с картинки",
+    "Время жизни сессии закончилось",
+)
+_CAPTCHA_INPUT = re.compile(r"""<input[^>]*name\s*=\s*["']?captcha["'\s>]""", re.IGNORECASE)
+_WAF = (
+    "Данный запрос некорректен",
+    "запрос заблокирован",
+    "заблокирован по соображениям безопасности",
+    # The application's own refusal of malformed parameters: like the WAF, retrying the same
+    # request cannot help, so it is reported with the blocks rather than as an outage.
+    "НЕВЕРНЫЙ ФОРМАТ ЗАПРОСА",
+)
+_SITE_DOWN = (
+    "Информация временно недоступна",
+    "обратитесь непосредственно в суд",
+    "производится информационное наполнение сайта",
+    "Warning: pg_connect()",
+    "Данный модуль неактивен",
+    "сайт временно недоступен",
+)
+
+
+def _any(text: str, needles: tuple[str, ...]) -> bool:
+    return any(n in text for n in needles)
+
+
+def _ends_properly(text: str) -> bool:
+    """True when ``</html>`` closes the document. Only the tail is searched because cards
+    carry ``</html>`` inside an inline print script much earlier in the page."""
+    return "</html>" in text[-1024:].lower()
+
+
+def _table_closed(text: str) -> bool:
+    """True when the last ``tablcont`` table has a ``</table>`` after it."""
+    last = None
+    for last in _TABLCONT.finditer(text):
+        pass
+    if last is None:
+        return False
+    return "</table>" in text[last.end() :].lower()
+
+
+def detect_layout(html: str) -> Layout:
+    if _TABLCONT.search(html):
+        if _RESULTS_COUNTER in html:
+            return Layout.STANDARD_LIST
+        if _CASENUMBER.search(html):
+            return Layout.STANDARD_CARD
+    if _VNKOD_CARD.search(html):
+        return Layout.VNKOD_CARD
+    if _VNKOD_RESULTS.search(html) and _RESULTS_COUNTER in html:
+        return Layout.VNKOD_LIST
+    return Layout.NONE
+
+
+def classify_layout(html: str) -> tuple[PageState, Layout]:
+    """Return the page state and, for readable pages, which layout to parse."""
+    layout = detect_layout(html)
+    if layout is not Layout.NONE:
+        complete = _ends_properly(html)
+        if layout is Layout.STANDARD_LIST:
+            complete = complete and _table_closed(html)
+        return (PageState.OK if complete else PageState.TRUNCATED), layout
+    if _any(html, _EMPTY):
+        return PageState.EMPTY, layout
+    if _any(html, _WRONG_CAPTCHA):
+        return PageState.WRONG_CAPTCHA, layout
+    if _any(html, _CAPTCHA) or _CAPTCHA_INPUT.search(html):
+        return PageState.CAPTCHA, layout
+    if _any(html, _WAF):
+        return PageState.WAF_BLOCK, layout
+    if _any(html, _SITE_DOWN):
+        return PageState.SITE_DOWN, layout
+    # An HTML page that stops before </html> with no marker was most likely cut before
+    # its content arrived; anything else is simply not a page we know.
+    if _HTML_START.match(html) and not _ends_properly(html):
+        return PageState.TRUNCATED, layout
+    return PageState.UNEXPECTED, layout
+
+
+def classify_page(html: str) -> PageState:
+    """Classify decoded page text into a :class:`PageState` (FORMAT.md §6)."""
+    return classify_layout(html)[0]

@@ -1,0 +1,67 @@
+"""Return types of the parsers (the contract models live in docketwatch.contract)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from docketwatch.contract import CaseSnapshot, DecisionClass, PageKind, PageState
+
+
+@dataclass(frozen=True, slots=True)
+class ResultList:
+    """One search-results page (``name_op=r``).
+
+    ``total`` is the server's ``Всего по запросу найдено — N``; ``first_row``/``last_row``
+    its ``На странице записи с X по Y``; ``page``/``last_page`` come from the pager (None
+    when the page has no pager).
+    """
+
+    total: int | None
+    first_row: int | None
+    last_row: int | None
+    page: int | None
+    last_page: int | None
+    rows: tuple[CaseSnapshot, ...]
+
+    @property
+    def unknown_decisions(self) -> tuple[str, ...]:
+        """Decision texts no rule recognised (class OTHER), for the caller's metric."""
+        return tuple(
+            r.decision_text
+            for r in self.rows
+            if r.decision_class is DecisionClass.OTHER and r.decision_text
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """What :func:`services.parser.sudrf.parse_page` read from one body.
+
+    Exactly one of ``result_list`` (kind LIST, state OK/EMPTY) and ``snapshot`` (kind CARD,
+    state OK) is set for readable pages; both are None for captcha, block, outage and
+    truncated pages, which carry only their ``state``.
+    """
+
+    state: PageState
+    kind: PageKind
+    layout: str
+    encoding: str
+    parser_version: str
+    result_list: ResultList | None = None
+    snapshot: CaseSnapshot | None = None
+
+    @property
+    def snapshots(self) -> tuple[CaseSnapshot, ...]:
+        if self.result_list is not None:
+            return self.result_list.rows
+        if self.snapshot is not None:
+            return (self.snapshot,)
+        return ()
+
+    @property
+    def unknown_decisions(self) -> tuple[str, ...]:
+        return tuple(
+            s.decision_text
+            for s in self.snapshots
+            if s.decision_class is DecisionClass.OTHER and s.decision_text
+        )

@@ -1,0 +1,196 @@
+"""Search results of the standard interface (``name_op=r``, table ``#tablcont``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from pydantic import ValidationError
+from selectolax.lexbor import LexborNode
+
+from docketwatch.contract import CaseSnapshot
+
+from ._html import child_elements, clean, lines_of, norm_label, parse_date, parse_html, text_of
+from .articles import persons_from_text
+from .decisions import classify_decision, normalize_decision_text
+from .errors import CounterMismatchError, LayoutError
+from .models import ResultList
+
+# Column keys by normalised <th> text. Columns are looked up by header, never by position,
+# because some courts drop «Дата вступления в законную силу» (7 columns).
+_COLUMNS: dict[str, str] = {
+    "№ дела": "number",
+    "номер дела": "number",
+    "дата поступления": "receipt",
+    "лица": "persons",
+    "судья": "judge",
+    "дата решения": "decision_date",
+    "решение": "decision",
+    "дата вступления в законную силу": "force",
+    "судебные акты": "acts",
+}
+_REQUIRED = ("number",)
+
+_TOTAL = re.compile(r"Всего по запросу найдено\s*[—–-]\s*(\d+)")
+_RANGE = re.compile(r"На странице записи с\s*(\d+)\s*по\s*(\d+)")
+_CURRENT_PAGE = re.compile(r"Страницы\s*:\s*<b>\s*(\d+)\s*</b>", re.IGNORECASE)
+_PAGE_LINK = re.compile(r"""<a\s+href\s*=\s*["']?\s*[^>]*?[?&]page=(\d+)[^>]*>""", re.IGNORECASE)
+_LAST_LINK = re.compile(
+    r"""[?&]page=(\d+)[^>]*title\s*=\s*["']На последнюю страницу списка""", re.IGNORECASE
+)
+_CASE_ID = re.compile(r"[?&]case_id=(\d+)")
+_CASE_UID = re.compile(r"[?&]case_uid=([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})")
+
+
+def _int(m: re.Match[str] | None, group: int = 1) -> int | None:
+    return int(m.group(group)) if m else None
+
+
+def parse_counter(html: str) -> tuple[int | None, int | None, int | None]:
+    """``(total, first_row, last_row)`` from the counter text; Nones when absent."""
+    rng = _RANGE.search(html)
+    return _int(_TOTAL.search(html)), _int(rng, 1), _int(rng, 2)
+
+
+def parse_pager(html: str) -> tuple[int | None, int | None]:
+    """``(page, last_page)`` from ``Страницы : <b>1</b> | <a …page=2…>``.
+
+    The last page is the target of «На последнюю страницу списка» when present, else the
+    highest page linked or the current page (on the last page there is no such link).
+    """
+    current = _int(_CURRENT_PAGE.search(html))
+    last = _int(_LAST_LINK.search(html))
+    if last is None:
+        linked = [int(p) for p in _PAGE_LINK.findall(html)]
+        candidates = [*linked, *([current] if current is not None else [])]
+        last = max(candidates) if candidates else None
+    return current, last
+
+
+def _header_map(table: LexborNode) -> dict[str, int]:
+    for tr in table.css("tr"):
+        ths = child_elements(tr, "th")
+        if not ths:
+            continue
+        mapping: dict[str, int] = {}
+        for i, th in enumerate(ths):
+            key = _COLUMNS.get(norm_label(lines_of(th).replace("\n", " ")))
+            if key is not None and key not in mapping:
+                mapping[key] = i
+        for key in _REQUIRED:
+            if key not in mapping:
+                raise LayoutError(f"results table has no «{key}» column")
+        return mapping
+    raise LayoutError("results table has no header row")
+
+
+def _card_link(cell: LexborNode) -> tuple[str, str | None, str | None]:
+    # The link is normally the cell's first child; css_first is the slower fallback.
+    first = cell.child
+    link = first if first is not None and first.tag == "a" else cell.css_first("a")
+    number = text_of(link) if link is not None else text_of(cell)
+    href = (link.attributes.get("href") or "") if link is not None else ""
+    case_id = _CASE_ID.search(href)
+    case_uid = _CASE_UID.search(href)
+    return (
+        number,
+        case_id.group(1) if case_id else None,
+        case_uid.group(1) if case_uid else None,
+    )
+
+
+def _date_col(cells: list[LexborNode], cols: dict[str, int], key: str) -> date | None:
+    i = cols.get(key)
+    return None if i is None else parse_date(cells[i].text(deep=True), key)
+
+
+def _row(
+    cells: list[LexborNode], cols: dict[str, int], court_code: str, keep_names: bool
+) -> CaseSnapshot:
+    number, case_id, case_uid = _card_link(cells[cols["number"]])
+    if not number:
+        raise LayoutError("row without a case number")
+    decision_text = None
+    if "decision" in cols:
+        decision_text = normalize_decision_text(lines_of(cells[cols["decision"]]))
+    decision_class, ground = classify_decision(decision_text)
+    judge = text_of(cells[cols["judge"]]) if "judge" in cols else ""
+    defendants = (
+        persons_from_text(lines_of(cells[cols["persons"]]), keep_names)
+        if "persons" in cols
+        else ()
+    )
+    has_act = "acts" in cols and cells[cols["acts"]].css_first("a[href]") is not None
+    return CaseSnapshot(
+        court_code=court_code,
+        case_number=number,
+        case_uid=case_uid,
+        case_id=case_id,
+        receipt_date=_date_col(cells, cols, "receipt"),
+        judge=judge or None,
+        decision_date=_date_col(cells, cols, "decision_date"),
+        decision_text=decision_text,
+        decision_class=decision_class,
+        decision_ground=ground,
+        entry_into_force_date=_date_col(cells, cols, "force"),
+        defendants=defendants,
+        has_act=has_act,
+    )
+
+
+def parse_rows(
+    table: LexborNode,
+    court_code: str,
+    keep_names: bool,
+    header: Callable[[LexborNode], dict[str, int]] = _header_map,
+) -> tuple[CaseSnapshot, ...]:
+    cols = header(table)
+    width = max(cols.values()) + 1
+    rows: list[CaseSnapshot] = []
+    for tr in table.css("tr"):
+        cells = child_elements(tr, "td")
+        if not cells:
+            continue  # the header row (th only)
+        if len(cells) < width:
+            raise LayoutError(f"row has {len(cells)} cells, header needs {width}")
+        try:
+            rows.append(_row(cells, cols, court_code, keep_names))
+        except ValidationError as exc:
+            raise LayoutError(f"row does not fit the contract: {exc}") from exc
+    return tuple(rows)
+
+
+def parse_result_list(html: str, court_code: str, keep_names: bool = False) -> ResultList:
+    """Parse a standard-interface results page into a :class:`ResultList`.
+
+    Raises :class:`LayoutError` when the table or its header is missing and
+    :class:`CounterMismatchError` when the number of rows disagrees with the page's own
+    ``записи с X по Y`` counter (a page we cannot trust must not be counted).
+    """
+    tree = parse_html(html)
+    table = tree.css_first("table#tablcont")
+    if table is None:
+        raise LayoutError("no table#tablcont on a results page")
+    rows = parse_rows(table, court_code, keep_names)
+    total, first, last = parse_counter(html)
+    page, last_page = parse_pager(html)
+    check_counter(len(rows), total, first, last)
+    return ResultList(
+        total=total, first_row=first, last_row=last, page=page, last_page=last_page, rows=rows
+    )
+
+
+def check_counter(n_rows: int, total: int | None, first: int | None, last: int | None) -> None:
+    if first is not None and last is not None:
+        expected = last - first + 1
+        if expected != n_rows:
+            raise CounterMismatchError(
+                f"counter says rows {first}..{last} ({expected}) but the table has {n_rows}"
+            )
+    elif total is not None and total > 0 and n_rows == 0:
+        raise CounterMismatchError(f"counter says {total} hits but the table is empty")
+
+
+__all__ = ["ResultList", "check_counter", "clean", "parse_counter", "parse_pager",
+           "parse_result_list", "parse_rows"]

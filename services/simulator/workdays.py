@@ -1,0 +1,49 @@
+"""The Russian production calendar: courts register and decide cases on working days."""
+
+from __future__ import annotations
+
+import bisect
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=8)
+def working_days(first_year: int, last_year: int) -> tuple[date, ...]:
+    # `holidays` reproduces the official calendar including transferred working Saturdays
+    # (FIGURES.md checks it against the per-month counts Mediazona divides by).
+    cal = holidays.country_holidays("RU", years=range(first_year, last_year + 1))
+    day = date(first_year, 1, 1)
+    out: list[date] = []
+    while day.year <= last_year:
+        if cal.is_working_day(day):
+            out.append(day)
+        day += timedelta(days=1)
+    return tuple(out)
+
+
+class Calendar:
+    """Working-day arithmetic over a fixed span of years."""
+
+    def __init__(self, first_year: int, last_year: int) -> None:
+        self.days = working_days(first_year, last_year)
+        self._ordinals = [d.toordinal() for d in self.days]
+
+    def on_or_after(self, day: date) -> date:
+        i = bisect.bisect_left(self._ordinals, day.toordinal())
+        return self.days[min(i, len(self.days) - 1)]
+
+    def on_or_before(self, day: date) -> date:
+        i = bisect.bisect_right(self._ordinals, day.toordinal()) - 1
+        return self.days[max(i, 0)]
+
+    def between(self, first: date, last: date) -> tuple[date, ...]:
+        lo = bisect.bisect_left(self._ordinals, first.toordinal())
+        hi = bisect.bisect_right(self._ordinals, last.toordinal())
+        return self.days[lo:hi]
+
+    def add(self, day: date, n: int) -> date:
+        """The n-th working day after `day` (n=0: `day` itself, moved forward if a holiday)."""
+        i = bisect.bisect_left(self._ordinals, day.toordinal()) + n
+        return self.days[min(i, len(self.days) - 1)]

@@ -66,3 +66,29 @@ def make_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
         max_request_size=10_485_760,
         linger_ms=5,
     )
+
+
+async def consumer_lag(bootstrap: str, group: str, topic: str) -> int:
+    """Messages in ``topic`` not yet committed by ``group`` (all partitions)."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await admin.start()
+    await consumer.start()
+    try:
+        parts = consumer.partitions_for_topic(topic)
+        if parts is None:
+            await consumer._client.force_metadata_update()
+            parts = consumer.partitions_for_topic(topic) or set()
+        tps = [TopicPartition(topic, p) for p in parts]
+        ends = await consumer.end_offsets(tps)
+        committed = await admin.list_consumer_group_offsets(group, partitions=tps)
+        return sum(
+            max(0, ends[tp] - (committed[tp].offset if tp in committed and
+                               committed[tp].offset >= 0 else 0))
+            for tp in tps
+        )
+    finally:
+        await consumer.stop()
+        await admin.close()

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from docketwatch.settings import REPO_ROOT
+from docketwatch.sqlclient import post_sql
 
 T = TypeVar("T")
 BROKER_SCRIPT = REPO_ROOT / "deploy" / "kafka" / "broker.sh"
@@ -170,13 +171,7 @@ class Stack:
     def sql(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
         """Run a read-only query through the aggregator's endpoint."""
         url = f"http://127.0.0.1:{self.ops_ports['aggregator']}/sql"
-        data = json.dumps({"sql": query, "params": params or {}}).encode()
-        req = urllib.request.Request(url, data=data,
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=60) as resp:  # noqa: S310
-            body = json.loads(resp.read())
-        rows: list[list[Any]] = body["rows"]
-        return rows
+        return post_sql(url, query, params)[1]
 
     def truth(self) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(self.truth_file.read_text(encoding="utf-8"))

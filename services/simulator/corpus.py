@@ -18,6 +18,7 @@ does not reshuffle the others:
 
 from __future__ import annotations
 
+import bisect
 import math
 import random
 import uuid
@@ -88,6 +89,7 @@ class Corpus:
     calibrated: bool
     by_court: dict[str, list[Case]] = field(default_factory=dict)
     by_uid: dict[str, Case] = field(default_factory=dict)
+    court_by_vnkod: dict[str, Court] = field(default_factory=dict)
     _views: dict[date, dict[str, list[CaseView]]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -252,8 +254,6 @@ class _Builder:
             cum.append(total)
 
         def pick(rng: random.Random) -> str:
-            import bisect
-
             return names[min(bisect.bisect_left(cum, rng.random() * total), len(names) - 1)]
 
         return pick
@@ -619,10 +619,16 @@ class _Builder:
             lo = orig.decision_date + timedelta(days=10)
             hi = orig.decision_date + timedelta(days=90)
             same_court = orig.decision_class == "returned_to_prosecutor"
+            pool = by_key[(orig.kind, orig.refusal_articles)]
+            window = pool[
+                bisect.bisect_left(pool, lo, key=lambda c: c.receipt_date) : bisect.bisect_right(
+                    pool, hi, key=lambda c: c.receipt_date
+                )
+            ]
             candidates = [
                 c
-                for c in by_key[(orig.kind, orig.refusal_articles)]
-                if lo <= c.receipt_date <= hi
+                for c in window
+                if True
                 and id(c) not in taken
                 and c is not orig
                 and c.origin_kind is None

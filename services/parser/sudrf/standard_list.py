@@ -19,7 +19,7 @@ from .models import ResultList
 
 # Column keys by normalised <th> text. Columns are looked up by header, never by position,
 # because some courts drop «Дата вступления в законную силу» (7 columns).
-_COLUMNS: dict[str, str] = {
+LIST_COLUMNS: dict[str, str] = {
     "№ дела": "number",
     "номер дела": "number",
     "дата поступления": "receipt",
@@ -39,8 +39,8 @@ _PAGE_LINK = re.compile(r"""<a\s+href\s*=\s*["']?\s*[^>]*?[?&]page=(\d+)[^>]*>""
 _LAST_LINK = re.compile(
     r"""[?&]page=(\d+)[^>]*title\s*=\s*["']На последнюю страницу списка""", re.IGNORECASE
 )
-_CASE_ID = re.compile(r"[?&]case_id=(\d+)")
-_CASE_UID = re.compile(r"[?&]case_uid=([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})")
+_CASE_ID = re.compile(r"[?&](?:case_id|_id)=(\d+)")
+_CASE_UID = re.compile(r"[?&](?:case_uid|_uid)=([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})")
 
 
 def _int(m: re.Match[str] | None, group: int = 1) -> int | None:
@@ -75,7 +75,7 @@ def _header_map(table: LexborNode) -> dict[str, int]:
             continue
         mapping: dict[str, int] = {}
         for i, th in enumerate(ths):
-            key = _COLUMNS.get(norm_label(lines_of(th).replace("\n", " ")))
+            key = LIST_COLUMNS.get(norm_label(lines_of(th).replace("\n", " ")))
             if key is not None and key not in mapping:
                 mapping[key] = i
         for key in _REQUIRED:

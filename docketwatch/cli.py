@@ -1,0 +1,168 @@
+"""``docketwatch``: one command for the demo, the services and the queries people run."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import runpy
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from docketwatch.settings import REPO_ROOT
+from docketwatch.sqlclient import EndpointUnreachable, SqlError, post_sql
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code)
+
+
+@app.command()
+def demo(
+    workdir: Annotated[Path, typer.Option(help="where the demo keeps its data")] = REPO_ROOT
+    / "var" / "demo",
+    seed: int = 1,
+    as_of: Annotated[str, typer.Option(help="the simulator's clock (YYYY-MM-DD)")] = "2024-12-27",
+    scale: Annotated[float, typer.Option(help="corpus size factor (1.0 = calibrated)")] = 1.0,
+    courts_limit: Annotated[int, typer.Option(help="first N courts only (0 = all 111)")] = 0,
+    keep_running: bool = False,
+) -> None:
+    """Run the whole pipeline against the court simulator and show the monthly counts."""
+    try:
+        date.fromisoformat(as_of)
+    except ValueError:
+        raise _fail(f"--as-of {as_of!r} is not a date like 2024-12-27") from None
+    from docketwatch import demo as demo_mod
+
+    raise typer.Exit(demo_mod.main(workdir=workdir, seed=seed, as_of=as_of, scale=scale,
+                                   courts_limit=courts_limit, keep_running=keep_running))
+
+
+def _query(sql: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    dsn = os.environ.get("DW_CLICKHOUSE_DSN", "")
+    if dsn.startswith(("http://", "https://")):
+        # A ClickHouse server: read it directly, with the same read-only guard.
+        from services.aggregator.store.readonly import run_readonly_query
+
+        from services.aggregator.store import connect
+
+        columns, rows = run_readonly_query(connect(dsn), sql, params)
+        return list(columns), [list(r) for r in rows]
+    url = os.environ.get("DW_SQL_URL", "http://127.0.0.1:9103/sql")
+    try:
+        return post_sql(url, sql, params)
+    except EndpointUnreachable as exc:
+        raise _fail(f"{exc}; is the aggregator running?", 3) from None
+    except SqlError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _print(columns: list[str], rows: list[list[Any]], fmt: str) -> None:
+    if fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(columns)
+        w.writerows(rows)
+    elif fmt == "json":
+        for r in rows:
+            print(json.dumps(dict(zip(columns, r, strict=True)), ensure_ascii=False, default=str))
+    else:
+        t = Table(*columns)
+        for r in rows:
+            t.add_row(*(str(v) for v in r))
+        Console().print(t)
+
+
+@app.command()
+def sql(
+    query: str,
+    param: Annotated[list[str] | None, typer.Option(help="name=value, repeatable")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+) -> None:
+    """Run one read-only SQL statement (parameters as {name:Type} placeholders)."""
+    if fmt not in ("table", "csv", "json"):
+        raise _fail("--format must be table, csv or json")
+    params = dict(p.split("=", 1) for p in (param or []) if "=" in p)
+    columns, rows = _query(query, params)
+    _print(columns, rows, fmt)
+
+
+@app.command()
+def report(year: int = typer.Option(..., help="calendar year, e.g. 2024")) -> None:
+    """The year summary in the shape of the published table."""
+    if not 2022 <= year <= 2100:
+        raise _fail("--year must be 2022 or later")
+    columns, rows = _query("SELECT * FROM year_summary WHERE year = {year:UInt16}",
+                           {"year": year})
+    _print(columns, rows, "table")
+
+
+@app.command()
+def parse(
+    files: list[Path],
+    court: Annotated[str, typer.Option(help="court code to attribute the pages to")] = "UNKNOWN",
+    kind: Annotated[str, typer.Option(help="list or card")] = "list",
+) -> None:
+    """Print the case snapshots read from saved pages, one JSON object per line."""
+    from docketwatch.contract import PageKind
+    from services.parser.sudrf import ParseError, parse_page
+
+    failed = 0
+    for f in files:
+        if not f.is_file():
+            raise _fail(f"{f}: no such file")
+        try:
+            parsed = parse_page(f.read_bytes(), PageKind(kind), court)
+        except ParseError as exc:
+            err.print(f"{f}: {exc}")
+            failed += 1
+            continue
+        for snap in parsed.snapshots:
+            print(json.dumps({"file": str(f), "state": parsed.state.value,
+                              "case_key": snap.case_key,
+                              **snap.model_dump(mode="json")}, ensure_ascii=False))
+        if not parsed.snapshots:
+            print(json.dumps({"file": str(f), "state": parsed.state.value}))
+    raise typer.Exit(1 if failed else 0)
+
+
+def _run_module(module: str) -> None:
+    sys.argv = [module, *sys.argv[2:]]
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def fetcher() -> None:
+    """Run the fetcher service (configured by DW_* variables)."""
+    _run_module("services.fetcher")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def parser() -> None:
+    """Run the parser service."""
+    _run_module("services.parser")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def aggregator() -> None:
+    """Run the aggregator service (owns the embedded ClickHouse store)."""
+    _run_module("services.aggregator")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def simulator() -> None:
+    """The court simulator (see `docketwatch simulator --help`)."""
+    _run_module("services.simulator")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,161 @@
+"""Pure parsing library for sudrf.ru ``sud_delo`` pages (no I/O, no Kafka, deterministic).
+
+One module per site variant, juriscraper-style:
+
+* :mod:`.encoding`      — cp1251 vs UTF-8 from the bytes (never the meta tag)
+* :mod:`.classify`      — results / card / empty / captcha / block / outage / truncated
+* :mod:`.articles`      — ``ст. 30 ч.1, ст.205 ч.2 п.а`` → Article; the «Лица» cell
+* :mod:`.decisions`     — «Решение» text → DecisionClass + ground
+* :mod:`.standard_list` — results table of the standard interface
+* :mod:`.standard_card` — case card of the standard interface
+* :mod:`.vnkod_card`    — case card of the VNKOD interface (mobile duplicates removed)
+* :mod:`.vnkod_list`    — results of the VNKOD interface (inferred, no real page seen)
+
+:func:`parse_page` is the single entry point the parser service calls per raw page.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from docketwatch.contract import PageKind, PageState
+
+from .articles import parse_articles, parse_persons_cell
+from .classify import Layout, classify_layout, classify_page
+from .decisions import classify_decision, is_unknown_decision
+from .encoding import decode_page, detect_encoding
+from .errors import (
+    CounterMismatchError,
+    FieldFormatError,
+    LayoutError,
+    ParseError,
+    UnrecognizedPageError,
+    WrongPageKindError,
+)
+from .models import ParsedPage, ResultList
+from .standard_card import judicial_uid, parse_card
+from .standard_list import parse_result_list
+from .vnkod_card import parse_vnkod_card
+from .vnkod_list import parse_vnkod_result_list
+
+# Bump on every change that can alter parser output: it is stamped on events and dead
+# letters so a replay can tell which logic produced what.
+PARSER_VERSION = "sudrf-1.0.0"
+
+
+class InternalParserError(ParseError):
+    """An exception the parser did not anticipate, wrapped so the service can dead-letter
+    the page. Always a bug: the property tests assert it never happens."""
+
+
+_LIST_LAYOUTS = {Layout.STANDARD_LIST, Layout.VNKOD_LIST}
+_CARD_LAYOUTS = {Layout.STANDARD_CARD, Layout.VNKOD_CARD}
+
+
+def parse_page(
+    body: bytes,
+    kind: PageKind,
+    court_code: str,
+    *,
+    charset: str | None = None,
+    keep_names: bool = False,
+    case_uid: str | None = None,
+    case_id: str | None = None,
+) -> ParsedPage:
+    """Parse one raw page body.
+
+    Returns a :class:`ParsedPage` whose ``state`` is re-derived from the bytes. Captcha,
+    wrong-captcha, WAF-block, site-down and truncated pages are returned with their state
+    and no data (they are facts about the fetch, not about cases); an empty result list is
+    state EMPTY with ``total == 0``. Raises a :class:`ParseError` subclass — and nothing
+    else — for pages it cannot read: unrecognised pages, a card where a list was expected
+    (or vice versa), a layout that changed, a counter that disagrees with the rows.
+
+    ``charset`` is the HTTP header's value, used only to break ties on pure-ASCII bodies.
+    ``case_uid``/``case_id`` are the card URL's parameters (a card does not repeat them).
+    """
+    try:
+        return _parse_page(body, kind, court_code, charset, keep_names, case_uid, case_id)
+    except ParseError:
+        raise
+    except ValidationError as exc:
+        raise LayoutError(f"value does not fit the contract: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - the service must be able to dead-letter
+        raise InternalParserError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _parse_page(
+    body: bytes,
+    kind: PageKind,
+    court_code: str,
+    charset: str | None,
+    keep_names: bool,
+    case_uid: str | None,
+    case_id: str | None,
+) -> ParsedPage:
+    encoding = detect_encoding(body, charset)
+    text = decode_page(body, charset)
+    state, layout = classify_layout(text)
+
+    def result(state: PageState, **data: object) -> ParsedPage:
+        return ParsedPage(
+            state=state,
+            kind=kind,
+            layout=layout.value,
+            encoding=encoding,
+            parser_version=PARSER_VERSION,
+            **data,  # type: ignore[arg-type]
+        )
+
+    if state is PageState.UNEXPECTED:
+        raise UnrecognizedPageError("no known sudrf page marker", state=state)
+    if state is PageState.EMPTY and kind is PageKind.LIST:
+        return result(state, result_list=ResultList(0, None, None, None, None, ()))
+    if state is not PageState.OK:
+        return result(state)
+
+    if kind is PageKind.LIST:
+        if layout not in _LIST_LAYOUTS:
+            raise WrongPageKindError(f"expected a results page, got {layout.value}", state=state)
+        parse_list = (
+            parse_result_list if layout is Layout.STANDARD_LIST else parse_vnkod_result_list
+        )
+        rl = parse_list(text, court_code, keep_names)
+        if not rl.rows and not rl.total:
+            return result(PageState.EMPTY, result_list=rl)
+        return result(state, result_list=rl)
+
+    if layout not in _CARD_LAYOUTS:
+        raise WrongPageKindError(f"expected a case card, got {layout.value}", state=state)
+    parse = parse_card if layout is Layout.STANDARD_CARD else parse_vnkod_card
+    snapshot = parse(text, court_code, keep_names, case_uid, case_id)
+    return result(state, snapshot=snapshot)
+
+
+__all__ = [
+    "PARSER_VERSION",
+    "CounterMismatchError",
+    "FieldFormatError",
+    "InternalParserError",
+    "Layout",
+    "LayoutError",
+    "ParseError",
+    "ParsedPage",
+    "ResultList",
+    "UnrecognizedPageError",
+    "WrongPageKindError",
+    "classify_decision",
+    "classify_layout",
+    "classify_page",
+    "decode_page",
+    "detect_encoding",
+    "is_unknown_decision",
+    "judicial_uid",
+    "parse_articles",
+    "parse_card",
+    "parse_page",
+    "parse_persons_cell",
+    "parse_result_list",
+    "parse_vnkod_card",
+    "parse_vnkod_result_list",
+]

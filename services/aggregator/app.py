@@ -34,7 +34,7 @@ from docketwatch.ops import OpsServer
 from services.aggregator import metrics
 from services.aggregator.settings import AggregatorSettings
 from services.aggregator.store import connect, migrate, write_events
-from services.aggregator.store.readonly import ReadOnlyError, run_readonly_query
+from services.aggregator.store.readonly import ReadonlyQueryError, run_readonly_query
 
 log = logging.getLogger("docketwatch.aggregator")
 VERSION = "aggregator/1"
@@ -95,7 +95,7 @@ async def _sql(request: web.Request) -> web.Response:
     try:
         columns, rows = await in_db(lambda c: run_readonly_query(
             c, sql, params, max_rows=settings.sql_max_rows, max_seconds=settings.sql_max_seconds))
-    except ReadOnlyError as exc:
+    except ReadonlyQueryError as exc:
         metrics.SQL_QUERIES.labels("refused").inc()
         return web.json_response({"error": str(exc)}, status=400)
     except Exception as exc:  # ClickHouse's own errors (syntax, unknown table) go back as-is

@@ -80,7 +80,7 @@ def parse_page(
         raise
     except ValidationError as exc:
         raise LayoutError(f"value does not fit the contract: {exc}") from exc
-    except Exception as exc:  # noqa: BLE001 - the service must be able to dead-letter
+    except Exception as exc:  # the service must be able to dead-letter anything
         raise InternalParserError(f"{type(exc).__name__}: {exc}") from exc
 
 

@@ -72,7 +72,7 @@ def parse_date(text: str, field: str) -> date | None:
     value = clean(text)
     if not value:
         return None
-    if len(value) == 10 and value[2] == "." and value[5] == "." and value.replace(".", "").isascii():
+    if len(value) == 10 and value[2] == value[5] == "." and value.isascii():
         # Fast path for the only format the site uses; falls through to the strict check.
         try:
             return date(int(value[6:]), int(value[3:5]), int(value[:2]))

@@ -69,12 +69,8 @@ def _ends_properly(text: str) -> bool:
 
 def _table_closed(text: str) -> bool:
     """True when the last ``tablcont`` table has a ``</table>`` after it."""
-    last = None
-    for last in _TABLCONT.finditer(text):
-        pass
-    if last is None:
-        return False
-    return "</table>" in text[last.end() :].lower()
+    starts = [m.end() for m in _TABLCONT.finditer(text)]
+    return bool(starts) and "</table>" in text[starts[-1] :].lower()
 
 
 def detect_layout(html: str) -> Layout:

@@ -40,7 +40,7 @@ _LAST_LINK = re.compile(
     r"""[?&]page=(\d+)[^>]*title\s*=\s*["']На последнюю страницу списка""", re.IGNORECASE
 )
 _CASE_ID = re.compile(r"[?&](?:case_id|_id)=(\d+)")
-_CASE_UID = re.compile(r"[?&](?:case_uid|_uid)=([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})")
+_CASE_UID = re.compile(r"[?&](?:case_uid|_uid)=([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
 
 
 def _int(m: re.Match[str] | None, group: int = 1) -> int | None:

@@ -14,6 +14,7 @@ procedural statuses), a decision-result label in the Case tab and a document tab
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from pydantic import ValidationError
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -152,7 +153,7 @@ def _parse(
     info = tree.css_first(".publishInfo")
     published_at, modified_at = parse_publish_info(text_of(info)) if info else (None, None)
 
-    def field_date(key: str) -> object:
+    def field_date(key: str) -> date | None:
         node = fields.get(key)
         return None if node is None else parse_date(node.text(deep=True), key)
 

@@ -42,7 +42,13 @@ CREATE TABLE IF NOT EXISTS case_events
     source_url String,
     source_sha256 String,
     source_fetched_at DateTime64(6, 'UTC'),
-    content_hash UInt64,
+    -- Computed by ClickHouse (not the client) so every writer hashes identically.
+    content_hash UInt64 DEFAULT sipHash64(tuple(
+        event_id, event_type, case_key, observed_at, parser_version, schema_version,
+        court_code, case_number, case_uid, case_id, receipt_date, decision_date,
+        decision_class, decision_text, decision_ground, entry_into_force_date, judge, has_act,
+        published_at, modified_at, n_defendants, articles, defendant_articles, defendants_json,
+        card_events_json, source_page_id, source_url, source_sha256, source_fetched_at)),
     version UInt128 MATERIALIZED
         bitShiftLeft(toUInt128(0x7FFFFFFFFFFFFFFF - toUnixTimestamp64Micro(observed_at)), 64)
         + content_hash,

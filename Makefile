@@ -1,0 +1,38 @@
+# docketwatch — the two commands of the README:
+#   make demo   the whole pipeline on embedded defaults against the court simulator
+#   make test   every test (installs everything first: Python packages, Kafka jars)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install kafka lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+.cache/kafka/libs/.complete: deploy/kafka/pom.xml
+	deploy/kafka/broker.sh fetch
+
+kafka: .cache/kafka/libs/.complete
+
+install: $(STAMP) kafka
+
+demo: install
+	$(BIN)/docketwatch demo
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf var .pytest_cache

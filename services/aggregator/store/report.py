@@ -1,0 +1,97 @@
+"""The year summary in the shape of the published table (``docketwatch report --year``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from clickhouse_connect.driver.client import Client
+
+# Mediazona counts "since the full-scale invasion".
+DEFAULT_SINCE = date(2022, 2, 24)
+LINES = ("332", "337", "338", "refusal")
+LINE_LABELS = {
+    "332": "332 disobeying orders",
+    "337": "337 AWOL",
+    "338": "338 desertion",
+    "refusal": "refusal to serve (cases)",
+}
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    line: str
+    received: int
+    sentenced: int
+    other_decisions: int
+    received_since: int
+    sentenced_since: int
+    other_decisions_since: int
+    record_month: date | None
+    record_month_received: int
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    year: int
+    since: date
+    lines: dict[str, SummaryLine] = field(default_factory=dict)
+    # months of the year still inside the publication-delay window
+    provisional_months: tuple[date, ...] = ()
+
+    @property
+    def total(self) -> SummaryLine:
+        return self.lines["refusal"]
+
+
+def _empty(line: str) -> SummaryLine:
+    return SummaryLine(line, 0, 0, 0, 0, 0, 0, None, 0)
+
+
+def year_summary(client: Client, year: int, since: date = DEFAULT_SINCE) -> YearSummary:
+    """Reads the ``year_summary`` parameterised view; lines with no cases are zeros."""
+    result = client.query(
+        "SELECT line, received, sentenced, other_decisions, received_since, sentenced_since, "
+        "other_decisions_since, record_month, record_month_received "
+        "FROM year_summary(year = {year:UInt16}, since = {since:Date})",
+        parameters={"year": year, "since": since},
+    )
+    lines = {line: _empty(line) for line in LINES}
+    for row in result.result_rows:
+        (line, received, sentenced, other, received_s, sentenced_s, other_s, rec_month,
+         rec_cases) = row
+        lines[line] = SummaryLine(
+            line, int(received), int(sentenced), int(other), int(received_s),
+            int(sentenced_s), int(other_s), rec_month if rec_cases else None, int(rec_cases),
+        )
+    provisional = client.query(
+        "SELECT DISTINCT month FROM monthly_measures "
+        "WHERE toYear(month) = {year:UInt16} AND status = 'provisional' ORDER BY month",
+        parameters={"year": year},
+    ).result_rows
+    return YearSummary(year, since, lines, tuple(r[0] for r in provisional))
+
+
+def format_year_summary(summary: YearSummary) -> str:
+    """A plain-text table: the year's figures, then the same since ``summary.since``."""
+    y, s = summary.year, summary.since.isoformat()
+    header = (
+        f"{'':28}{'received':>10}{'sentenced':>11}{'other':>8}"
+        f"{'received':>11}{'sentenced':>11}{'other':>8}  record month ({y})"
+    )
+    sub = f"{'':28}{'in ' + str(y):>29}{'':2}{'since ' + s + ' to end ' + str(y):>30}"
+    rows = [sub, header]
+    for key in LINES:
+        ln = summary.lines[key]
+        record = (
+            f"{ln.record_month:%Y-%m}: {ln.record_month_received:,}" if ln.record_month else "-"
+        )
+        rows.append(
+            f"{LINE_LABELS[key]:28}{ln.received:>10,}{ln.sentenced:>11,}{ln.other_decisions:>8,}"
+            f"{ln.received_since:>11,}{ln.sentenced_since:>11,}{ln.other_decisions_since:>8,}"
+            f"  {record}"
+        )
+    if summary.provisional_months:
+        months = ", ".join(f"{m:%Y-%m}" for m in summary.provisional_months)
+        rows.append(f"provisional (inside the publication-delay window): {months}")
+    return "\n".join(rows)

@@ -1,0 +1,86 @@
+"""Golden-file helpers: which input each fixture is, and how a ParsedPage is serialised.
+
+Regenerate the expected files after an intended change with
+
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/parser/test_golden.py
+
+then REVIEW the diff (`git diff tests/golden`) against the pages before committing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from docketwatch.contract import PageKind
+from services.parser.sudrf import ParsedPage, ParseError, parse_page
+
+GOLDEN_DIR = Path(__file__).resolve().parent.parent / "golden" / "sudrf"
+SHARED_DIR = Path("/work/shared/fixtures/sudrf")
+
+# Court codes as the fetcher would pass them: the 2ЗОВС pager links carry vnkod=77OV0000,
+# the Ufa card's r_juid link vnkod=03RS0004; the others are only labels for the test.
+COURT_CODES = {
+    "2zovs_": "77OV0000",
+    "district_criminal_card_leninsky_ufa": "03RS0004",
+    "vnkod_variant_civil_card_zavolzhsky": "73RS0004",
+    "captcha_search_form_spb_gorsud": "78OS0000",
+    "captcha_wrong_code_3ksoyu": "3KSOYU",
+}
+
+
+def fixture_kind(name: str) -> PageKind:
+    """Cards are named ``*_card_*``; everything else was fetched as a search (list)."""
+    return PageKind.CARD if "_card_" in name else PageKind.LIST
+
+
+def court_code(name: str) -> str:
+    for prefix, code in COURT_CODES.items():
+        if name.startswith(prefix):
+            return code
+    raise KeyError(f"no court code for fixture {name}: add it to COURT_CODES")
+
+
+def expected_path(page: Path) -> Path:
+    return page.with_name(page.name + ".expected.json")
+
+
+def page_to_jsonable(parsed: ParsedPage) -> dict[str, Any]:
+    """Everything the parser derived, except ``parser_version`` (a version bump alone must
+    not invalidate reviewed goldens)."""
+    rl = parsed.result_list
+    return {
+        "state": parsed.state.value,
+        "kind": parsed.kind.value,
+        "layout": parsed.layout,
+        "encoding": parsed.encoding,
+        "result_list": None
+        if rl is None
+        else {
+            "total": rl.total,
+            "first_row": rl.first_row,
+            "last_row": rl.last_row,
+            "page": rl.page,
+            "last_page": rl.last_page,
+            "row_count": len(rl.rows),
+            "rows": [r.model_dump(mode="json") for r in rl.rows],
+        },
+        "snapshot": None
+        if parsed.snapshot is None
+        else parsed.snapshot.model_dump(mode="json"),
+        "unknown_decisions": list(parsed.unknown_decisions),
+    }
+
+
+def golden_output(page: Path) -> dict[str, Any]:
+    """Parse a fixture as the service would; a ParseError is itself a golden result."""
+    try:
+        parsed = parse_page(page.read_bytes(), fixture_kind(page.name), court_code(page.name))
+    except ParseError as exc:
+        return {"error": type(exc).__name__, "message": str(exc)}
+    return page_to_jsonable(parsed)
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

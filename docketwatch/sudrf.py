@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from selectolax.parser import HTMLParser
+from selectolax.lexbor import LexborHTMLParser
 
 from docketwatch.contract import PageState, sha256_hex
 
@@ -112,7 +112,7 @@ def content_fingerprint(text: str) -> str:
 
 def count_rows(text: str) -> int:
     """Data rows of a result list: rows of table#tablcont that link to a case card."""
-    table = HTMLParser(text).css_first("table#tablcont")
+    table = LexborHTMLParser(text).css_first("table#tablcont")
     if table is None:
         return 0
     return sum(1 for tr in table.css("tr") if tr.css_first("a[href*='name_op=case']") is not None)

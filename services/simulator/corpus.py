@@ -305,7 +305,9 @@ class _Builder:
             for _ in range(n_bg):
                 received = rng.choice(days)
                 to_district = pick_district is not None and rng.random() < 0.12
-                court = pick_district(rng) if pick_district and to_district else pick_background(rng)
+                court = (
+                    pick_district(rng) if pick_district and to_district else pick_background(rng)
+                )
                 self.cases.append(
                     Case(
                         court=court,
@@ -352,9 +354,7 @@ class _Builder:
 
     def _visible_refusal(self) -> list[Case]:
         return [
-            c
-            for c in self.cases
-            if c.kind == "refusal" and c.published_at <= cal.CALIBRATION_DATE
+            c for c in self.cases if c.kind == "refusal" and c.published_at <= cal.CALIBRATION_DATE
         ]
 
     def _calibrate_decisions(self, rng: random.Random) -> None:
@@ -374,7 +374,9 @@ class _Builder:
             # Push the latest-published decisions past the calibration date.
             decided.sort(key=lambda c: (c.decision_published_at, c.order), reverse=True)
             for c in decided[: len(decided) - target]:
-                c.decision_published_at = self.cal.on_or_after(cd + timedelta(days=rng.randint(1, 30)))
+                c.decision_published_at = self.cal.on_or_after(
+                    cd + timedelta(days=rng.randint(1, 30))
+                )
             decided = decided[len(decided) - target :]
         elif len(decided) < target:
             pending.sort(key=lambda c: (c.decision_published_at or cd, c.order))
@@ -385,7 +387,8 @@ class _Builder:
                 assert c.decision_date is not None
                 if c.decision_date > pub:
                     c.decision_date = max(
-                        c.receipt_date, self.cal.on_or_before(pub - timedelta(days=rng.randint(0, 3)))
+                        c.receipt_date,
+                        self.cal.on_or_before(pub - timedelta(days=rng.randint(0, 3))),
                     )
                 c.decision_published_at = pub
             decided += moved
@@ -478,7 +481,9 @@ class _Builder:
             return frozenset({"338"})
         return frozenset({"337"})
 
-    def _calibrated_sets(self, rng: random.Random, refusal: list[Case]) -> dict[int, frozenset[str]]:
+    def _calibrated_sets(
+        self, rng: random.Random, refusal: list[Case]
+    ) -> dict[int, frozenset[str]]:
         cd = cal.CALIBRATION_DATE
         s = self.scale
         out: dict[int, frozenset[str]] = {}
@@ -611,7 +616,11 @@ class _Builder:
             lst.sort(key=lambda c: (c.receipt_date, c.order))
         taken: set[int] = set()
         originals = sorted(
-            (c for c in self.cases if c.decision_class in ("returned_to_prosecutor", "transferred")),
+            (
+                c
+                for c in self.cases
+                if c.decision_class in ("returned_to_prosecutor", "transferred")
+            ),
             key=lambda c: (c.decision_date, c.order),
         )
         for orig in originals:

@@ -51,7 +51,10 @@ def default_courts_path() -> Path:
 
 
 def load_courts(path: str | Path | None = None) -> list[Court]:
-    """Courts in CSV order; the VNKOD interface and captcha flags come from SUDRFScraper's 2023 survey."""
+    """Courts in CSV order.
+
+    The VNKOD interface and captcha flags come from SUDRFScraper's 2023 survey.
+    """
     source = Path(path) if path is not None else default_courts_path()
     courts: list[Court] = []
     with source.open(encoding="utf-8", newline="") as fh:

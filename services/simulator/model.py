@@ -93,7 +93,9 @@ class Case:
             decision_class=self.decision_class if decided else None,
             decision_date=self.decision_date if decided else None,
             entry_into_force=entry if entry is not None and entry <= as_of else None,
-            has_act=decided and self.act_published_at is not None and self.act_published_at <= as_of,
+            has_act=decided
+            and self.act_published_at is not None
+            and self.act_published_at <= as_of,
         )
 
 

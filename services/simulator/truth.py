@@ -63,7 +63,9 @@ def case_state(v: CaseView) -> dict[str, Any]:
 
 
 def _rows(counter: Counter[tuple[str, ...]], names: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [{**dict(zip(names, key, strict=True)), "cases": n} for key, n in sorted(counter.items())]
+    return [
+        {**dict(zip(names, key, strict=True)), "cases": n} for key, n in sorted(counter.items())
+    ]
 
 
 def truth(corpus: Corpus, as_of: date) -> dict[str, Any]:

@@ -22,7 +22,9 @@ from typing import Any
 from clickhouse_connect.driver.client import Client
 from clickhouse_connect.driver.exceptions import DatabaseError
 
-_ALLOWED_FIRST_WORDS = frozenset({"SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "EXISTS"})
+_ALLOWED_FIRST_WORDS = frozenset(
+    {"SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "EXISTS"}
+)
 _FIRST_WORD = re.compile(r"^\s*\(*\s*([A-Za-z]+)")
 # formatQuery puts top-level clauses at line starts and escapes newlines inside literals,
 # so a line starting with the clause keyword is the clause, never literal text.

@@ -89,9 +89,8 @@ def load_courts() -> list[Court]:
     two-digit prefix (25GV0001 → 25OV0000). Prefixes 31, 54 and 63 have no OV court of
     their own in the directory, so their district is left NULL rather than guessed.
     """
-    text = (resources.files("services.aggregator.store") / "data" / "military_courts.csv").read_text(
-        encoding="utf-8"
-    )
+    data = resources.files("services.aggregator.store") / "data"
+    text = (data / "military_courts.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(text.splitlines()))
     ov_by_prefix = {r["vnkod"][:2]: r["vnkod"] for r in rows if r["type"] == "OV"}
     courts = []

@@ -23,7 +23,7 @@ from docketwatch.contract import PageKind, PageState
 from .articles import parse_articles, parse_persons_cell
 from .classify import Layout, classify_layout, classify_page
 from .decisions import classify_decision, is_unknown_decision
-from .encoding import decode_page, detect_encoding
+from .encoding import decode_as, decode_page, detect_encoding
 from .errors import (
     CounterMismatchError,
     FieldFormatError,
@@ -94,7 +94,7 @@ def _parse_page(
     case_id: str | None,
 ) -> ParsedPage:
     encoding = detect_encoding(body, charset)
-    text = decode_page(body, charset)
+    text = decode_as(body, encoding)
     state, layout = classify_layout(text)
 
     def result(state: PageState, **data: object) -> ParsedPage:

@@ -53,31 +53,40 @@ def parse_articles(text: str) -> tuple[Article, ...]:
     cleaned = _clean(_CODE_SUFFIX.sub(" ", text))
     result: list[Article] = []
     for segment in cleaned.split(";"):
-        pending_start: int | None = None
-        pending: Inchoate | None = None
-        for m in _ARTICLE.finditer(segment):
-            article = m.group("article")
-            part = m.group("part")
-            if article == "30":
-                pending_start = m.start()
-                pending = _ART30_PART.get(part)
-                continue
-            points_text = m.group("points")
-            points = (
-                tuple(p.strip() for p in points_text.split(",")) if points_text else ()
+        result.extend(_parse_segment(segment.strip()))
+    return tuple(result)
+
+
+@lru_cache(maxsize=16384)
+def _parse_segment(segment: str) -> tuple[Article, ...]:
+    """One ``; ``-separated item. Cached separately: the same item recurs across
+    defendants and cells even when whole cells differ."""
+    result: list[Article] = []
+    pending_start: int | None = None
+    pending: Inchoate | None = None
+    for m in _ARTICLE.finditer(segment):
+        article = m.group("article")
+        part = m.group("part")
+        if article == "30":
+            pending_start = m.start()
+            pending = _ART30_PART.get(part)
+            continue
+        points_text = m.group("points")
+        points = (
+            tuple(p.strip() for p in points_text.split(",")) if points_text else ()
+        )
+        start = m.start() if pending_start is None else pending_start
+        result.append(
+            Article(
+                article=article,
+                part=part,
+                points=points,
+                inchoate=pending,
+                raw=segment[start : m.end()].strip(" ,"),
             )
-            start = m.start() if pending_start is None else pending_start
-            result.append(
-                Article(
-                    article=article,
-                    part=part,
-                    points=points,
-                    inchoate=pending,
-                    raw=segment[start : m.end()].strip(" ,"),
-                )
-            )
-            pending_start = None
-            pending = None
+        )
+        pending_start = None
+        pending = None
     return tuple(result)
 
 

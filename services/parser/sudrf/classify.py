@@ -24,7 +24,10 @@ class Layout(StrEnum):
     NONE = "none"
 
 
-_TABLCONT = re.compile(r"""id\s*=\s*["']?tablcont\b""", re.IGNORECASE)
+# Plain substring searches: a case-insensitive regex scan of a 30 KB page cost more than
+# the whole DOM parse. The site writes the id in lower case (lexbor's #tablcont lookup is
+# case-sensitive too).
+_TABLCONT = "tablcont"
 _RESULTS_COUNTER = "Всего по запросу найдено"
 _CASENUMBER = re.compile(r"""class\s*=\s*["']?casenumber\b""", re.IGNORECASE)
 _VNKOD_CARD = re.compile(r"""id\s*=\s*["']?case_bookmarks\b|class\s*=\s*["']case-num\b""")
@@ -67,14 +70,32 @@ def _ends_properly(text: str) -> bool:
     return "</html>" in text[-1024:].lower()
 
 
+def tablcont_span(text: str) -> tuple[int, int] | None:
+    """``(start, end)`` of the first ``<table … id="tablcont">`` element's source, with
+    ``end == -1`` when its ``</table>`` never comes (a cut page); None when there is none.
+
+    "tablcont" also occurs in scripts (``getElementById('tablcont')``), before and after
+    the table, so only an ``id=`` attribute inside a ``<table`` tag counts.
+    """
+    pos = text.find(_TABLCONT)
+    while pos >= 0:
+        head = text[max(0, pos - 5) : pos].rstrip("'\"").replace(" ", "")
+        if head.endswith("id="):
+            start = text.rfind("<table", 0, pos)
+            if start >= 0 and ">" not in text[start:pos]:
+                end = text.find("</table>", pos)
+                return start, (end + len("</table>") if end >= 0 else -1)
+        pos = text.find(_TABLCONT, pos + len(_TABLCONT))
+    return None
+
+
 def _table_closed(text: str) -> bool:
-    """True when the last ``tablcont`` table has a ``</table>`` after it."""
-    starts = [m.end() for m in _TABLCONT.finditer(text)]
-    return bool(starts) and "</table>" in text[starts[-1] :].lower()
+    span = tablcont_span(text)
+    return span is not None and span[1] >= 0
 
 
 def detect_layout(html: str) -> Layout:
-    if _TABLCONT.search(html):
+    if _TABLCONT in html:
         if _RESULTS_COUNTER in html:
             return Layout.STANDARD_LIST
         if _CASENUMBER.search(html):

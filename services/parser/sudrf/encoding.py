@@ -56,7 +56,11 @@ def decode_page(body: bytes, declared_charset: str | None = None) -> str:
     Never raises on bad bytes: undecodable bytes become U+FFFD so that a damaged page is
     still classified (and, if unreadable, reported as a ParseError downstream).
     """
-    encoding = detect_encoding(body, declared_charset)
+    return decode_as(body, detect_encoding(body, declared_charset))
+
+
+def decode_as(body: bytes, encoding: str) -> str:
+    """Decode with an encoding from :func:`detect_encoding`, never raising."""
     if encoding == UTF8:
         text = body.decode(UTF8, errors="replace")
         return text[1:] if text.startswith("\ufeff") else text

@@ -33,11 +33,18 @@ CREATE TABLE IF NOT EXISTS case_events
     has_act Bool,
     published_at Nullable(DateTime64(6, 'UTC')),
     modified_at Nullable(DateTime64(6, 'UTC')),
-    n_defendants UInt16,
-    articles Array(String),
-    defendant_articles Array(Array(String)),
+    -- Full defendants (articles with parts, points, attempt/preparation) as contract JSON.
     defendants_json String,
     card_events_json String,
+    -- Derived by ClickHouse from defendants_json at insert (C++ is ~10x faster than doing
+    -- it per event in Python): distinct article numbers per defendant and per case, in
+    -- order of appearance, as CaseSnapshot.articles defines them (tested to agree).
+    defendant_articles Array(Array(String)) DEFAULT arrayMap(
+        d -> arrayDistinct(arrayMap(a -> JSONExtractString(a, 'article'),
+                                    JSONExtractArrayRaw(d, 'articles'))),
+        JSONExtractArrayRaw(defendants_json)),
+    articles Array(String) DEFAULT arrayDistinct(arrayFlatten(defendant_articles)),
+    n_defendants UInt16 DEFAULT length(JSONExtractArrayRaw(defendants_json)),
     source_page_id String,
     source_url String,
     source_sha256 String,
@@ -47,8 +54,8 @@ CREATE TABLE IF NOT EXISTS case_events
         event_id, event_type, case_key, observed_at, parser_version, schema_version,
         court_code, case_number, case_uid, case_id, receipt_date, decision_date,
         decision_class, decision_text, decision_ground, entry_into_force_date, judge, has_act,
-        published_at, modified_at, n_defendants, articles, defendant_articles, defendants_json,
-        card_events_json, source_page_id, source_url, source_sha256, source_fetched_at)),
+        published_at, modified_at, defendants_json, card_events_json, source_page_id,
+        source_url, source_sha256, source_fetched_at)),
     version UInt128 MATERIALIZED
         bitShiftLeft(toUInt128(0x7FFFFFFFFFFFFFFF - toUnixTimestamp64Micro(observed_at)), 64)
         + content_hash,

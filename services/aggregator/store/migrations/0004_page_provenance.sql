@@ -1,8 +1,9 @@
--- One row per fetched page: enough to cite a number's sources and find the raw page again.
--- Rows come from RawPage metadata (detail = 2: knows the page state and HTTP status) or are
--- derived from a CaseEvent's SourceRef (detail = 1: state unknown, stored as ''). The
--- richer row wins; equal-detail rows for one page_id are identical by construction
--- (page_id hashes court, url and fetch time).
+-- One row per fetched page, from RawPage metadata written by Sink.write_provenance (the
+-- fetcher/parser side knows the page state and HTTP status; pages that produced no event,
+-- such as captchas and errors, only appear here). Pages that produced events are also
+-- known from case_events.source_*; the page_sources view (0009) merges both.
+-- detail = 2 for RawPage rows (1 is used by page_sources for event-derived rows); rows for
+-- one page_id are identical by construction (page_id hashes court, url and fetch time).
 CREATE TABLE IF NOT EXISTS page_provenance
 (
     page_id String,

@@ -154,3 +154,29 @@ FROM
     WHERE observed_at <= {as_of:DateTime64(6, 'UTC')}
     GROUP BY case_key
 );
+
+-- Every page a number can be traced to: RawPage metadata (page_provenance, detail 2) and
+-- the pages named by events (case_events.source_*, detail 1); per page_id the most
+-- detailed row wins.
+CREATE OR REPLACE VIEW page_sources AS
+SELECT
+    page_id,
+    argMax(court_code, detail) AS court_code,
+    argMax(url, detail) AS url,
+    argMax(sha256, detail) AS sha256,
+    argMax(fetched_at, detail) AS fetched_at,
+    argMax(state, detail) AS state,
+    argMax(kind, detail) AS kind,
+    argMax(http_status, detail) AS http_status,
+    toUInt64(countIf(detail = 1)) AS n_events
+FROM
+(
+    SELECT page_id, toString(court_code) AS court_code, url, sha256, fetched_at,
+           toString(state) AS state, toString(kind) AS kind, http_status, detail
+    FROM page_provenance FINAL
+    UNION ALL
+    SELECT source_page_id, toString(court_code), source_url, source_sha256,
+           source_fetched_at, '', '', toUInt16(0), toUInt8(1)
+    FROM case_events FINAL
+)
+GROUP BY page_id;

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from clickhouse_connect.driver.client import Client
+
+from services.aggregator.store import migrate
+from services.aggregator.store.migrations import (
+    MigrationError,
+    load_migrations,
+    split_statements,
+)
+from services.aggregator.store.reference import seed_reference
+
+from .conftest import new_database
+
+TABLES = {
+    "schema_migrations", "case_events", "case_state", "page_provenance", "courts",
+    "article_names", "working_calendar", "store_settings",
+}
+VIEWS = {
+    "cases", "case_articles", "articles", "court_regions", "working_days_monthly",
+    "publication_status", "case_sources", "case_first_seen", "cases_as_of",
+    "monthly_received", "monthly_received_by_category", "monthly_received_defendants",
+    "monthly_decisions", "monthly_decisions_by_category", "monthly_measures",
+    "verdicts_per_working_day", "monthly_rolling", "year_summary",
+}
+
+
+def _objects(client: Client) -> dict[str, str]:
+    rows = client.query(
+        "SELECT name, engine FROM system.tables WHERE database = currentDatabase()"
+    ).result_rows
+    return {str(name): str(engine) for name, engine in rows}
+
+
+def test_migrate_twice_is_a_no_op(chdb_dsn: str) -> None:
+    client = new_database(chdb_dsn)
+    versions = [m.version for m in load_migrations()]
+    assert versions == list(range(1, len(versions) + 1))
+
+    assert migrate(client) == versions
+    first = _objects(client)
+    assert migrate(client) == []
+    assert _objects(client) == first
+    assert TABLES | VIEWS | {"case_state_mv"} == set(first)
+    recorded = client.query("SELECT version FROM schema_migrations FINAL ORDER BY version")
+    assert [r[0] for r in recorded.result_rows] == versions
+    # reference data is not re-inserted when unchanged
+    assert seed_reference(client) == {
+        "courts": False, "article_names": False, "working_calendar": False
+    }
+    assert client.command("SELECT count() FROM working_calendar") == 2191
+    # the default setting was inserted once only
+    assert client.command("SELECT count() FROM store_settings") == 1
+    client.close()
+
+
+def test_engines(store: Client) -> None:
+    engines = _objects(store)
+    assert engines["case_events"] == "ReplacingMergeTree"
+    assert engines["case_state"] == "ReplacingMergeTree"
+    assert engines["case_state_mv"] == "MaterializedView"
+    assert engines["monthly_received"] == "View"
+
+
+def test_changed_migration_is_refused(chdb_dsn: str) -> None:
+    client = new_database(chdb_dsn)
+    migrate(client)
+    client.insert(
+        "schema_migrations",
+        [[1, "case_events", "0" * 64, datetime.now(UTC)]],
+        column_names=["version", "name", "checksum", "applied_at"],
+    )
+    with pytest.raises(MigrationError, match="changed after it was applied"):
+        migrate(client)
+    client.close()
+
+
+def test_split_statements() -> None:
+    sql = (
+        "-- leading comment;\nCREATE TABLE a (x String DEFAULT 'a;b') ENGINE = Memory;\n"
+        "\n-- between\nCREATE VIEW b AS SELECT 1;  \n-- trailing comment only\n"
+    )
+    parts = split_statements(sql)
+    assert len(parts) == 2
+    assert parts[0].endswith("ENGINE = Memory")
+    assert "'a;b'" in parts[0]
+    assert parts[1].startswith("-- between\nCREATE VIEW b")
+
+
+def test_every_migration_file_splits_into_statements() -> None:
+    for migration in load_migrations():
+        statements = migration.statements()
+        assert statements, migration.name
+        assert all(";\n" not in s for s in statements)

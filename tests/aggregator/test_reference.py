@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+from clickhouse_connect.driver.client import Client
+
+from services.aggregator.store.reference import article_category, load_courts
+from services.aggregator.store.sink import write_events
+
+from .factories import make_event
+
+SHARED_CSV = Path(__file__).resolve().parents[3] / "shared/fixtures/sudrf/military_courts.csv"
+STORE_CSV = (
+    Path(__file__).resolve().parents[2] / "services/aggregator/store/data/military_courts.csv"
+)
+
+CATEGORY_CASES = {
+    "332": "refusal", "337": "refusal", "338": "refusal", "331": "military",
+    "334": "military", "352": "military", "352.1": "military", "330": "other",
+    "353": "other", "205.1": "other", "105": "other", "": "unknown",
+}
+
+
+def test_court_csv_is_a_copy_of_the_fixture() -> None:
+    if SHARED_CSV.exists():
+        assert STORE_CSV.read_bytes() == SHARED_CSV.read_bytes()
+
+
+def test_courts() -> None:
+    courts = load_courts()
+    assert len(courts) == 111
+    assert Counter(c.type for c in courts) == {"GV": 100, "OV": 9, "AV": 1, "KV": 1}
+    by_code = {c.code: c for c in courts}
+    assert by_code["25GV0001"].district_code == "25OV0000"
+    assert by_code["25GV0001"].region == "Приморский край"
+    assert by_code["54GV0001"].district_code is None  # not derivable from the directory
+    assert by_code["63GV0008"].region == "Республика Башкортостан"
+    with STORE_CSV.open(encoding="utf-8") as f:
+        assert {r["vnkod"] for r in csv.DictReader(f)} == set(by_code)
+
+
+def test_courts_table(store: Client) -> None:
+    assert store.command("SELECT count() FROM courts FINAL") == 111
+    assert store.query(
+        "SELECT region, district_code FROM court_regions WHERE court_code = {c:String}",
+        parameters={"c": "25GV0001"},
+    ).result_rows == [("Приморский край", "25OV0000")]
+
+
+def test_article_category_python() -> None:
+    for article, category in CATEGORY_CASES.items():
+        assert article_category(article) == category, article
+
+
+def test_article_category_sql_agrees_with_python(store: Client) -> None:
+    events = [
+        make_event(f"1-{i}/2024", observed="2024-08-01T10:00:00", arts=[[a]] if a else [])
+        for i, a in enumerate(CATEGORY_CASES)
+    ]
+    write_events(store, events)
+    rows = store.query("SELECT article, category FROM case_articles").result_rows
+    assert {str(a): str(c) for a, c in rows} == CATEGORY_CASES
+    listed_rows = store.query("SELECT article, category FROM articles").result_rows
+    listed = {str(a): str(c) for a, c in listed_rows}
+    for article, category in listed.items():
+        assert article_category(article) == category, article
+    assert store.query(
+        "SELECT name FROM articles WHERE article = '337'"
+    ).result_rows == [("Самовольное оставление части или места службы",)]

@@ -1,0 +1,67 @@
+"""Shared sudrf knowledge against the real saved pages (copied into tests/golden/sudrf)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from docketwatch.contract import PageState
+from docketwatch.sudrf import (
+    classify_page,
+    content_fingerprint,
+    count_rows,
+    decode_page,
+    encode_query,
+    list_params,
+    read_counter,
+    read_range,
+)
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "sudrf"
+LIST = GOLDEN / "2zovs_search_r_criminal1inst_article205.1_page1.excerpt.cp1251.html"
+
+
+def text(name: str) -> str:
+    return decode_page((GOLDEN / name).read_bytes())[0]
+
+
+def test_decode_by_bytes_not_meta() -> None:
+    assert decode_page(LIST.read_bytes())[1] == "windows-1251"
+    utf8 = GOLDEN / "captcha_wrong_code_3ksoyu.utf8.html"
+    assert decode_page(utf8.read_bytes())[1] == "utf-8"
+
+
+def test_real_result_list_counter_and_rows() -> None:
+    t = decode_page(LIST.read_bytes())[0]
+    assert read_counter(t) == 567
+    assert read_range(t) == (1, 25)
+    assert count_rows(t) == 25
+    assert classify_page(t) == PageState.OK
+
+
+@pytest.mark.parametrize(("name", "state"), [
+    ("captcha_search_form_spb_gorsud.cp1251.html", PageState.CAPTCHA),
+    ("captcha_wrong_code_3ksoyu.utf8.html", PageState.WRONG_CAPTCHA),
+    ("district_criminal_card_leninsky_ufa_1-151_2026.utf8.html", PageState.OK),
+])
+def test_states_of_real_pages(name: str, state: PageState) -> None:
+    assert classify_page(text(name)) == state
+
+
+def test_truncated_list_is_recognised() -> None:
+    t = decode_page(LIST.read_bytes())[0]
+    assert classify_page(t[: len(t) // 2]) == PageState.TRUNCATED
+
+
+def test_fingerprint_ignores_script_nonces() -> None:
+    a = '<html><script src="/x.js?1772134016792"></script><p>data</p></html>'
+    b = '<html><script src="/x.js?1772134099999"></script><p>data</p></html>'
+    assert content_fingerprint(a) == content_fingerprint(b)
+    assert content_fingerprint(a) != content_fingerprint(a.replace("data", "other"))
+
+
+def test_query_is_cp1251_encoded() -> None:
+    q = encode_query(list_params(page=2, articles="337 ч.5", entry_from="01.07.2024"))
+    assert "U1_DEFENDANT__LAW_ARTICLESS=337+%F7.5" in q
+    assert q.endswith("u1_case__ENTRY_DATE1D=01.07.2024&page=2")

@@ -1,0 +1,103 @@
+"""Robustness: damaged pages never raise anything but a (non-internal) ParseError.
+
+Hypothesis mutates the real fixture bytes (truncation, byte flips, slice deletion,
+duplication, markup injection); a seeded fuzz loop does the same at volume. A result that
+*is* returned must be internally consistent: a list page cut anywhere either reports a
+non-OK state or still has all of its rows.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from docketwatch.contract import PageKind, PageState
+from services.parser.sudrf import InternalParserError, ParsedPage, ParseError, parse_page
+
+from .golden import court_code, fixture_kind
+from .pages import GOLDEN, LIST_FILE, body
+
+FIXTURES = {p.name: p.read_bytes() for p in sorted(GOLDEN.glob("*.html"))}
+NAMES = sorted(FIXTURES)
+FULL_LIST_ROWS = 25
+
+SNIPPETS = [
+    b"<", b">", b"</table>", b"<table id=\"tablcont\">", b"<tr>", b"<td>", b"</td>", b"<br>",
+    b"&nbsp;", b"&lt;", b"\x00", b"\xff\xfe", b"\xd0", "ст. 30 ч.".encode("cp1251"),
+    "Всего по запросу найдено — ".encode("cp1251"), "ДЕЛО №".encode(), b"page=99999999999",
+    "Проверочный код".encode(), b"</html>", b"<!--", b"<script>", b"31.02.2026",
+]
+
+
+def run(data: bytes, kind: PageKind, code: str) -> ParsedPage | None:
+    """Parse; a ParseError is an accepted outcome, but never the internal one."""
+    try:
+        return parse_page(data, kind, code)
+    except InternalParserError as exc:  # a bug: an exception the parser did not expect
+        raise AssertionError(f"internal error escaped: {exc}") from exc
+    except ParseError:
+        return None
+
+
+def mutate(rng: random.Random, data: bytes) -> bytes:
+    n = len(data)
+    if n == 0:
+        return rng.choice(SNIPPETS)
+    op = rng.randrange(5)
+    if op == 0:
+        return data[: rng.randrange(n + 1)]
+    if op == 1:
+        buf = bytearray(data)
+        for _ in range(rng.randint(1, 20)):
+            buf[rng.randrange(n)] = rng.randrange(256)
+        return bytes(buf)
+    if op == 2:
+        a = rng.randrange(n)
+        return data[:a] + data[min(n, a + rng.randint(1, 5000)) :]
+    if op == 3:
+        a = rng.randrange(n)
+        b = min(n, a + rng.randint(1, 3000))
+        return data[:b] + data[a:b] + data[b:]
+    a = rng.randrange(n + 1)
+    return data[:a] + rng.choice(SNIPPETS) + data[a:]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(NAMES), seed=st.integers(0, 2**32 - 1), rounds=st.integers(1, 4))
+def test_mutated_fixtures_raise_only_parse_errors(name: str, seed: int, rounds: int) -> None:
+    rng = random.Random(seed)
+    data = FIXTURES[name]
+    for _ in range(rounds):
+        data = mutate(rng, data)
+    for kind in (PageKind.LIST, PageKind.CARD):
+        run(data, kind, court_code(name))
+
+
+@settings(max_examples=300, deadline=None)
+@given(cut=st.integers(0, len(body(LIST_FILE))))
+def test_truncated_list_never_loses_rows_silently(cut: int) -> None:
+    result = run(body(LIST_FILE)[:cut], PageKind.LIST, "77OV0000")
+    if result is not None and result.state is PageState.OK:
+        assert result.result_list is not None
+        assert len(result.result_list.rows) == FULL_LIST_ROWS
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=4096), kind=st.sampled_from(list(PageKind)))
+def test_random_bytes(data: bytes, kind: PageKind) -> None:
+    run(data, kind, "X")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_fuzz_loop(seed: int) -> None:
+    """A small atheris-free fuzz loop: 400 stacked mutations per seed, reproducible."""
+    rng = random.Random(seed)
+    for _ in range(400):
+        name = rng.choice(NAMES)
+        data = FIXTURES[name]
+        for _ in range(rng.randint(1, 6)):
+            data = mutate(rng, data)
+        run(data, fixture_kind(name), court_code(name))

@@ -99,8 +99,8 @@ def bench_serve(scale: float, runs: int, seconds: float, concurrency: int) -> No
             assert errors == 0
             rates.append(ok / seconds)
         print(
-            f"serve(scale={scale}, concurrency={concurrency}): median {statistics.median(rates):.0f}"
-            f" pages/s over {runs} runs of {seconds:.0f} s"
+            f"serve(scale={scale}, concurrency={concurrency}): "
+            f"median {statistics.median(rates):.0f} pages/s over {runs} runs of {seconds:.0f} s"
         )
     finally:
         proc.terminate()

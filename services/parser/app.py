@@ -63,7 +63,7 @@ dead_topic = app.topic(TOPIC_DEAD_LETTERS, key_type=bytes, value_type=bytes,
 # case_key → CaseSnapshot JSON. Partitioned like the raw topic (keyed by court), so the
 # changelog entry of a case lands on the partition of the pages that describe it.
 cases = app.Table("case-state", default=None, partitions=settings.raw_partitions,
-                  key_type=str, value_type=bytes, value_serializer="raw")
+                  key_type=str, value_type=str)
 
 _started = time.monotonic()
 _counts: dict[str, int] = {"pages": 0, "events": 0, "dead_letters": 0}
@@ -123,7 +123,7 @@ async def handle_page(value: bytes, partition: int, offset: int) -> None:
         return
     source = SourceRef(page_id=page.page_id, url=page.url, sha256=page.sha256,
                        fetched_at=page.fetched_at)
-    updates: dict[str, bytes] = {}
+    updates: dict[str, str] = {}
     futures = []
     for obs in parsed.snapshots:
         key = obs.case_key
@@ -136,7 +136,7 @@ async def handle_page(value: bytes, partition: int, offset: int) -> None:
         for ev in lifecycle.to_events(key, merged, found, source, parsed.parser_version):
             metrics.EVENTS.labels(ev.event_type.value).inc()
             futures.append(await events_topic.send(key=key.encode(), value=ev.to_bytes()))
-        updates[key] = merged.model_dump_json().encode()
+        updates[key] = merged.model_dump_json()
     for fut in futures:
         await fut
     _counts["events"] += len(futures)

@@ -49,13 +49,22 @@ def serve(
     fault_rate: Annotated[float, typer.Option(help="rate of every fault kind")] = 0.0,
     waf: Annotated[bool, typer.Option(help="403 for non-browser User-Agents")] = False,
     captcha_gate: Annotated[bool, typer.Option(help="captcha courts demand a captcha")] = False,
+    vnkod_interface: Annotated[
+        bool, typer.Option(help="VNKOD courts use the older interface")
+    ] = False,
     access_log: Annotated[Path | None, typer.Option(help="JSON-lines access log")] = None,
 ) -> None:
     """Serve every court under http://HOST:PORT/<vnkod>/modules.php."""
     roster = _courts(courts_limit, courts_csv)
     corpus = build_corpus(seed, _date(start), _date(end), roster, scale)
     clock = SimClock(_date(as_of), live_speed)
-    faults = FaultConfig.uniform(fault_rate, seed, waf_non_browser=waf, captcha_gate=captcha_gate)
+    faults = FaultConfig.uniform(
+        fault_rate,
+        seed,
+        waf_non_browser=waf,
+        captcha_gate=captcha_gate,
+        vnkod_interface=vnkod_interface,
+    )
     if write_truth is not None:
         from .truth import truth
 

@@ -20,13 +20,21 @@ from typing import Any, TextIO
 
 from aiohttp import web
 
-from . import render
+from . import render, render_vnkod
 from .clock import SimClock
 from .corpus import Corpus
 from .courts import Court
 from .faults import FaultConfig, FaultPlan
 from .model import CaseView
-from .query import BadQuery, Search, pager_tail, parse_query, search_from
+from .query import (
+    BadQuery,
+    Search,
+    pager_tail,
+    parse_query,
+    search_from,
+    search_from_vnkod,
+    vnkod_tail,
+)
 from .truth import truth
 
 CAPTCHA_TTL_SECONDS = 6 * 3600  # a solved pair is said to work for about six hours
@@ -141,8 +149,8 @@ async def _modules(request: web.Request, sim: Simulator, vnkod: str | None) -> w
         court = sim.corpus.court(vnkod)
     elif params.get("vnkod"):
         court = sim.corpus.court(params["vnkod"])
-    elif params.get("case_uid"):
-        case = sim.corpus.by_uid.get(params["case_uid"])
+    elif params.get("case_uid") or params.get("_uid"):
+        case = sim.corpus.by_uid.get(params.get("case_uid") or params["_uid"])
         court = sim.corpus.court(case.court) if case is not None else None
     if court is None:
         raise web.HTTPNotFound(text="unknown court")
@@ -169,7 +177,9 @@ async def _modules(request: web.Request, sim: Simulator, vnkod: str | None) -> w
         await asyncio.sleep(cfg.timeout_seconds if fault == "timeout" else cfg.slow_seconds)
 
     status = 200
-    if op == "r":
+    if court.interface == "vnkod" and cfg.vnkod_interface and op in ("r", "case"):
+        body = _vnkod_page(sim, court, params, raw_qs, as_of, op)
+    elif op == "r":
         status, body = _list_page(sim, court, params, raw_qs, as_of, fault)
     elif op == "sf":
         captcha = sim.issue_captcha() if court.captcha and cfg.captcha_gate else None
@@ -194,6 +204,31 @@ async def _modules(request: web.Request, sim: Simulator, vnkod: str | None) -> w
     elif fault == "wrong_charset":
         charset = "utf-8"
     return _html(body, status=status, charset=charset)
+
+
+def _vnkod_page(
+    sim: Simulator, court: Court, params: dict[str, str], raw_qs: str, as_of: date, op: str
+) -> bytes:
+    if op == "case":
+        view = sim.find_view(court.vnkod, as_of, params.get("_uid", ""))
+        if view is None:
+            return render_vnkod.render_empty(court, as_of)
+        return render_vnkod.render_card(court, view, as_of)
+    # Standard-interface parameters (delo_id=…) find nothing here: the search needs _deloId.
+    if params.get("_deloId") != "1540006" or params.get("_new", "0") not in ("0", ""):
+        return render_vnkod.render_empty(court, as_of)
+    try:
+        search = search_from_vnkod(params)
+    except BadQuery:
+        return render.render_bad_query(court, as_of)
+    views = sim.filtered(court.vnkod, as_of, search)
+    if not views:
+        return render_vnkod.render_empty(court, as_of)
+    try:
+        page = max(1, int(params.get("_page", "1") or "1"))
+    except ValueError:
+        page = 1
+    return render_vnkod.render_results(court, views, page, vnkod_tail(raw_qs), as_of)
 
 
 def _card_view(

@@ -45,6 +45,9 @@ class FaultConfig:
     # Not rates: behaviours of the real sites that a test switches on.
     waf_non_browser: bool = False  # 403 to a User-Agent without "Mozilla/"
     captcha_gate: bool = False  # courts the CSV marks with a captcha demand one for searches
+    # The 7 VNKOD courts speak their own interface. Off until the fetcher speaks it too:
+    # with it on, standard-interface searches on those courts find nothing.
+    vnkod_interface: bool = False
 
     @classmethod
     def uniform(cls, rate: float, seed: int = 1, **extra: float | bool) -> FaultConfig:

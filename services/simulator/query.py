@@ -101,3 +101,19 @@ def pager_tail(raw: str) -> str:
         if key and key not in ("name", "page", "vnkod"):
             keep.append(part)
     return "&".join(keep)
+
+
+def search_from_vnkod(params: dict[str, str]) -> Search:
+    """The VNKOD interface names the same filters differently (FORMAT.md §2)."""
+    return Search(
+        articles=_get(params, "parts__law_articless").strip(),
+        case_number=_get(params, "case__case_numberss").strip(),
+        received_from=_date(_get(params, "case__entry_date1d")),
+        received_to=_date(_get(params, "case__entry_date2d")),
+        decided_from=_date(_get(params, "case__result_date1d")),
+        decided_to=_date(_get(params, "case__result_date2d")),
+    )
+
+
+def vnkod_tail(raw: str) -> str:
+    return "&".join(p for p in raw.split("&") if p and p.split("=", 1)[0] != "_page")

@@ -163,6 +163,6 @@ def test_traceability(loaded: Client) -> None:
                      "ORDER BY observed_at", k="25GV0001:no:1-1/2024")
     assert [r[0] for r in rows] == ["received", "decided"]
     urls = [r[1] for r in rows]
-    prov = q(loaded, "SELECT url FROM page_provenance FINAL WHERE url IN {u:Array(String)} "
+    prov = q(loaded, "SELECT url, n_events FROM page_sources WHERE url IN {u:Array(String)} "
                      "ORDER BY fetched_at", u=urls)
-    assert [r[0] for r in prov] == urls
+    assert prov == [(u, 1) for u in urls]

@@ -21,7 +21,7 @@ TABLES = {
 }
 VIEWS = {
     "cases", "case_articles", "articles", "court_regions", "working_days_monthly",
-    "publication_status", "case_sources", "case_first_seen", "cases_as_of",
+    "publication_status", "case_sources", "case_first_seen", "cases_as_of", "page_sources",
     "monthly_received", "monthly_received_by_category", "monthly_received_defendants",
     "monthly_decisions", "monthly_decisions_by_category", "monthly_measures",
     "verdicts_per_working_day", "monthly_rolling", "year_summary",

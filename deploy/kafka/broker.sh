@@ -53,6 +53,11 @@ PY
 start() {
   fetch
   if running; then echo "kafka already running (pid $(cat "$pidfile"))"; return 0; fi
+  if answers; then
+    # Someone else's broker (or any server) holds the port: using it would mix data.
+    echo "port $host:$port is already in use by another process; set KAFKA_PORT" >&2
+    exit 1
+  fi
   mkdir -p "$data/log" "$logdir"
   local props="$data/server.properties"
   cat >"$props" <<PROPS

@@ -62,3 +62,12 @@ def test_settings_do_not_leak_into_the_session(store: Client) -> None:
     run_readonly_query(store, "SELECT 1")
     store.command("CREATE TABLE still_writable (a UInt8) ENGINE = Memory")
     store.command("DROP TABLE still_writable")
+
+
+def test_empty_result_still_has_columns(store: Client) -> None:
+    columns, rows = run_readonly_query(
+        store, "SELECT * FROM year_summary(year = {year:UInt16}, since = '2022-02-24')",
+        {"year": 2024},
+    )
+    assert rows == []
+    assert columns[:4] == ["line", "received", "sentenced", "other_decisions"]

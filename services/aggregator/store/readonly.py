@@ -31,6 +31,11 @@ _FIRST_WORD = re.compile(r"^\s*\(*\s*([A-Za-z]+)")
 _FORBIDDEN_CLAUSE = re.compile(r"^(INTO OUTFILE|FORMAT)\b", re.MULTILINE)
 
 
+def first_word(sql: str) -> str:
+    match = _FIRST_WORD.match(sql)
+    return match[1].upper() if match else ""
+
+
 class ReadonlyQueryError(ValueError):
     """The query was refused before running, or ClickHouse refused/aborted it."""
 
@@ -47,8 +52,7 @@ def canonical_single_statement(client: Client, sql: str) -> str:
         if "Multi-statements are not allowed" in str(exc):
             raise ReadonlyQueryError("only one SQL statement is allowed") from exc
         raise ReadonlyQueryError(f"cannot parse query: {exc}") from exc
-    match = _FIRST_WORD.match(formatted)
-    first = match[1].upper() if match else ""
+    first = first_word(formatted)
     if first not in _ALLOWED_FIRST_WORDS:
         raise ReadonlyQueryError(
             f"only read queries are allowed (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN, EXISTS), "
@@ -91,4 +95,14 @@ def run_readonly_query(
         )
     except DatabaseError as exc:
         raise ReadonlyQueryError(str(exc)) from exc
-    return list(result.column_names), [tuple(r) for r in result.result_rows]
+    columns = list(result.column_names)
+    if not columns and first_word(statement) in ("SELECT", "WITH"):
+        # chDB returns no bytes at all (hence no header) for an empty result; ask
+        # ClickHouse for the result's structure so callers can still print a header.
+        described = client.query(
+            f"DESCRIBE TABLE ({statement})",
+            parameters=dict(params) if params else None,
+            settings=readonly_settings(max_rows, max_seconds),
+        )
+        columns = [str(r[0]) for r in described.result_rows]
+    return columns, [tuple(r) for r in result.result_rows]

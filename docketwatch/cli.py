@@ -52,9 +52,8 @@ def _query(sql: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]
     dsn = os.environ.get("DW_CLICKHOUSE_DSN", "")
     if dsn.startswith(("http://", "https://")):
         # A ClickHouse server: read it directly, with the same read-only guard.
-        from services.aggregator.store.readonly import run_readonly_query
-
         from services.aggregator.store import connect
+        from services.aggregator.store.readonly import run_readonly_query
 
         columns, rows = run_readonly_query(connect(dsn), sql, params)
         return list(columns), [list(r) for r in rows]
@@ -97,12 +96,16 @@ def sql(
 
 
 @app.command()
-def report(year: int = typer.Option(..., help="calendar year, e.g. 2024")) -> None:
+def report(
+    year: Annotated[int, typer.Option(help="calendar year, e.g. 2024")],
+    since: Annotated[str, typer.Option(help="start of the cumulative columns")] = "2022-02-24",
+) -> None:
     """The year summary in the shape of the published table."""
     if not 2022 <= year <= 2100:
         raise _fail("--year must be 2022 or later")
-    columns, rows = _query("SELECT * FROM year_summary WHERE year = {year:UInt16}",
-                           {"year": year})
+    columns, rows = _query(
+        "SELECT * FROM year_summary(year = {year:UInt16}, since = {since:String})",
+        {"year": year, "since": since})
     _print(columns, rows, "table")
 
 

@@ -259,3 +259,58 @@ class DeadLetter(_Record):
     url: str | None = None
     created_at: datetime
     payload: Base64Bytes = Field(description="the original record or page bytes")
+
+
+# --------------------------------------------------------------------------- source health
+
+TOPIC_SOURCE_HEALTH = "docketwatch.source-health.v1"
+TOPIC_ALERTS = "docketwatch.alerts.v1"
+
+
+class CourtState(StrEnum):
+    OK = "ok"
+    FAILING = "failing"  # outages, 5xx, timeouts after retries
+    CAPTCHA = "captcha"  # waiting for a solver or a person; never guessed
+    BLOCKED = "blocked"  # WAF
+    CIRCUIT_OPEN = "circuit_open"  # paused after repeated failures
+
+
+class CourtHealth(_Record):
+    """The fetcher's view of one court after a window or a pass, keyed by court code.
+
+    The alerting service reads these (through ClickHouse) for source-health alerts.
+    """
+
+    court_code: str
+    state: CourtState
+    checked_at: datetime
+    last_success: datetime | None = None
+    last_new_case: datetime | None = None
+    last_error: str | None = None
+    pages_ok: int = 0
+    pages_failed: int = 0
+
+
+# --------------------------------------------------------------------------- alerts
+
+
+class AlertStatus(StrEnum):
+    FIRING = "firing"
+    ESCALATED = "escalated"  # still firing, now more severe
+    RESOLVED = "resolved"
+    SILENCED = "silenced"
+
+
+class AlertEvent(_Record):
+    """One state change of one alert, keyed by ``alert_id`` (stable over its lifetime)."""
+
+    alert_id: str = Field(description="stable: hash of rule name and sorted labels")
+    rule: str
+    labels: dict[str, str]
+    status: AlertStatus
+    severity: Literal["info", "warning", "critical"]
+    summary: str
+    value: float | None = None
+    baseline: float | None = None
+    provisional: bool = False
+    at: datetime

@@ -75,7 +75,7 @@ async def in_db(fn: Callable[[Client], T]) -> T:
     def call() -> T:
         global _client
         if _client is None:
-            _client = connect(settings.clickhouse_dsn)
+            _client = connect(settings.dsn())
             migrate(_client)
         return fn(_client)
 

@@ -20,7 +20,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 SCHEMA_VERSION = 1
 
@@ -150,6 +158,9 @@ class EventType(StrEnum):
     RE_RECEIVED = "re_received"
     DISAPPEARED = "disappeared"
     OBSERVED = "observed"  # a snapshot with no lifecycle change (e.g. a refetch)
+    # The text of a decided case's act appeared and was read: ``snapshot.sentences`` and
+    # ``snapshot.act_status`` carry what it says (see :class:`DefendantSentence`).
+    SENTENCE_PUBLISHED = "sentence_published"
 
 
 class SourceRef(BaseModel):
@@ -199,6 +210,21 @@ class CaseSnapshot(BaseModel):
     events: tuple[CardEvent, ...] = ()
     published_at: datetime | None = None
     modified_at: datetime | None = None
+    # Read from the act text (СУДЕБНЫЕ АКТЫ / name_op=doc) once it is published; empty and
+    # None until then. Added after v1 shipped: optional, so old records still validate.
+    sentences: tuple[DefendantSentence, ...] = ()
+    act_status: ActStatus | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_act(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A snapshot without a read act serialises exactly as before these fields existed,
+        # so consumers built before them (extra="forbid") still accept every such record.
+        data: dict[str, Any] = handler(self)
+        if not self.sentences:
+            data.pop("sentences", None)
+        if self.act_status is None:
+            data.pop("act_status", None)
+        return data
 
     @property
     def case_key(self) -> str:
@@ -314,3 +340,78 @@ class AlertEvent(_Record):
     baseline: float | None = None
     provisional: bool = False
     at: datetime
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+class ActStatus(StrEnum):
+    """What the text of a case's act turned out to be."""
+
+    VERDICT = "verdict"  # a ПРИГОВОР with an operative part (ПРИГОВОРИЛ: …)
+    NOT_VERDICT = "not_verdict"  # a ruling (ПОСТАНОВИЛ/ОПРЕДЕЛИЛ): no sentences by design
+    UNREADABLE = "unreadable"  # neither could be recognised: kept for review, never guessed
+
+
+class PunishmentKind(StrEnum):
+    IMPRISONMENT = "imprisonment"  # real imprisonment (лишение свободы), with a regime
+    SUSPENDED = "suspended"  # art. 73 УК РФ: any suspended punishment, with probation
+    DISCIPLINARY_UNIT = "disciplinary_unit"  # содержание в дисциплинарной воинской части
+    FINE = "fine"  # штраф
+    RESTRICTION_OF_SERVICE = "restriction_of_service"  # ограничение по военной службе
+    ACQUITTED = "acquitted"  # оправдан: a verdict without a punishment
+    OTHER = "other"  # anything else recognised as a punishment (forced labour, arrest…)
+    UNREADABLE = "unreadable"  # the operative part could not be read; see ``raw``
+
+
+class ColonyRegime(StrEnum):
+    SETTLEMENT = "settlement"  # колония-поселение
+    GENERAL = "general"  # исправительная колония общего режима
+    STRICT = "strict"  # строгого режима
+    SPECIAL = "special"  # особого режима
+    PRISON = "prison"  # тюрьма
+
+
+class Punishment(BaseModel):
+    """The final punishment of one defendant, as the operative part states it.
+
+    Terms are whole months (``1 год 6 месяцев`` → 18). For SUSPENDED, ``term_months`` is the
+    term of the punishment held suspended and ``base_kind`` that punishment (usually
+    imprisonment). A replacement (art. 55: imprisonment → disciplinary unit; art. 53.1)
+    sets ``replaced`` and keeps the replaced kind in ``base_kind``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: PunishmentKind
+    term_months: int | None = None
+    probation_months: int | None = None
+    colony_regime: ColonyRegime | None = None
+    fine_rub: int | None = None
+    deduction_percent: int | None = None
+    base_kind: PunishmentKind | None = None
+    replaced: bool = False
+    # Art. 70 / part 5 of art. 69 / art. 74: an earlier sentence was added to this one, so
+    # the term is not the term for the refusal alone.
+    combined_with_previous: bool = False
+    raw: str = Field(description="the operative text this was read from, for review")
+    reason: str | None = Field(default=None, description="why the kind is UNREADABLE")
+
+
+class DefendantSentence(BaseModel):
+    """One defendant's finding and punishment, in the order of the operative part.
+
+    Acts are depersonalised and their defendants cannot be matched to the card's by name;
+    ``index`` (1-based) follows the operative part and ``articles`` the guilty finding.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    index: int
+    articles: tuple[Article, ...] = ()
+    punishment: Punishment
+
+
+# CaseSnapshot (above) refers to these by name; resolve the forward references now.
+CaseSnapshot.model_rebuild()
+CaseEvent.model_rebuild()

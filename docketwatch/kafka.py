@@ -9,7 +9,13 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
-from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_DEAD_LETTERS, TOPIC_RAW_PAGES
+from docketwatch.contract import (
+    TOPIC_ALERTS,
+    TOPIC_CASE_EVENTS,
+    TOPIC_DEAD_LETTERS,
+    TOPIC_RAW_PAGES,
+    TOPIC_SOURCE_HEALTH,
+)
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +28,9 @@ def topic_specs(raw_partitions: int, events_partitions: int) -> list[NewTopic]:
         NewTopic(TOPIC_RAW_PAGES, raw_partitions, 1, topic_configs=dict(_FOREVER)),
         NewTopic(TOPIC_CASE_EVENTS, events_partitions, 1, topic_configs=dict(_FOREVER)),
         NewTopic(TOPIC_DEAD_LETTERS, 1, 1, topic_configs=dict(_FOREVER)),
+        NewTopic(TOPIC_SOURCE_HEALTH, 1, 1, topic_configs=dict(_FOREVER)),
+        # The alert topic is the durable record of every alert's lifecycle.
+        NewTopic(TOPIC_ALERTS, 1, 1, topic_configs=dict(_FOREVER)),
     ]
 
 

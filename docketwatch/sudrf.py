@@ -6,10 +6,12 @@ parses. Markers are from ../shared/fixtures/sudrf/FORMAT.md §6.
 
 from __future__ import annotations
 
+import base64
 import re
-from urllib.parse import urlencode
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from docketwatch.contract import PageState, sha256_hex
 
@@ -116,3 +118,151 @@ def count_rows(text: str) -> int:
     if table is None:
         return 0
     return sum(1 for tr in table.css("tr") if tr.css_first("a[href*='name_op=case']") is not None)
+
+
+# --------------------------------------------------------------------------- interfaces
+# Added for the fetcher (issue 4); the functions above keep their behaviour.
+
+STANDARD = "standard"
+VNKOD = "vnkod"
+
+_VNKOD_COUNTER = re.compile(r"Найдено дел:\s*(\d+)")
+_VNKOD_RESULTS = re.compile(r"""id\s*=\s*["']?search_results\b""")
+_CAPTCHA_ID = re.compile(r"""name=["']?captchaid["']?[^>]*?value=["']([^"']*)""")
+_CAPTCHA_IMG = re.compile(r"""data:\s*image/png;base64,\s*([A-Za-z0-9+/=]+)""")
+# Only these characters may come from a row's link into a URL we build ourselves.
+_HTML_START = re.compile(r"^\s*(?:<!doctype|<html|<head|<meta|<!--)", re.IGNORECASE)
+_SAFE_ID = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+
+
+def vnkod_list_params(
+    *,
+    page: int = 1,
+    entry_from: str | None = None,
+    entry_to: str | None = None,
+    result_from: str | None = None,
+    result_to: str | None = None,
+    articles: str | None = None,
+) -> list[tuple[str, str]]:
+    """Query of the same list on the older VNKOD interface (FORMAT.md §2, end).
+
+    The real form sends every field, blanks included, so blanks are sent too.
+    """
+    return [
+        ("name", "sud_delo"), ("srv_num", "1"), ("name_op", "r"), ("_page", str(page)),
+        ("_deloId", CRIMINAL_FIRST_INSTANCE), ("case__case_type", "0"), ("_new", "0"),
+        ("case__num_build", "1"), ("case__case_numberss", ""), ("parts__namess", ""),
+        ("case__entry_date1d", entry_from or ""), ("case__entry_date2d", entry_to or ""),
+        ("process-type", f"{CRIMINAL_FIRST_INSTANCE}_0_0"), ("case__judge", ""),
+        ("case__result_date1d", result_from or ""), ("case__result_date2d", result_to or ""),
+        ("case__result", ""), ("parts__law_articless", articles or ""),
+    ]
+
+
+def card_params(interface: str, case_id: str, case_uid: str) -> list[tuple[str, str]]:
+    """Query of a case card, built from a row's ids (never from the row's href as such)."""
+    if not (_SAFE_ID.match(case_id) and _SAFE_ID.match(case_uid)):
+        raise ValueError(f"unexpected case ids {case_id!r}/{case_uid!r}")
+    if interface == VNKOD:
+        return [("name", "sud_delo"), ("name_op", "case"), ("_id", case_id), ("_uid", case_uid),
+                ("_deloId", CRIMINAL_FIRST_INSTANCE), ("_caseType", "0"), ("_new", "0"),
+                ("srv_num", "1")]
+    return [("name", "sud_delo"), ("srv_num", "1"), ("name_op", "case"), ("case_id", case_id),
+            ("case_uid", case_uid), ("delo_id", CRIMINAL_FIRST_INSTANCE)]
+
+
+def list_layout(text: str) -> str | None:
+    """Which interface produced a result (or empty-result) page; None if it does not say."""
+    if _VNKOD_RESULTS.search(text):
+        return VNKOD
+    if 'id="tablcont"' in text or "id='tablcont'" in text or "id=tablcont" in text:
+        return STANDARD
+    return None
+
+
+def read_any_counter(text: str) -> int | None:
+    """The result counter of either interface."""
+    found = read_counter(text)
+    if found is not None:
+        return found
+    m = _VNKOD_COUNTER.search(text)
+    return int(m.group(1)) if m else None
+
+
+def classify_list(text: str) -> PageState:
+    """classify_page, plus the VNKOD interface's results page (which it calls UNEXPECTED)."""
+    state = classify_page(text)
+    if state is not PageState.UNEXPECTED:
+        return state
+    ends = "</html>" in text[-2000:].lower()
+    if _VNKOD_RESULTS.search(text) and read_any_counter(text) is not None:
+        return PageState.OK if ends else PageState.TRUNCATED
+    if _HTML_START.match(text) and not ends:
+        # Cut before any marker arrived: a transport fault, worth asking again.
+        return PageState.TRUNCATED
+    return state
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One case row of a result list: its ids and a hash of what it shows."""
+
+    case_id: str
+    case_uid: str
+    number: str
+    fingerprint: str
+
+    @property
+    def key(self) -> str:
+        return self.case_uid.lower()
+
+
+def _results_table(tree: LexborHTMLParser) -> LexborNode | None:
+    table = tree.css_first("table#tablcont")
+    if table is not None:
+        return table
+    for t in tree.css("#search_results table.law-case-table"):
+        node, mobile = t.parent, False
+        while node is not None:
+            if "mobile-lawcase-item" in (node.attributes.get("class") or ""):
+                mobile = True
+                break
+            node = node.parent
+        if not mobile:  # phone duplicates of every row follow the desktop table
+            return t
+    return None
+
+
+def list_rows(text: str) -> list[ListRow]:
+    """Case rows of a result list of either interface, in page order."""
+    table = _results_table(LexborHTMLParser(text))
+    if table is None:
+        return []
+    rows: list[ListRow] = []
+    for tr in table.css("tr"):
+        link = tr.css_first("a[href*='name_op=case']")
+        if link is None:
+            continue
+        q = dict(parse_qsl(urlsplit(link.attributes.get("href") or "").query))
+        case_id = q.get("case_id") or q.get("_id") or ""
+        case_uid = q.get("case_uid") or q.get("_uid") or ""
+        if not case_uid:
+            continue
+        # What the row says (text) plus where its links point (an act link appearing
+        # changes no text); whitespace is layout, not content.
+        hrefs = "|".join(a.attributes.get("href") or "" for a in tr.css("a"))
+        content = " ".join((tr.text(separator=" ") or "").split()) + "\x1f" + hrefs
+        rows.append(ListRow(case_id, case_uid, link.text(strip=True),
+                            sha256_hex(content.encode("utf-8"))))
+    return rows
+
+
+def captcha_challenge(text: str) -> tuple[str, bytes] | None:
+    """(captchaid, PNG bytes) of a captcha form, for a configured solver."""
+    cid, img = _CAPTCHA_ID.search(text), _CAPTCHA_IMG.search(text)
+    if cid is None or img is None:
+        return None
+    try:
+        return cid.group(1), base64.b64decode(img.group(1))
+    except ValueError:
+        return None

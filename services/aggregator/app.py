@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any, TypeVar
 
 import faust
@@ -25,20 +24,30 @@ from clickhouse_connect.driver.client import Client
 from tenacity import AsyncRetrying, retry_if_exception_type, wait_random_exponential
 
 from docketwatch.contract import (
+    TOPIC_ALERTS,
     TOPIC_CASE_EVENTS,
     TOPIC_DEAD_LETTERS,
+    TOPIC_SOURCE_HEALTH,
+    AlertEvent,
     CaseEvent,
+    CourtHealth,
     DeadLetter,
 )
 from docketwatch.ops import OpsServer
 from services.aggregator import metrics
 from services.aggregator.settings import AggregatorSettings
 from services.aggregator.store import connect, migrate, write_events
+from services.aggregator.store.ops_sink import (
+    write_alerts,
+    write_court_health,
+    write_dead_letters,
+)
 from services.aggregator.store.readonly import ReadonlyQueryError, run_readonly_query
 
 log = logging.getLogger("docketwatch.aggregator")
 VERSION = "aggregator/1"
 T = TypeVar("T")
+Writer = Callable[..., int]
 
 settings = AggregatorSettings()
 
@@ -57,8 +66,6 @@ app = faust.App(
     stream_buffer_maxsize=max(4096, settings.batch_size),
     datadir=str(settings.data_dir / "aggregator"),
 )
-events_topic = app.topic(TOPIC_CASE_EVENTS, key_type=bytes, value_type=bytes,
-                         key_serializer="raw", value_serializer="raw")
 dead_topic = app.topic(TOPIC_DEAD_LETTERS, key_type=bytes, value_type=bytes,
                        key_serializer="raw", value_serializer="raw")
 
@@ -142,11 +149,11 @@ def dedup_token(messages: Sequence[Any]) -> str:
     return ",".join(f"{t}:{p}:{a}-{b}" for (t, p), (a, b) in sorted(spans.items()))
 
 
-async def _insert_until_done(events: list[CaseEvent], token: str) -> int:
+async def _insert_until_done(writer: Writer, records: list[Any], token: str) -> int:
     """Insert, retrying with backoff for as long as it takes.
 
     The batch is not acknowledged until this returns, so an outage of ClickHouse stalls
-    the stream (and grows consumer lag, which is alerted on) instead of losing events.
+    the stream (and grows consumer lag, which is alerted on) instead of losing records.
     """
     async for attempt in AsyncRetrying(
         wait=wait_random_exponential(multiplier=0.5, max=30),
@@ -155,26 +162,55 @@ async def _insert_until_done(events: list[CaseEvent], token: str) -> int:
                                            s.outcome.exception() if s.outcome else None),
     ):
         with attempt:
-            return await in_db(partial(write_events, events=events, dedup_token=token))
+            return await in_db(lambda c: writer(c, records, dedup_token=token))
     raise AssertionError("unreachable")
 
 
-@app.agent(events_topic)
-async def write_case_events(stream: faust.StreamT[bytes]) -> None:
-    async for batch in stream.take_events(settings.batch_size, within=settings.batch_within_s):
-        good: list[CaseEvent] = []
-        for event in batch:
-            try:
-                good.append(CaseEvent.from_bytes(event.value))
-            except ValueError as exc:
-                await _dead_letter(event.value, exc, event.message)
-        token = dedup_token([e.message for e in batch])
-        t0 = time.perf_counter()
-        written = await _insert_until_done(good, token)
-        metrics.INSERT_SECONDS.observe(time.perf_counter() - t0)
-        metrics.EVENTS_WRITTEN.inc(written)
-        metrics.BATCHES.inc()
-        metrics.LAST_INSERT.set(time.time())
-        _counts["events_written"] += written
-        _counts["batches"] += 1
-        _counts["last_insert"] = datetime.now(UTC).isoformat(timespec="seconds")
+def sink(topic_name: str, model: type[Any], writer: Writer, *, dead_letter_bad: bool = True,
+         on_written: Callable[[int], None] | None = None) -> None:
+    """A batched, at-least-once agent that writes one topic's records into ClickHouse.
+
+    Offsets of a batch are acknowledged only after its insert returned; records that do not
+    parse are dead-lettered (except on the dead-letter topic itself, where that would loop).
+    """
+    topic = app.topic(topic_name, key_type=bytes, value_type=bytes,
+                      key_serializer="raw", value_serializer="raw")
+
+    async def agent(stream: faust.StreamT[bytes]) -> None:
+        # take_events is faust-streaming API missing from its StreamT protocol.
+        batches = stream.take_events(  # type: ignore[attr-defined]
+            settings.batch_size, within=settings.batch_within_s)
+        async for batch in batches:
+            good: list[Any] = []
+            for event in batch:
+                try:
+                    good.append(model.from_bytes(event.value))
+                except ValueError as exc:
+                    if dead_letter_bad:
+                        await _dead_letter(event.value, exc, event.message)
+                    else:
+                        metrics.DEAD.labels("unreadable_dead_letter").inc()
+                        log.error("unreadable record on %s: %s", topic_name, exc)
+            token = dedup_token([e.message for e in batch])
+            t0 = time.perf_counter()
+            written = await _insert_until_done(writer, good, token)
+            metrics.INSERT_SECONDS.observe(time.perf_counter() - t0)
+            metrics.BATCHES.inc()
+            metrics.LAST_INSERT.set(time.time())
+            _counts["batches"] += 1
+            _counts["last_insert"] = datetime.now(UTC).isoformat(timespec="seconds")
+            if on_written is not None:
+                on_written(written)
+
+    app.agent(topic, name=f"sink-{topic_name}")(agent)
+
+
+def _events_written(n: int) -> None:
+    metrics.EVENTS_WRITTEN.inc(n)
+    _counts["events_written"] += n
+
+
+sink(TOPIC_CASE_EVENTS, CaseEvent, write_events, on_written=_events_written)
+sink(TOPIC_SOURCE_HEALTH, CourtHealth, write_court_health)
+sink(TOPIC_ALERTS, AlertEvent, write_alerts)
+sink(TOPIC_DEAD_LETTERS, DeadLetter, write_dead_letters, dead_letter_bad=False)

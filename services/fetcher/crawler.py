@@ -1,55 +1,39 @@
-"""Walks each court's criminal first-instance docket window by window, page by page.
+"""Walks each court's criminal first-instance docket, window by window, court by court.
 
 Every response is published raw (the evidence behind every count). A window is recorded as
 done only after its pages were acknowledged by Kafka and its rows add up to the site's own
-counter, so a restart resumes exactly where the crawl stood.
+counter, so a restart resumes exactly where the crawl stood. Courts run concurrently; one
+court's windows run one after the other (the host spacing makes that polite anyway).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import math
+import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from aiokafka import AIOKafkaProducer
+import aiohttp
 
-from docketwatch.contract import (
-    TOPIC_DEAD_LETTERS,
-    TOPIC_RAW_PAGES,
-    DeadLetter,
-    PageKind,
-    PageState,
-    RawPage,
-    sha256_hex,
-)
-from docketwatch.sudrf import (
-    ROWS_PER_PAGE,
-    content_fingerprint,
-    count_rows,
-    encode_query,
-    list_params,
-    read_counter,
-)
+from docketwatch.contract import CourtState, PageState
 from services.fetcher import metrics
+from services.fetcher.blocks import Blocks
 from services.fetcher.courts import Court
-from services.fetcher.http import Fetched, HostNotAllowed, PoliteClient, Retryable
+from services.fetcher.health import HealthBook
+from services.fetcher.http import HostNotAllowed, Retryable
+from services.fetcher.progress import WindowProgress
+from services.fetcher.publisher import Publisher
 from services.fetcher.settings import FetcherSettings
-from services.fetcher.state import CrawlState
-from services.fetcher.windows import Window, month_windows
+from services.fetcher.state import CrawlState, epoch
+from services.fetcher.window import CourtBlocked, WindowCrawler
+from services.fetcher.windows import RECEIPT, Window, decision_windows, month_windows
 
 log = logging.getLogger(__name__)
 
-VERSION = "fetcher/1"
-_BLOCKING = {PageState.CAPTCHA, PageState.WRONG_CAPTCHA, PageState.WAF_BLOCK}
-
-
-@dataclass
-class WindowResult:
-    total: int
-    rows: int
-    state: PageState
+FETCH_ERRORS = (Retryable, HostNotAllowed, aiohttp.ClientError, OSError, ValueError,
+                TimeoutError)
+_BLOCK_STATE = {PageState.WAF_BLOCK: CourtState.BLOCKED}
 
 
 @dataclass
@@ -57,148 +41,155 @@ class PassReport:
     pages: int = 0
     published: int = 0
     windows: int = 0
+    skipped: int = 0  # windows already done in an earlier run and not due again
+    cards: int = 0
     incomplete: list[str] = field(default_factory=list)
     blocked: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
 
+    def line(self) -> str:
+        return (f"fetcher pass: {self.pages} pages fetched, {self.published} published, "
+                f"{self.windows} windows, {self.skipped} windows already done, "
+                f"{self.cards} cards, blocked={self.blocked}, failed={self.failed}, "
+                f"incomplete={len(self.incomplete)}")
+
 
 class Crawler:
-    def __init__(
-        self,
-        settings: FetcherSettings,
-        courts: list[Court],
-        client: PoliteClient,
-        producer: AIOKafkaProducer,
-        state: CrawlState,
-    ) -> None:
+    def __init__(self, settings: FetcherSettings, courts: list[Court], windows: WindowCrawler,
+                 publisher: Publisher, state: CrawlState, blocks: Blocks,
+                 health: HealthBook) -> None:
         self._s = settings
         self._courts = courts
-        self._client = client
-        self._producer = producer
+        self._w = windows
+        self._pub = publisher
         self._state = state
+        self._blocks = blocks
+        self._health = health
+
+    # ------------------------------------------------------------------ planning
+
+    def plan(self, court: Court, force: bool) -> tuple[list[Window], int]:
+        """Windows due for a court, and how many were skipped as done and not due.
+
+        Due: receipt windows never completed, recent ones (late-published cases), ones
+        whose last completion is older than the re-sweep age; recent decision windows
+        always (late decisions of cases received long ago).
+        """
+        end = self._s.end_date()
+        recent_from = end - timedelta(days=self._s.recent_days)
+        stale_before = (datetime.now(UTC) - timedelta(days=self._s.resweep_days)
+                        if self._s.resweep_days > 0 else None)
+        due: list[Window] = []
+        skipped = 0
+        for w in month_windows(self._s.fetch_start, end):
+            done_at = self._state.window_done_at(court.vnkod, RECEIPT, *w.key)
+            if (force or done_at is None or w.end >= recent_from
+                    or (stale_before is not None and done_at < stale_before)):
+                due.append(w)
+            else:
+                skipped += 1
+        return due + decision_windows(end, self._s.decision_days), skipped
+
+    # ------------------------------------------------------------------ passes
 
     async def run_pass(self, *, force: bool = False) -> PassReport:
+        """One pass over every court (the ``once`` mode and each live round)."""
         report = PassReport()
-        windows = month_windows(self._s.fetch_start, self._s.end_date())
-        await asyncio.gather(*(self._crawl_court(c, windows, report, force) for c in self._courts))
+        pages0, published0 = self._w.pages, self._pub.published
+        with WindowProgress(self._s.progress) as progress:
+            await asyncio.gather(*(self.crawl_court(c, report, force, progress)
+                                   for c in self._courts))
+        report.pages = self._w.pages - pages0
+        report.published = self._pub.published - published0
         return report
 
-    async def _crawl_court(
-        self, court: Court, windows: list[Window], report: PassReport, force: bool
-    ) -> None:
-        recent_from = self._s.end_date() - timedelta(days=self._s.recent_days)
-        for w in windows:
-            is_recent = w.end >= recent_from
-            if not force and not is_recent and self._state.window_done(court.vnkod, "receipt",
-                                                                       *w.key):
-                continue
+    async def run_live(self, stop: asyncio.Event) -> None:
+        """Each court on its own schedule: a pass, then a jittered pause (the cool-down
+        if its circuit is open, a re-check interval if it waits for a person)."""
+        async def loop(court: Court) -> None:
+            while not stop.is_set():
+                report = PassReport()
+                pages0 = self._w.pages
+                await self.crawl_court(court, report, False, WindowProgress(False))
+                log.info("%s live pass: %d pages, %d windows, %d cards%s", court.vnkod,
+                         self._w.pages - pages0, report.windows, report.cards,
+                         f", failed: {report.failed}" if report.failed else "")
+                pause = self._s.live_interval_s * random.uniform(0.9, 1.1)
+                _, open_until = self._state.breaker(court.vnkod)
+                pause = max(pause, open_until - epoch())
+                try:
+                    await asyncio.wait_for(stop.wait(), pause)
+                except TimeoutError:
+                    pass
+
+        await asyncio.gather(*(loop(c) for c in self._courts))
+
+    async def crawl_court(self, court: Court, report: PassReport, force: bool,
+                          progress: WindowProgress) -> CourtState:
+        code = court.vnkod
+        mark = self._blocks.get(code)
+        if mark is not None:
+            report.blocked[code] = mark.get("state", "blocked")
+            return await self._report(code, _court_state(mark.get("state", "")),
+                                      f"marked: {mark.get('reason', '')}")
+        failures, open_until = self._state.breaker(code)
+        if open_until > epoch():
+            report.failed[code] = "circuit open"
+            return await self._report(code, CourtState.CIRCUIT_OPEN,
+                                      f"circuit open for {open_until - epoch():.0f}s more")
+        due, skipped = self.plan(court, force)
+        report.skipped += skipped
+        progress.add(len(due))
+        error: str | None = None
+        for w in due:
             try:
-                result = await self._crawl_window(court, w, report, force)
-            except (Retryable, HostNotAllowed, OSError, ValueError, TimeoutError) as exc:
-                # The court is unreachable for now: the window stays not-done and is
-                # retried on the next pass; nothing already published is lost.
+                outcome = await self._w.crawl(court, w, force=force)
+            except CourtBlocked as exc:
+                # Never guess: mark the court and leave it until a solver or a person
+                # clears the mark.
+                state = _BLOCK_STATE.get(exc.state, CourtState.CAPTCHA)
+                self._blocks.mark(code, state.value, exc.reason, exc.url)
+                report.blocked[code] = state.value
+                log.warning("%s marked %s (%s); delete %s to clear", code, state.value,
+                            exc.reason, self._blocks.path(code))
+                return await self._report(code, state, exc.reason)
+            except FETCH_ERRORS as exc:
                 reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
-                log.warning("%s %s..%s failed: %s", court.vnkod, *w.key, reason)
-                report.failed[court.vnkod] = str(reason)
-                self._state.set_health(court.vnkod, "failing", error=str(reason))
-                metrics.COURT_STATE.labels(court.vnkod).set(0)
-                await self._dead_letter(court, w, exc)
-                return
-            if result.state in _BLOCKING:
-                # Never guess a captcha: mark the court and leave it until a person clears it.
-                report.blocked[court.vnkod] = result.state.value
-                self._state.set_health(court.vnkod, result.state.value)
-                metrics.COURT_STATE.labels(court.vnkod).set(0)
-                return
-            report.windows += 1
-            self._state.set_health(court.vnkod, "ok")
-            metrics.COURT_STATE.labels(court.vnkod).set(1)
+                error = f"{w.label()}: {reason}"
+                log.warning("%s %s failed: %s", code, w.label(), reason)
+                report.failed[code] = str(reason)
+                await self._pub.dead_letter(code, court.base_url, w.label(), exc)
+                failures += 1
+                if failures >= self._s.breaker_failures:
+                    until = epoch() + self._s.breaker_cooldown_s
+                    self._state.set_breaker(code, failures, until)
+                    log.warning("%s: %d failed windows in a row, pausing for %.0fs", code,
+                                failures, self._s.breaker_cooldown_s)
+                    return await self._report(code, CourtState.CIRCUIT_OPEN, error)
+                self._state.set_breaker(code, failures, 0.0)
+                progress.advance()
+                continue
+            if failures:
+                failures = 0
+                self._state.set_breaker(code, 0, 0.0)
+            progress.advance()
+            report.cards += outcome.cards
+            if outcome.complete:
+                report.windows += 1
+            else:
+                metrics.INCOMPLETE.inc()
+                report.incomplete.append(f"{code} {w.label()}: {outcome.note}")
+                log.warning("%s %s incomplete: %s", code, w.label(), outcome.note)
+        return await self._report(code, CourtState.OK if error is None else CourtState.FAILING,
+                                  error)
 
-    async def _crawl_window(
-        self, court: Court, w: Window, report: PassReport, force: bool, attempt: int = 1
-    ) -> WindowResult:
-        date_from, date_to = w.sudrf()
-        page, rows, total = 1, 0, 0
-        pending: list[tuple[str, str, asyncio.Future[object] | None]] = []
-        while True:
-            params = list_params(page=page, entry_from=date_from, entry_to=date_to)
-            url = f"{court.base_url}/modules.php?{encode_query(params)}"
-            fetched = await self._client.get(url)
-            report.pages += 1
-            metrics.PAGES.labels(fetched.state.value).inc()
-            pending.append(await self._publish(court, fetched, dict(params), force))
-            if fetched.state in _BLOCKING:
-                await self._settle(pending, report)
-                return WindowResult(0, 0, fetched.state)
-            if fetched.state == PageState.EMPTY:
-                break
-            if fetched.state != PageState.OK:
-                raise Retryable(f"unexpected page state {fetched.state.value} at {url}")
-            counter = read_counter(fetched.text)
-            if counter is None:
-                raise Retryable(f"no counter at {url}")
-            total = counter
-            rows += count_rows(fetched.text)
-            if page >= math.ceil(total / ROWS_PER_PAGE):
-                break
-            page += 1
-        await self._settle(pending, report)
-        if rows != total:
-            if attempt < 2:
-                return await self._crawl_window(court, w, report, True, attempt + 1)
-            metrics.INCOMPLETE.inc()
-            report.incomplete.append(f"{court.vnkod} {date_from}-{date_to}: {rows}/{total}")
-            log.warning("%s %s-%s: %d rows for a counter of %d", court.vnkod, date_from,
-                        date_to, rows, total)
-            return WindowResult(total, rows, PageState.OK)
-        self._state.mark_window(court.vnkod, "receipt", *w.key, total, rows)
-        return WindowResult(total, rows, PageState.OK)
+    async def _report(self, court: str, state: CourtState, error: str | None) -> CourtState:
+        await self._health.report(court, state, error)
+        return state
 
-    async def _publish(
-        self, court: Court, f: Fetched, params: dict[str, str], force: bool
-    ) -> tuple[str, str, asyncio.Future[object] | None]:
-        fingerprint = content_fingerprint(f.text)
-        if not force and self._state.page_hash(f.url) == fingerprint:
-            metrics.UNCHANGED.inc()
-            return f.url, fingerprint, None
-        page = RawPage(
-            page_id=sha256_hex(f"{court.vnkod}|{f.url}|{f.fetched_at.isoformat()}".encode()),
-            court_code=court.vnkod,
-            url=f.url,
-            params=params,
-            kind=PageKind.LIST,
-            fetched_at=f.fetched_at,
-            http_status=f.status,
-            state=f.state,
-            charset=f.charset,
-            sha256=sha256_hex(f.body),
-            body=f.body,
-        )
-        fut = await self._producer.send(TOPIC_RAW_PAGES, page.to_bytes(), key=court.vnkod.encode())
-        return f.url, fingerprint, fut
 
-    async def _settle(
-        self, pending: list[tuple[str, str, asyncio.Future[object] | None]], report: PassReport
-    ) -> None:
-        """Wait for Kafka's acks, then remember the pages as published."""
-        for url, fingerprint, fut in pending:
-            if fut is not None:
-                await fut
-                report.published += 1
-                metrics.PUBLISHED.inc()
-            self._state.set_page_hash(url, fingerprint)
-        pending.clear()
-
-    async def _dead_letter(self, court: Court, w: Window, exc: BaseException) -> None:
-        letter = DeadLetter(
-            stage="fetcher",
-            error_type=type(exc).__name__,
-            error=f"{court.vnkod} window {w.key[0]}..{w.key[1]}: {exc}",
-            stage_version=VERSION,
-            court_code=court.vnkod,
-            url=court.base_url,
-            created_at=datetime.now(UTC),
-            payload=b"",
-        )
-        await self._producer.send_and_wait(TOPIC_DEAD_LETTERS, letter.to_bytes(),
-                                           key=court.vnkod.encode())
+def _court_state(value: str) -> CourtState:
+    try:
+        return CourtState(value)
+    except ValueError:
+        return CourtState.BLOCKED

@@ -1,18 +1,17 @@
-"""Polite HTTP to court sites: per-host rate limit, global cap, retries with backoff."""
+"""Polite HTTP to court sites: per-host spacing, global cap, retries with backoff."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import ssl
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import aiohttp
-from aiolimiter import AsyncLimiter
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -22,8 +21,9 @@ from tenacity import (
 )
 
 from docketwatch.contract import PageState
-from docketwatch.sudrf import classify_page, decode_page
+from docketwatch.sudrf import classify_list, decode_page
 from services.fetcher import metrics
+from services.fetcher.pacing import HostPacer
 from services.fetcher.settings import FetcherSettings
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ class PoliteClient:
     def __init__(self, settings: FetcherSettings, allowed_hosts: set[str]) -> None:
         self._s = settings
         self._allowed = allowed_hosts
-        self._limiters: dict[str, AsyncLimiter] = {}
+        self.pacer = HostPacer(settings.host_rate_per_s, settings.jitter)
         self._global = asyncio.Semaphore(settings.max_concurrency)
         self._session: aiohttp.ClientSession | None = None
 
@@ -77,16 +77,7 @@ class PoliteClient:
         if self._session is not None:
             await self._session.close()
 
-    def _limiter(self, host: str) -> AsyncLimiter:
-        if host not in self._limiters:
-            rate = self._s.host_rate_per_s
-            # Rates below 1/s are expressed as one request per 1/rate seconds.
-            self._limiters[host] = (
-                AsyncLimiter(1, 1 / rate) if rate < 1 else AsyncLimiter(rate, 1)
-            )
-        return self._limiters[host]
-
-    async def get(self, url: str) -> Fetched:
+    async def get(self, url: str, *, proxy: str | None = None) -> Fetched:
         host = urlsplit(url).netloc
         if host not in self._allowed:
             raise HostNotAllowed(f"{host} is not in the court registry")
@@ -95,7 +86,7 @@ class PoliteClient:
             exc = state.outcome.exception() if state.outcome else None
             if isinstance(exc, Retryable) and exc.retry_after is not None:
                 return min(exc.retry_after, 120.0)
-            return wait_random_exponential(multiplier=0.5, max=60)(state)
+            return wait_random_exponential(multiplier=self._s.backoff_s, max=60)(state)
 
         def before_sleep(state: RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
@@ -111,26 +102,24 @@ class PoliteClient:
         )
         async for attempt in retrying:
             with attempt:
-                return await self._get_once(url, host)
+                return await self._get_once(url, host, proxy or self._s.proxy)
         raise AssertionError("unreachable")  # tenacity re-raises on exhaustion
 
-    async def _get_once(self, url: str, host: str) -> Fetched:
+    async def _get_once(self, url: str, host: str, proxy: str | None) -> Fetched:
         assert self._session is not None
-        # Jitter keeps many courts from being hit in lock-step.
-        await asyncio.sleep(random.uniform(0, 0.05 / max(self._s.host_rate_per_s, 0.05)))
-        async with self._global, self._limiter(host):
+        async with self.pacer.slot(host), self._global:
             t0 = time.perf_counter()
-            async with self._session.get(url, allow_redirects=False) as resp:
+            # Redirects are not followed: they could lead off the registry's hosts.
+            async with self._session.get(url, allow_redirects=False, proxy=proxy) as resp:
                 body = await self._read_capped(resp)
                 metrics.LATENCY.observe(time.perf_counter() - t0)
                 fetched_at = datetime.now(UTC)
                 if resp.status >= 500 or resp.status == 429:
-                    ra = resp.headers.get("Retry-After")
-                    retry_after = float(ra) if ra and ra.isdigit() else None
-                    raise Retryable(f"http_{resp.status}", retry_after)
+                    raise Retryable(f"http_{resp.status}",
+                                    retry_after_seconds(resp.headers.get("Retry-After")))
                 text, _ = decode_page(body)
-                state = classify_page(text) if resp.status == 200 else PageState.HTTP_ERROR
-                if resp.status == 403 and "некорректен" in text:
+                state = classify_list(text) if resp.status == 200 else PageState.HTTP_ERROR
+                if resp.status == 403 and ("некорректен" in text or "заблокирован" in text):
                     state = PageState.WAF_BLOCK
                 if state in (PageState.TRUNCATED, PageState.SITE_DOWN):
                     raise Retryable(state.value)
@@ -148,3 +137,19 @@ class PoliteClient:
                 raise ValueError(f"body exceeds {limit} bytes")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as delay-seconds or an HTTP date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

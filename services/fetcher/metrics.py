@@ -2,7 +2,8 @@
 
 from prometheus_client import Counter, Gauge, Histogram
 
-PAGES = Counter("docketwatch_fetcher_pages_total", "Pages fetched, by state", ["state"])
+PAGES = Counter("docketwatch_fetcher_pages_total", "Pages fetched, by kind and state",
+                ["kind", "state"])
 PUBLISHED = Counter("docketwatch_fetcher_published_total", "Pages published to the raw topic")
 UNCHANGED = Counter("docketwatch_fetcher_unchanged_total", "Pages skipped: content unchanged")
 RETRIES = Counter("docketwatch_fetcher_retries_total", "Retried requests, by reason", ["reason"])
@@ -10,7 +11,17 @@ INCOMPLETE = Counter(
     "docketwatch_fetcher_incomplete_windows_total",
     "Windows whose rows did not add up to the site's counter after retries",
 )
+REFETCHES = Counter("docketwatch_fetcher_window_refetches_total",
+                    "Windows fetched again because rows and counter disagreed")
+SUSPECT_EMPTY = Counter("docketwatch_fetcher_suspect_empty_total",
+                        "Empty answers re-requested because rows were expected")
+WINDOWS = Counter("docketwatch_fetcher_windows_total", "Windows completed, by kind", ["kind"])
+NEW_CASES = Counter("docketwatch_fetcher_new_cases_total", "Rows of cases not seen before")
 LATENCY = Histogram("docketwatch_fetcher_request_seconds", "Request latency")
 COURT_STATE = Gauge(
-    "docketwatch_fetcher_court_up", "1 if the court's last window succeeded", ["court"]
+    "docketwatch_fetcher_court_up", "1 if the court's last window pass succeeded", ["court"]
 )
+COURT_IN_STATE = Gauge(
+    "docketwatch_fetcher_court_state", "1 for the court's current state (ok, failing, captcha, "
+    "blocked, circuit_open), 0 for the others", ["court", "state"])
+COURTS_BY_STATE = Gauge("docketwatch_fetcher_courts", "Courts per current state", ["state"])

@@ -7,63 +7,89 @@ import logging
 import signal
 from typing import Any
 
+from aiokafka.admin import AIOKafkaAdminClient
+
+from docketwatch.contract import TOPIC_SOURCE_HEALTH
 from docketwatch.kafka import ensure_topics, make_producer
 from docketwatch.ops import OpsServer
+from services.fetcher.blocks import Blocks
+from services.fetcher.captcha import CaptchaSolver
 from services.fetcher.courts import load_courts
 from services.fetcher.crawler import Crawler, PassReport
+from services.fetcher.health import HealthBook
 from services.fetcher.http import PoliteClient
+from services.fetcher.publisher import Publisher
 from services.fetcher.settings import FetcherSettings
 from services.fetcher.state import CrawlState
+from services.fetcher.window import WindowCrawler
 
 log = logging.getLogger("docketwatch.fetcher")
+
+
+async def _topic_exists(bootstrap: str, topic: str) -> bool:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+    await admin.start()
+    try:
+        return topic in set(await admin.list_topics())
+    finally:
+        await admin.close()
 
 
 async def run(settings: FetcherSettings, *, force: bool = False) -> PassReport:
     courts = load_courts(settings.courts_file)
     state = CrawlState(settings.state_path())
+    blocks = Blocks(settings.blocks_dir())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     last: dict[str, Any] = {}
+    health_book: HealthBook | None = None
 
     def health() -> dict[str, Any]:
-        return {"courts": len(courts), "last_pass": last, "court_health": state.health()}
+        current = {c: s.value for c, s in (health_book.current if health_book else {}).items()}
+        return {"courts": len(courts), "windows_done": state.windows_done(),
+                "last_pass": last, "court_state": current, "court_health": state.health(),
+                "blocked": blocks.all()}
 
     ops = OpsServer("fetcher", settings.ops_host, settings.fetcher_ops_port, health)
     await ops.start()
     await ensure_topics(settings.kafka_bootstrap, settings.raw_partitions,
                         settings.events_partitions)
+    # The source-health topic is not (yet) created by ensure_topics; without it the
+    # records stay in the state DB and on /health.
+    publish_health = await _topic_exists(settings.kafka_bootstrap, TOPIC_SOURCE_HEALTH)
+    if not publish_health:
+        log.warning("topic %s missing: court health only on /health", TOPIC_SOURCE_HEALTH)
     producer = make_producer(settings.kafka_bootstrap, client_id="docketwatch-fetcher")
     await producer.start()
     report = PassReport()
     try:
         async with PoliteClient(settings, {c.host for c in courts}) as client:
-            crawler = Crawler(settings, courts, client, producer, state)
-            while not stop.is_set():
-                crawl = asyncio.create_task(crawler.run_pass(force=force))
-                stopper = asyncio.create_task(stop.wait())
-                await asyncio.wait({crawl, stopper}, return_when=asyncio.FIRST_COMPLETED)
-                stopper.cancel()
-                if not crawl.done():
-                    # Shutdown mid-pass: unsettled windows are simply fetched again next time.
-                    crawl.cancel()
-                    break
-                report = crawl.result()
+            publisher = Publisher(producer, state)
+            health_book = HealthBook(state, producer, publish_health)
+            windows = WindowCrawler(settings, client, publisher, state,
+                                    CaptchaSolver(settings.captcha_solver_cmd), health_book)
+            crawler = Crawler(settings, courts, windows, publisher, state, blocks, health_book)
+            if settings.fetch_mode == "live":
+                work = asyncio.create_task(crawler.run_live(stop))
+            else:
+                work = asyncio.create_task(crawler.run_pass(force=force))
+            stopper = asyncio.create_task(stop.wait())
+            await asyncio.wait({work, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            stopper.cancel()
+            if not work.done():
+                # Shutdown mid-pass: unsettled windows are simply fetched again next time.
+                work.cancel()
+                await asyncio.gather(work, return_exceptions=True)
+            elif settings.fetch_mode != "live":
+                report = work.result()
                 last.update(pages=report.pages, published=report.published,
-                            windows=report.windows, incomplete=len(report.incomplete),
+                            windows=report.windows, skipped=report.skipped,
+                            cards=report.cards, incomplete=report.incomplete,
                             blocked=report.blocked, failed=report.failed)
                 log.info("pass done: %s", last)
-                print(f"fetcher pass: {report.pages} pages fetched, {report.published} "
-                      f"published, {report.windows} windows, blocked={report.blocked}, "
-                      f"failed={report.failed}, incomplete={len(report.incomplete)}", flush=True)
-                if settings.fetch_mode != "live":
-                    break
-                force = False
-                try:
-                    await asyncio.wait_for(stop.wait(), settings.live_interval_s)
-                except TimeoutError:
-                    pass
+                print(report.line(), flush=True)
     finally:
         await producer.stop()
         await ops.stop()

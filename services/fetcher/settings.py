@@ -17,12 +17,21 @@ class FetcherSettings(CommonSettings):
     fetch_start: date = Field(date(2022, 2, 24), description="first receipt date to backfill")
     fetch_end: date | None = Field(None, description="last receipt date (default: today)")
     fetch_mode: str = Field("once", description="'once' = backfill then exit; 'live' = re-poll")
-    live_interval_s: float = Field(900.0, description="pause between live passes")
-    recent_days: int = Field(120, description="receipt windows this recent are re-polled live")
-    host_rate_per_s: float = Field(1 / 3, description="requests per second per court host")
+    live_interval_s: float = Field(900.0, description="pause between a court's live passes")
+    recent_days: int = Field(120, description="receipt windows this recent are re-polled")
+    decision_days: int = Field(
+        180, description="decision-date windows this recent are polled on every pass")
+    resweep_days: float = Field(
+        30.0, description="a finished receipt window is re-polled after this many days (0: never)")
+    articles: str | None = Field(None, description="optional article filter (watchlist)")
+    host_rate_per_s: float = Field(
+        1 / 3, description="requests per second per court host (0: no limit)")
+    jitter: float = Field(0.3, description="each host gap is stretched by up to this fraction")
     max_concurrency: int = Field(16, description="requests in flight, all hosts together")
     request_timeout_s: float = Field(30.0)
     max_retries: int = Field(5, description="tries per page on 5xx, timeouts, truncation")
+    backoff_s: float = Field(
+        1.0, description="retry n waits a random time up to backoff_s * 2**n (max 60 s)")
     max_body_bytes: int = Field(8 * 1024 * 1024, description="larger responses are refused")
     user_agent: str = Field(
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -31,11 +40,29 @@ class FetcherSettings(CommonSettings):
     )
     proxy: str | None = Field(None, description="HTTP proxy URL for all courts")
     ca_bundle: Path | None = Field(None, description="extra CA bundle (Russian trusted root)")
+    window_attempts: int = Field(
+        2, description="fetches of a window whose rows do not add up to the counter")
+    block_confirmations: int = Field(
+        3, description="plain re-requests before a captcha/WAF page marks the court")
+    empty_confirmations: int = Field(
+        3, description="re-requests of a window that had rows and now shows none")
+    breaker_failures: int = Field(3, description="failed windows in a row that open the circuit")
+    breaker_cooldown_s: float = Field(1800.0, description="pause of a court with an open circuit")
+    captcha_solver_cmd: str | None = Field(
+        None, description="command reading a captcha PNG on stdin, printing the code (off)")
+    progress: bool | None = Field(None, description="progress bar (default: stderr is a TTY)")
     fetcher_ops_port: int = Field(9101, description="/health and /metrics port")
     state_dir: Path | None = Field(None, description="default: <data_dir>/fetcher")
 
+    def state_root(self) -> Path:
+        return self.state_dir or self.data_dir / "fetcher"
+
     def state_path(self) -> Path:
-        return (self.state_dir or self.data_dir / "fetcher") / "state.sqlite3"
+        return self.state_root() / "state.sqlite3"
+
+    def blocks_dir(self) -> Path:
+        """One file per court waiting for a person or a solver; deleting it clears the court."""
+        return self.state_root() / "blocked"
 
     def end_date(self) -> date:
         return self.fetch_end or date.today()

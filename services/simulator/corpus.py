@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from . import calibration as cal
+from .acts import assign_acts
 from .articles import MOBILISATION_PARTS, ArticleRef
 from .courts import Court, load_courts
 from .model import TERMINATION_GROUNDS, Case, CaseView, Defendant
@@ -684,6 +685,13 @@ class _Builder:
                     # A returned case keeps its unique judicial identifier when it comes back.
                     c.judicial_uid = orig.judicial_uid
 
+    # ----------------------------------------------------------------------- stage 6
+
+    def acts(self) -> None:
+        """Punishments and act publication of every verdict, on a stream of its own and
+        after every calibration repair, so that no calibrated figure can move."""
+        assign_acts(self.cases, _stream(self.seed, "acts"), self.cal.on_or_after)
+
 
 def _month_end(month: str) -> date:
     y, m = int(month[:4]), int(month[5:])
@@ -718,6 +726,7 @@ def build_corpus(
     b.articles()
     b.links()
     b.numbering()
+    b.acts()
     return Corpus(
         seed=seed,
         start=start,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from .articles import REFUSAL_ARTICLES, ArticleRef, is_military
 
@@ -56,6 +57,11 @@ class Case:
     origin_uid: str | None = None
     origin_kind: str | None = None  # "re_received" | "transferred_in"
     order: float = 0.0  # tie-break among cases received on the same day
+    # Verdicts only (set by acts.assign_acts): one acts.SimPunishment per defendant, whether
+    # the act will never be published, and the seed of its wording.
+    punishments: tuple[Any, ...] = ()
+    act_withheld: bool = False
+    act_seed: int = 0
 
     @property
     def article_numbers(self) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from html import escape
 
 from . import templates as t
+from .acts import render_act_html
 from .courts import Court
 from .events import card_events
 from .model import DECISION_TEXT, CaseView
@@ -412,8 +413,13 @@ def render_card(court: Court, view: CaseView, as_of: date) -> bytes:
 
 
 def act_text(court: Court, view: CaseView) -> str:
-    """A short act with personal data masked the way sudrf masks it (FIO spans)."""
+    """A short act with personal data masked the way sudrf masks it (FIO spans).
+
+    Verdicts get a full act with the operative part stating each punishment (acts.py).
+    """
     c = view.case
+    if view.decision_class == "verdict" and c.punishments:
+        return render_act_html(c, court.name)
     kind = "ПРИГОВОР" if view.decision_class == "verdict" else "ПОСТАНОВЛЕНИЕ"
     arts = ", ".join(escape(a.text) for d in c.defendants for a in d.articles)
     return (

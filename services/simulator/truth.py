@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .acts import ACT_PENDING, ACT_PUBLISHED, ACT_WITHHELD
 from .articles import REFUSAL_ARTICLES, is_military
 from .corpus import Corpus
 from .model import CaseView
@@ -59,7 +60,22 @@ def case_state(v: CaseView) -> dict[str, Any]:
         ],
         "origin_uid": c.origin_uid,
         "origin_kind": c.origin_kind,
+        "act_state": act_state(v),
+        "act_published_at": _iso(c.act_published_at) if v.has_act else None,
+        # What the act says (or will say): per defendant, in the order of the card.
+        "punishments": [p.as_dict() for p in c.punishments]
+        if v.decision_class == "verdict"
+        else None,
     }
+
+
+def act_state(v: CaseView) -> str | None:
+    """published / pending (not out yet) / withheld (never to be out); None: no verdict."""
+    if v.decision_class != "verdict":
+        return None
+    if v.has_act:
+        return ACT_PUBLISHED
+    return ACT_WITHHELD if v.case.act_withheld else ACT_PENDING
 
 
 def _rows(counter: Counter[tuple[str, ...]], names: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -97,6 +113,16 @@ def truth(corpus: Corpus, as_of: date) -> dict[str, Any]:
         a: sum(1 for v in views if a in v.case.article_numbers) for a in sorted(REFUSAL_ARTICLES)
     }
     sentenced = [v for v in views if v.decision_class == "verdict"]
+    # Punishments a perfect pipeline can report: defendants of verdicts whose act is out.
+    punished: Counter[tuple[str, ...]] = Counter()
+    acts: Counter[str] = Counter()
+    for v in sentenced:
+        acts[act_state(v) or ""] += 1
+        if not v.has_act or v.decision_date is None:
+            continue
+        for d, p in zip(v.case.defendants, v.case.punishments, strict=True):
+            for a in dict.fromkeys(r.article for r in d.articles):
+                punished[(_month(v.decision_date), a, v.case.court, p.kind)] += 1
     return {
         "seed": corpus.seed,
         "as_of": as_of.isoformat(),
@@ -109,7 +135,12 @@ def truth(corpus: Corpus, as_of: date) -> dict[str, Any]:
         "monthly_decided_by_article": _rows(
             decided_art, ("month", "decision_class", "article", "court")
         ),
+        "monthly_punishments": [
+            {"month": m, "article": a, "court": c, "kind": k, "defendants": n}
+            for (m, a, c, k), n in sorted(punished.items())
+        ],
         "summary": {
+            "acts_by_state": dict(sorted(acts.items())),
             "visible_cases": len(views),
             "received_by_year": _rows(by_year, ("year", "category")),
             "refusal_received_by_article": refusal_totals,

@@ -18,6 +18,7 @@ from .conftest import new_database
 TABLES = {
     "schema_migrations", "case_events", "case_state", "page_provenance", "courts",
     "article_names", "working_calendar", "store_settings",
+    "court_health_log", "court_health", "alert_history", "dead_letters",
 }
 VIEWS = {
     "cases", "case_articles", "articles", "court_regions", "working_days_monthly",
@@ -44,7 +45,7 @@ def test_migrate_twice_is_a_no_op(chdb_dsn: str) -> None:
     first = _objects(client)
     assert migrate(client) == []
     assert _objects(client) == first
-    assert TABLES | VIEWS | {"case_state_mv"} == set(first)
+    assert TABLES | VIEWS | {"case_state_mv", "court_health_mv"} == set(first)
     recorded = client.query("SELECT version FROM schema_migrations FINAL ORDER BY version")
     assert [r[0] for r in recorded.result_rows] == versions
     # reference data is not re-inserted when unchanged

@@ -1,0 +1,8 @@
+"""Alerts: monthly spikes, records and silent courts, evaluated from ClickHouse counts.
+
+Modules by role: ``model`` (snapshot and finding types), ``stats`` and ``nowcast`` (the
+maths), ``rules/`` (pure rule functions), ``engine`` (runs the rules on a snapshot),
+``source`` (where snapshots come from: the aggregator's SQL endpoint or a server),
+``state`` (alert lifecycle, rebuilt from the alerts topic), ``receivers/`` (delivery),
+``service`` (the process), ``listing`` (``list_alerts`` for the CLI).
+"""

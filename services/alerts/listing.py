@@ -1,0 +1,81 @@
+"""``docketwatch alerts``: active and past alerts from the ClickHouse table alert_history.
+
+alert_history is the aggregator's sink of TOPIC_ALERTS (one row per AlertEvent, labels as
+Map(String, String)); the sink is at-least-once, so rows are grouped per alert_id and the
+latest event (by ``at``) decides its current status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from services.alerts.source import QueryFn, endpoint_query, server_query
+
+_SQL = """
+SELECT alert_id, argMax(rule, at), argMax(toString(status), at), argMax(severity, at),
+       argMax(summary, at), argMax(provisional, at), toString(min(at)), toString(max(at)),
+       argMax(labels, at), count()
+FROM alert_history
+GROUP BY alert_id
+{having}
+ORDER BY max(at) DESC, alert_id
+LIMIT {{limit:UInt32}}
+"""
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    alert_id: str
+    rule: str
+    status: str
+    severity: str
+    summary: str
+    provisional: bool
+    first_at: str
+    last_at: str
+    labels: dict[str, str]
+    events: int
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("firing", "escalated", "silenced")
+
+
+def list_alerts(*, sql_url: str | None = None, dsn: str | None = None,
+                query: QueryFn | None = None, active_only: bool = False,
+                limit: int = 200) -> list[AlertRow]:
+    """Latest state of each alert, newest first. One of ``sql_url`` (the aggregator's
+    endpoint, embedded mode), ``dsn`` (http(s):// ClickHouse server) or ``query``."""
+    if query is None:
+        if dsn and dsn.startswith(("http://", "https://")):
+            query = server_query(dsn)
+        elif sql_url:
+            query = endpoint_query(sql_url)
+        else:
+            raise ValueError("need sql_url or an http(s) dsn")
+    having = ("HAVING argMax(toString(status), at) IN ('firing', 'escalated', 'silenced')"
+              if active_only else "")
+    rows: list[Sequence[Any]] = query(_SQL.format(having=having), {"limit": limit})
+    return [AlertRow(str(a), str(r), str(s), str(sev), str(summ), bool(p), str(f), str(last),
+                     dict(lab or {}), int(n))
+            for a, r, s, sev, summ, p, f, last, lab, n in rows]
+
+
+def format_alerts(rows: list[AlertRow], now: datetime | None = None) -> str:
+    """A plain table: active alerts first, then past ones."""
+    if not rows:
+        return "no alerts"
+    lines = []
+    for title, part in (("ACTIVE", [r for r in rows if r.active]),
+                        ("PAST", [r for r in rows if not r.active])):
+        if not part:
+            continue
+        lines.append(f"{title} ({len(part)})")
+        for r in part:
+            flag = " provisional" if r.provisional else ""
+            lines.append(f"  {r.last_at[:19]}  {r.status:<9} {r.severity:<8}{flag}  "
+                         f"{r.rule}  {r.summary}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Pure rule functions: Snapshot (+ config) in, Findings out. No I/O here."""

@@ -1,0 +1,34 @@
+"""Alerts settings (environment, prefix ``DW_``). Secrets (the Telegram token) only here."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+
+from docketwatch.settings import CommonSettings
+from services.alerts.config import DEFAULT_RULES_FILE
+
+
+class AlertsSettings(CommonSettings):
+    alerts_ops_port: int = Field(9104, description="/health and /metrics port")
+    alerts_rules_file: Path = Field(DEFAULT_RULES_FILE, description="rules TOML")
+    alerts_silences_file: Path | None = Field(None, description="JSON list of silences")
+    alerts_as_of: date | None = Field(
+        None, description="reference date of the docket; default: newest receipt or "
+        "decision date in the data (never the wall clock)")
+    sql_url: str = Field("http://127.0.0.1:9103/sql", description="aggregator SQL endpoint")
+    clickhouse_dsn: str | None = Field(
+        None, description="http(s)://… reads a ClickHouse server directly; otherwise the "
+        "SQL endpoint is used (embedded chDB belongs to the aggregator)")
+    alerts_webhook_url: str | None = Field(None, description="generic JSON webhook")
+    telegram_token: SecretStr | None = Field(None, description="bot token (secret)")
+    telegram_chat_id: str | None = None
+    telegram_api_url: str = Field("https://api.telegram.org")
+    alertmanager_url: str | None = Field(None, description="e.g. http://127.0.0.1:9093")
+    alerts_partitions: int = Field(1, description="partitions of the alerts topic if created")
+
+    def server_dsn(self) -> str | None:
+        dsn = self.clickhouse_dsn
+        return dsn if dsn and dsn.startswith(("http://", "https://")) else None

@@ -1,0 +1,166 @@
+"""The aiohttp application: pages, /api/v1, static files, /health and /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
+
+from services.dashboard import api, openapi, views
+from services.dashboard.backend import (
+    Backend,
+    EndpointBackend,
+    QueryFailed,
+    ServerBackend,
+    StoreUnavailable,
+)
+from services.dashboard.data import STORE, Store
+from services.dashboard.params import BadInput
+from services.dashboard.settings import DashboardSettings
+
+log = logging.getLogger("docketwatch.dashboard")
+STATIC = Path(__file__).resolve().parent / "static"
+REQUESTS = Counter("docketwatch_dashboard_requests_total", "HTTP requests served",
+                   ["route", "status"])
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# No inline script or style anywhere, so the policy can forbid both: even markup that got
+# past escaping could not run.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, default=str)
+
+
+def _is_api(request: web.Request) -> bool:
+    return request.path.startswith(api.PREFIX)
+
+
+def _error(request: web.Request, status: int, message: str) -> web.Response:
+    if _is_api(request):
+        return web.json_response({"error": message}, status=status, dumps=_dumps)
+    return views.render(request, "error.html", status=status, status_code=status,
+                        message=message)
+
+
+@web.middleware
+async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    route = request.match_info.route.resource
+    name = route.canonical if route is not None else "unmatched"
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except BadInput as exc:
+        status = 400
+        return _error(request, 400, str(exc))
+    except StoreUnavailable as exc:
+        status = 503
+        return _error(request, 503, f"the store is unreachable: {exc}")
+    except QueryFailed as exc:
+        log.exception("query failed on %s", request.path)
+        return _error(request, 500, f"query failed: {exc}")
+    except web.HTTPException as exc:
+        status = exc.status
+        if exc.status >= 400:
+            return _error(request, exc.status, exc.text or exc.reason)
+        raise
+    finally:
+        REQUESTS.labels(name, str(status)).inc()
+
+
+async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+
+
+def _json_route(endpoint: api.Endpoint) -> Handler:
+    async def handle(request: web.Request) -> web.Response:
+        payload = await endpoint.handler(request.app[STORE], request)
+        if payload is None:
+            raise web.HTTPNotFound(text="not found")
+        return web.json_response(payload, dumps=_dumps)
+
+    return handle
+
+
+async def _openapi(request: web.Request) -> web.Response:
+    return web.json_response(openapi.document(), dumps=_dumps)
+
+
+async def _health(request: web.Request) -> web.Response:
+    store = request.app[STORE]
+    started = time.perf_counter()
+    body: dict[str, Any] = {"service": "dashboard", "status": "ok",
+                            "backend": store.backend.name}
+    try:
+        await store.backend.query("SELECT 1", {})
+        body["store"] = "ok"
+        body["store_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    except (StoreUnavailable, QueryFailed) as exc:
+        # The dashboard itself is alive; pages show the outage instead of failing health.
+        body["store"] = f"unavailable: {exc}"
+    return web.json_response(body)
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def make_backend(settings: DashboardSettings) -> Backend:
+    if settings.reads_server():
+        return ServerBackend(str(settings.clickhouse_dsn), settings.dashboard_max_rows,
+                             settings.dashboard_query_timeout_s)
+    return EndpointBackend(settings.sql_url, settings.dashboard_query_timeout_s)
+
+
+def create_app(backend: Backend) -> web.Application:
+    app = web.Application(middlewares=[errors], client_max_size=64 * 1024)
+    app[STORE] = Store(backend)
+    app[views.JINJA] = views.environment()
+    app.on_response_prepare.append(_security_headers)
+
+    async def close_backend(_: web.Application) -> None:
+        await backend.close()
+
+    app.on_cleanup.append(close_backend)
+    app.router.add_get("/health", _health)
+    app.router.add_get("/metrics", _metrics)
+    app.router.add_get(f"{api.PREFIX}/openapi.json", _openapi)
+    for endpoint in api.ENDPOINTS:
+        app.router.add_get(api.PREFIX + (endpoint.route or endpoint.path), _json_route(endpoint))
+    for path, handler in views.ROUTES:
+        app.router.add_get(path, handler)
+    app.router.add_static("/static", STATIC)
+    return app
+
+
+async def serve(settings: DashboardSettings) -> None:
+    """Serve until SIGTERM or SIGINT, then finish in-flight requests and close."""
+    app = create_app(make_backend(settings))
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=10)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.dashboard_host, settings.dashboard_port)
+    await site.start()
+    log.info("dashboard on http://%s:%s (%s)", settings.dashboard_host,
+             settings.dashboard_port, app[STORE].backend.name)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    log.info("dashboard shutting down")
+    await runner.cleanup()

@@ -1,0 +1,90 @@
+"""Raw pages to Kafka: published first, remembered as published only after the ack."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaProducer
+
+from docketwatch.contract import (
+    TOPIC_DEAD_LETTERS,
+    TOPIC_RAW_PAGES,
+    DeadLetter,
+    PageKind,
+    RawPage,
+    sha256_hex,
+)
+from docketwatch.sudrf import content_fingerprint
+from services.fetcher import metrics
+from services.fetcher.http import Fetched
+from services.fetcher.state import CrawlState
+
+VERSION = "fetcher/2"
+
+
+@dataclass
+class Sent:
+    url: str
+    fingerprint: str
+    future: asyncio.Future[object] | None
+    # Run after the ack (e.g. remember a row's card as fetched), never before.
+    after: Callable[[], None] | None = None
+
+
+@dataclass
+class Pending:
+    sent: list[Sent] = field(default_factory=list)
+
+
+class Publisher:
+    def __init__(self, producer: AIOKafkaProducer, state: CrawlState) -> None:
+        self._producer = producer
+        self._state = state
+        self.published = 0
+
+    async def send(self, court: str, f: Fetched, params: dict[str, str], kind: PageKind,
+                   force: bool, pending: Pending) -> Sent:
+        """Publish unless the same content was already published for this URL."""
+        fingerprint = content_fingerprint(f.text)
+        if not force and self._state.page_hash(f.url) == fingerprint:
+            metrics.UNCHANGED.inc()
+            sent = Sent(f.url, fingerprint, None)
+        else:
+            page = RawPage(
+                page_id=sha256_hex(f"{court}|{f.url}|{f.fetched_at.isoformat()}".encode()),
+                court_code=court, url=f.url, params=params, kind=kind,
+                fetched_at=f.fetched_at, http_status=f.status, state=f.state,
+                charset=f.charset, sha256=sha256_hex(f.body), body=f.body,
+            )
+            # Keyed by court: one court's pages stay in order on one partition.
+            fut = await self._producer.send(TOPIC_RAW_PAGES, page.to_bytes(),
+                                            key=court.encode())
+            sent = Sent(f.url, fingerprint, fut)
+        pending.sent.append(sent)
+        return sent
+
+    async def settle(self, pending: Pending) -> None:
+        """Wait for Kafka's acks, then record the pages (and their follow-ups) as done."""
+        sent, pending.sent = pending.sent, []
+        for s in sent:
+            if s.future is not None:
+                await s.future
+                self.published += 1
+                metrics.PUBLISHED.inc()
+        with self._state.batch():
+            for s in sent:
+                self._state.set_page_hash(s.url, s.fingerprint)
+                if s.after is not None:
+                    s.after()
+
+    async def dead_letter(self, court: str, url: str, what: str, exc: BaseException) -> None:
+        letter = DeadLetter(
+            stage="fetcher", error_type=type(exc).__name__, error=f"{court} {what}: {exc}",
+            stage_version=VERSION, court_code=court, url=url,
+            created_at=datetime.now(UTC), payload=b"",
+        )
+        await self._producer.send_and_wait(TOPIC_DEAD_LETTERS, letter.to_bytes(),
+                                           key=court.encode())

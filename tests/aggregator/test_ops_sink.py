@@ -1,0 +1,58 @@
+"""Operational records (court health, alerts, dead letters) land once, whatever redelivers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from clickhouse_connect.driver.client import Client
+
+from docketwatch.contract import (
+    AlertEvent,
+    AlertStatus,
+    CourtHealth,
+    CourtState,
+    DeadLetter,
+)
+from services.aggregator.store.ops_sink import (
+    write_alerts,
+    write_court_health,
+    write_dead_letters,
+)
+
+T0 = datetime(2024, 7, 31, 12, 0, tzinfo=UTC)
+T1 = datetime(2024, 8, 1, 12, 0, tzinfo=UTC)
+
+
+def test_latest_court_health_per_court(store: Client) -> None:
+    client = store
+    records = [
+        CourtHealth(court_code="52GV0001", state=CourtState.OK, checked_at=T0, last_success=T0),
+        CourtHealth(court_code="52GV0001", state=CourtState.CAPTCHA, checked_at=T1,
+                    last_success=T0, last_error="captcha"),
+        CourtHealth(court_code="25OV0000", state=CourtState.OK, checked_at=T0),
+    ]
+    assert write_court_health(client, records, dedup_token="t1") == 3
+    write_court_health(client, records, dedup_token="t2")  # redelivered as another batch
+    rows = client.query("SELECT court_code, state FROM court_health FINAL ORDER BY court_code")
+    assert rows.result_rows == [("25OV0000", "ok"), ("52GV0001", "captcha")]
+    log = client.query("SELECT count() FROM court_health_log FINAL").result_rows
+    assert log == [(3,)]
+
+
+def test_alert_history_and_dead_letters_deduplicate(store: Client) -> None:
+    client = store
+    firing = AlertEvent(alert_id="a1", rule="record", labels={"series": "refusal"},
+                        status=AlertStatus.FIRING, severity="warning", summary="1076 > 1032",
+                        value=1076, baseline=1032, at=T0)
+    resolved = firing.model_copy(update={"status": AlertStatus.RESOLVED, "at": T1})
+    write_alerts(client, [firing, resolved], dedup_token="a")
+    write_alerts(client, [resolved, firing], dedup_token="b")
+    rows = client.query("SELECT status, labels['series'] FROM alert_history FINAL ORDER BY at")
+    assert rows.result_rows == [("firing", "refusal"), ("resolved", "refusal")]
+
+    letter = DeadLetter(stage="parser", error_type="LayoutError", error="no table",
+                        stage_version="sudrf-1", created_at=T0, payload=b"<html>")
+    write_dead_letters(client, [letter, letter], dedup_token="d1")
+    write_dead_letters(client, [letter], dedup_token="d2")
+    got = client.query("SELECT stage, error_type, payload_bytes FROM dead_letters FINAL")
+    assert got.result_rows == [("parser", "LayoutError", 6)]

@@ -1,0 +1,59 @@
+"""The overview in real headless Chromium after a demo-like run: every chart is drawn by
+the locally served Chart.js, and the screenshot shows them (not a blank page)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from docketwatch.settings import REPO_ROOT
+from tests.dashboard import browser
+from tests.dashboard.conftest import Dashboard
+from tests.dashboard.png import colour_counts
+
+pytestmark = pytest.mark.integration
+
+# Kept after the run so a person can look at it (var/ is not committed).
+SCREENSHOT = REPO_ROOT / "var" / "screenshots" / "dashboard-overview.png"
+REFUSAL_RED = (0xC0, 0x39, 0x2B)  # the refusal category's colour in dashboard.js
+
+
+def test_overview_charts_are_drawn(dashboard: Dashboard) -> None:
+    dom = browser.dump_dom(dashboard.url + "/")
+    assert 'data-charts-error' not in dom, "Chart.js did not load"
+    rendered = re.search(r'<html[^>]*data-charts-rendered="(\d+)"', dom)
+    assert rendered, "the page's script never finished drawing"
+    canvases = re.findall(r"<canvas[^>]*>", dom)
+    assert int(rendered[1]) == len(canvases) == 4
+    assert all('data-rendered="true"' in c for c in canvases)
+    # Chart.js sizes each canvas to its box; an undrawn canvas keeps 300x150.
+    heights = [re.search(r'height="(\d+)"', c) for c in canvases]
+    assert all(h is not None and h[1] != "150" for h in heights), heights
+
+
+@pytest.mark.parametrize("path", ["/courts", "/regions", "/cases?article=337", "/alerts",
+                                  "/sources"])
+def test_other_pages_load_in_the_browser(dashboard: Dashboard, path: str) -> None:
+    dom = browser.dump_dom(dashboard.url + path)
+    assert re.search(r'<html[^>]*data-charts-rendered="\d+"', dom), path
+
+
+def test_court_drill_down_draws_its_charts(dashboard: Dashboard) -> None:
+    court = dashboard.api("/courts")["data"][0]["court_code"]
+    dom = browser.dump_dom(f"{dashboard.url}/courts/{court}")
+    assert re.search(r'<html[^>]*data-charts-rendered="2"', dom)
+
+
+def test_overview_screenshot_is_populated(dashboard: Dashboard, tmp_path: Path) -> None:
+    shot = tmp_path / "overview.png"
+    browser.screenshot(dashboard.url + "/", shot)
+    counts = colour_counts(shot.read_bytes())
+    # A blank or unstyled page has a handful of colours; charts, text and antialiasing
+    # give hundreds. The refusal bars must be there in their own colour.
+    assert len(counts) > 200, f"only {len(counts)} colours: the page looks blank"
+    assert counts[REFUSAL_RED] > 500, "no refusal-coloured bars on the screenshot"
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(shot, SCREENSHOT)

@@ -1,0 +1,126 @@
+"""Shared pieces of the fetcher's integration tests: rosters, the raw topic, the simulator."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import re
+import sqlite3
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from docketwatch.contract import PageKind, RawPage
+from docketwatch.stack import Stack
+from services.parser.sudrf import ParseError, parse_page
+from services.simulator.courts import CSV_COLUMNS, default_courts_path
+
+AS_OF = "2024-12-27"
+
+
+def write_roster(path: Path, vnkods: list[str]) -> Path:
+    """A simulator roster with just these courts (rows copied from the bundled CSV)."""
+    with default_courts_path().open(encoding="utf-8", newline="") as f:
+        rows = {r["vnkod"]: r for r in csv.DictReader(f)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(CSV_COLUMNS))
+        w.writeheader()
+        for v in vnkods:
+            w.writerow({k: rows[v].get(k, "") for k in CSV_COLUMNS})
+    return path
+
+
+def read_topic(bootstrap: str, topic: str) -> list[tuple[bytes | None, bytes]]:
+    """Every record of a topic, from the beginning to the end offsets of now."""
+    async def go() -> list[tuple[bytes | None, bytes]]:
+        consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                    auto_offset_reset="earliest",
+                                    fetch_max_bytes=64 * 1024 * 1024,
+                                    max_partition_fetch_bytes=16 * 1024 * 1024)
+        await consumer.start()
+        try:
+            parts = consumer.partitions_for_topic(topic)
+            if not parts:
+                await consumer._client.force_metadata_update()
+                parts = consumer.partitions_for_topic(topic) or set()
+            tps = [TopicPartition(topic, p) for p in parts]
+            consumer.assign(tps)
+            await consumer.seek_to_beginning(*tps)
+            ends = await consumer.end_offsets(tps)
+            out: list[tuple[bytes | None, bytes]] = []
+            async def behind() -> bool:
+                return any([await consumer.position(tp) < ends[tp] for tp in tps])
+
+            while await behind():
+                batch = await consumer.getmany(timeout_ms=1000)
+                for records in batch.values():
+                    out += [(r.key, r.value) for r in records if r.value is not None]
+            return out
+        finally:
+            await consumer.stop()
+
+    return asyncio.run(go())
+
+
+def raw_pages(bootstrap: str) -> list[RawPage]:
+    from docketwatch.contract import TOPIC_RAW_PAGES
+    return [RawPage.from_bytes(v) for _, v in read_topic(bootstrap, TOPIC_RAW_PAGES)]
+
+
+def cases_in(pages: list[RawPage]) -> set[tuple[str, str]]:
+    """(court, case number) of every case any page shows, read by the parser's library."""
+    found: set[tuple[str, str]] = set()
+    for p in pages:
+        try:
+            parsed = parse_page(p.body, p.kind, p.court_code, charset=p.charset,
+                                case_uid=p.params.get("case_uid"))
+        except ParseError:
+            # The parser cannot read the simulator's VNKOD lists yet (their counter);
+            # those courts' cases are found through their cards.
+            assert p.kind is PageKind.LIST, p.url
+            continue
+        found |= {(s.court_code, s.case_number) for s in parsed.snapshots}
+    return found
+
+
+def truth_cases(stack: Stack) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for c in stack.truth()["cases"]:
+        out.setdefault(c["court"], set()).add(c["case_number"])
+    return out
+
+
+def access_log(stack: Stack, court: str) -> list[dict[str, Any]]:
+    url = f"http://127.0.0.1:{stack.simulator_port}/_sim/access_log?court={court}"
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        data: list[dict[str, Any]] = json.loads(resp.read())
+        return data
+
+
+_LINE = re.compile(r"fetcher pass: (\d+) pages fetched, (\d+) published, (\d+) windows, "
+                   r"(\d+) windows already done, (\d+) cards")
+
+
+def pass_line(log: Path) -> dict[str, int]:
+    """The figures of the last ``fetcher pass:`` line of a log."""
+    found = _LINE.findall(log.read_text(encoding="utf-8", errors="replace"))
+    assert found, log.read_text()[-3000:]
+    pages, published, windows, skipped, cards = map(int, found[-1])
+    return {"pages": pages, "published": published, "windows": windows, "skipped": skipped,
+            "cards": cards}
+
+
+def windows_done(state_db: Path) -> int:
+    if not state_db.exists():
+        return 0
+    db = sqlite3.connect(f"file:{state_db}?mode=ro", uri=True, timeout=5)
+    try:
+        return int(db.execute("SELECT count(*) FROM windows").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        db.close()

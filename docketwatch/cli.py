@@ -138,6 +138,26 @@ def parse(
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command()
+def alerts(
+    active: Annotated[bool, typer.Option(help="only alerts that are firing now")] = False,
+    limit: int = 200,
+) -> None:
+    """List active and past alerts (newest first)."""
+    from services.alerts.listing import format_alerts, list_alerts
+
+    dsn = os.environ.get("DW_CLICKHOUSE_DSN", "")
+    try:
+        rows = list_alerts(sql_url=os.environ.get("DW_SQL_URL"),
+                           dsn=dsn if dsn.startswith(("http://", "https://")) else None,
+                           active_only=active, limit=limit)
+    except EndpointUnreachable as exc:
+        raise _fail(f"{exc}; is the aggregator running?", 3) from None
+    except SqlError as exc:
+        raise _fail(str(exc)) from None
+    print(format_alerts(rows))
+
+
 def _run_module(module: str) -> None:
     sys.argv = [module, *sys.argv[2:]]
     runpy.run_module(module, run_name="__main__", alter_sys=True)
@@ -159,6 +179,12 @@ def parser() -> None:
 def aggregator() -> None:
     """Run the aggregator service (owns the embedded ClickHouse store)."""
     _run_module("services.aggregator")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def alerter() -> None:
+    """Run the alerting service."""
+    _run_module("services.alerts")
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install kafka lint bench clean
+.PHONY: demo test install kafka system-deps lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +19,15 @@ $(STAMP): pyproject.toml
 
 kafka: .cache/kafka/libs/.complete
 
+system-deps:
+	deploy/install-system-deps.sh
+
 install: $(STAMP) kafka
 
 demo: install
 	$(BIN)/docketwatch demo
 
-test: install
+test: install system-deps
 	$(BIN)/pytest
 
 lint: install

@@ -8,6 +8,8 @@ counts next to the simulator's truth.
 from __future__ import annotations
 
 import asyncio
+import signal
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -19,6 +21,7 @@ from rich.table import Table
 
 from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES
 from docketwatch.kafka import consumer_lag
+from docketwatch.sqlclient import post_sql
 from docketwatch.stack import Stack, wait_until
 
 REFUSAL = ("332", "337", "338")
@@ -59,9 +62,9 @@ def run_pipeline(stack: Stack, *, seed: int, as_of: str, scale: float, courts_li
     say(f"starting the court simulator (seed {seed}, docket as of {as_of}) ...")
     stack.start_simulator(seed=seed, as_of=as_of, scale=scale, courts_limit=courts_limit)
     timings["simulator_start"] = time.monotonic() - t0
-    say("starting parser and aggregator ...")
-    stack.start_service("parser")
-    stack.start_service("aggregator")
+    say("starting parser, aggregator, alerts and dashboard ...")
+    for name in ("parser", "aggregator", "alerts", "dashboard"):
+        stack.start_service(name)
     t0 = time.monotonic()
     say("crawling every court's docket (fetcher, one full pass) ...")
     stack.start_service("fetcher", {"DW_FETCH_END": as_of, "DW_FETCH_MODE": "once",
@@ -96,9 +99,41 @@ def show_monthly(stack: Stack, year: int, console: Console) -> bool:
     return ok
 
 
+YEAR_SQL = "SELECT * FROM year_summary(year = {year:UInt16}, since = '2022-02-24')"
+ALERTS_SQL = """
+SELECT rule, argMax(summary, at) AS summary, argMax(toString(status), at) AS status
+FROM alert_history FINAL GROUP BY alert_id, rule
+HAVING status IN ('firing', 'escalated')
+ORDER BY max(at) DESC LIMIT 12
+"""
+
+
+def show_year(stack: Stack, year: int, console: Console) -> None:
+    columns, rows = post_sql(stack.sql_url, YEAR_SQL, {"year": year})
+    table = Table(*columns, title=f"Year summary {year} (docketwatch report --year {year})")
+    for r in rows:
+        table.add_row(*(str(v) for v in r))
+    console.print(table)
+
+
+def show_alerts(stack: Stack, console: Console, timeout: float = 60) -> None:
+    try:
+        rows = wait_until(lambda: stack.sql(ALERTS_SQL), timeout=timeout, interval=1.0,
+                          what="first alerts")
+    except TimeoutError:
+        console.print("no active alert")
+        return
+    table = Table("rule", "summary", "status", title="Active alerts (docketwatch alerts)")
+    for r in rows:
+        table.add_row(*(str(v) for v in r))
+    console.print(table)
+
+
 def main(*, workdir: Path, seed: int, as_of: str, scale: float, courts_limit: int,
          keep_running: bool) -> int:
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    # SIGTERM must stop the child processes too (they run in their own sessions).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     stack = Stack(workdir=workdir)
     stack.reset()
     try:
@@ -106,6 +141,8 @@ def main(*, workdir: Path, seed: int, as_of: str, scale: float, courts_limit: in
                                courts_limit=courts_limit, say=console.print)
         year = int(as_of[:4])
         ok = show_monthly(stack, year, console)
+        show_year(stack, year, console)
+        show_alerts(stack, console)
         console.print("timings: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
         console.print("[green]ClickHouse equals the simulator's truth[/green]" if ok
                       else "[red]MISMATCH with the simulator's truth[/red]")

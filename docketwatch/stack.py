@@ -25,6 +25,9 @@ from docketwatch.sqlclient import post_sql
 
 T = TypeVar("T")
 BROKER_SCRIPT = REPO_ROOT / "deploy" / "kafka" / "broker.sh"
+SERVICES = ("fetcher", "parser", "aggregator", "alerts", "dashboard")
+DEFAULT_PORTS = {"fetcher": 9101, "parser": 9102, "aggregator": 9103, "alerts": 9104,
+                 "dashboard": 9110}
 
 
 def free_port() -> int:
@@ -43,6 +46,8 @@ def wait_until(check: Callable[[], T | None], *, timeout: float, interval: float
             value = check()
             if value:
                 return value
+        except ChildProcessError:
+            raise  # what we wait for has died: waiting longer cannot help
         except Exception as exc:  # not ready yet (connection refused, table missing, ...)
             last_exc = exc
         time.sleep(interval)
@@ -55,14 +60,17 @@ class Stack:
     kafka_port: int = 9092
     controller_port: int = 9093
     simulator_port: int = 8090
-    ops_ports: dict[str, int] = field(
-        default_factory=lambda: {"fetcher": 9101, "parser": 9102, "aggregator": 9103})
+    ops_ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     broker_started: bool = False
 
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def sql_url(self) -> str:
+        return f"http://127.0.0.1:{self.ops_ports['aggregator']}/sql"
 
     @property
     def courts_file(self) -> Path:
@@ -106,11 +114,12 @@ class Stack:
             "DW_KAFKA_BOOTSTRAP": self.bootstrap,
             "DW_DATA_DIR": str(self.workdir / "data"),
             "DW_COURTS_FILE": str(self.courts_file),
-            "DW_FETCHER_OPS_PORT": str(self.ops_ports["fetcher"]),
-            "DW_PARSER_OPS_PORT": str(self.ops_ports["parser"]),
-            "DW_AGGREGATOR_OPS_PORT": str(self.ops_ports["aggregator"]),
+            "DW_SQL_URL": self.sql_url,
             "PYTHONUNBUFFERED": "1",
         }
+        ports = {**DEFAULT_PORTS, **self.ops_ports}
+        env.update({f"DW_{name.upper()}_OPS_PORT": str(port) for name, port in ports.items()})
+        env["DW_DASHBOARD_PORT"] = str(ports["dashboard"])
         env.update(extra or {})
         return env
 
@@ -135,10 +144,16 @@ class Stack:
                 "--scale", str(scale), "--courts-limit", str(courts_limit),
                 "--write-courts", str(self.courts_file), "--write-truth", str(self.truth_file),
                 *(extra or [])]
-        self.spawn("simulator", args, dict(os.environ))
-        wait_until(lambda: self.courts_file.exists() and self.truth_file.exists()
-                   and self._http_ok(f"http://127.0.0.1:{self.simulator_port}/_sim/health"),
-                   timeout=180, what="simulator ready")
+        proc = self.spawn("simulator", args, dict(os.environ))
+
+        def ready() -> bool:
+            if proc.poll() is not None:
+                raise ChildProcessError(f"simulator exited with {proc.returncode}; see "
+                                        f"{self.log_path('simulator')}")
+            return (self.courts_file.exists() and self.truth_file.exists()
+                    and self._http_ok(f"http://127.0.0.1:{self.simulator_port}/_sim/health"))
+
+        wait_until(ready, timeout=180, what="simulator ready")
 
     def _http_ok(self, url: str) -> bool:
         with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 (loopback only)
@@ -170,8 +185,7 @@ class Stack:
 
     def sql(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
         """Run a read-only query through the aggregator's endpoint."""
-        url = f"http://127.0.0.1:{self.ops_ports['aggregator']}/sql"
-        return post_sql(url, query, params)[1]
+        return post_sql(self.sql_url, query, params)[1]
 
     def truth(self) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(self.truth_file.read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from docketwatch.stack import Stack, free_port
+from docketwatch.stack import SERVICES, Stack, free_port
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -20,7 +20,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         kafka_port=free_port(),
         controller_port=free_port(),
         simulator_port=free_port(),
-        ops_ports={name: free_port() for name in ("fetcher", "parser", "aggregator")},
+        ops_ports={name: free_port() for name in SERVICES},
     )
     s.start_broker()
     try:

@@ -21,8 +21,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
-from docketwatch.contract import TOPIC_ALERTS, AlertEvent
-from docketwatch.kafka import make_producer
+from docketwatch.contract import TOPIC_ALERTS, TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES, AlertEvent
+from docketwatch.kafka import consumer_lag, make_producer
 from docketwatch.ops import OpsServer
 from services.alerts import metrics
 from services.alerts.config import RulesConfig
@@ -170,6 +170,14 @@ class AlertsService:
                          last_evaluation=datetime.now(UTC).isoformat(timespec="seconds"))
         return changes
 
+    async def _caught_up(self) -> bool:
+        """False while a backfill or a replay is still flowing through the pipeline."""
+        s = self.settings
+        lag = (await consumer_lag(s.kafka_bootstrap, s.parser_group, TOPIC_RAW_PAGES)
+               + await consumer_lag(s.kafka_bootstrap, s.aggregator_group, TOPIC_CASE_EVENTS))
+        self.info["pipeline_lag"] = lag
+        return lag <= s.alerts_max_lag
+
     async def run(self, stop: asyncio.Event) -> None:
         ev = self.cfg.evaluation
         last_marker: Any = object()
@@ -178,7 +186,7 @@ class AlertsService:
             try:
                 marker = await asyncio.to_thread(self.source.marker)
                 due = time.monotonic() - last_eval >= ev.evaluate_every_s
-                if marker != last_marker or due:
+                if (marker != last_marker or due) and await self._caught_up():
                     await self.evaluate_once()
                     last_marker, last_eval = marker, time.monotonic()
             except Exception as exc:  # source down: keep state, try again next poll

@@ -28,6 +28,11 @@ class AlertsSettings(CommonSettings):
     telegram_api_url: str = Field("https://api.telegram.org")
     alertmanager_url: str | None = Field(None, description="e.g. http://127.0.0.1:9093")
     alerts_partitions: int = Field(1, description="partitions of the alerts topic if created")
+    alerts_max_lag: int = Field(
+        200, description="hold evaluation while the parser and aggregator are more than this "
+        "many records behind: counts of a pipeline catching up are not news")
+    parser_group: str = Field("docketwatch-parser")
+    aggregator_group: str = Field("docketwatch-aggregator")
 
     def server_dsn(self) -> str | None:
         dsn = self.clickhouse_dsn

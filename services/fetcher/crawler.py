@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -46,12 +47,13 @@ class PassReport:
     incomplete: list[str] = field(default_factory=list)
     blocked: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
 
     def line(self) -> str:
         return (f"fetcher pass: {self.pages} pages fetched, {self.published} published, "
                 f"{self.windows} windows, {self.skipped} windows already done, "
                 f"{self.cards} cards, blocked={self.blocked}, failed={self.failed}, "
-                f"incomplete={len(self.incomplete)}")
+                f"incomplete={len(self.incomplete)} in {self.seconds:.1f} s")
 
 
 class Crawler:
@@ -92,18 +94,20 @@ class Crawler:
 
     # ------------------------------------------------------------------ passes
 
-    async def run_pass(self, *, force: bool = False) -> PassReport:
+    async def run_pass(self, *, force: bool = False) -> PassReport | None:
         """One pass over every court (the ``once`` mode and each live round)."""
         report = PassReport()
         pages0, published0 = self._w.pages, self._pub.published
+        t0 = time.monotonic()
         with WindowProgress(self._s.progress) as progress:
             await asyncio.gather(*(self.crawl_court(c, report, force, progress)
                                    for c in self._courts))
         report.pages = self._w.pages - pages0
         report.published = self._pub.published - published0
+        report.seconds = time.monotonic() - t0
         return report
 
-    async def run_live(self, stop: asyncio.Event) -> None:
+    async def run_live(self, stop: asyncio.Event) -> PassReport | None:
         """Each court on its own schedule: a pass, then a jittered pause (the cool-down
         if its circuit is open, a re-check interval if it waits for a person)."""
         async def loop(court: Court) -> None:
@@ -123,6 +127,7 @@ class Crawler:
                     pass
 
         await asyncio.gather(*(loop(c) for c in self._courts))
+        return None
 
     async def crawl_court(self, court: Court, report: PassReport, force: bool,
                           progress: WindowProgress) -> CourtState:

@@ -9,6 +9,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -18,7 +19,7 @@ class WindowProgress:
     def __init__(self, enabled: bool | None = None) -> None:
         self._on = sys.stderr.isatty() if enabled is None else enabled
         self._bar: Progress | None = None
-        self._task = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> WindowProgress:
         if self._on:

@@ -71,10 +71,9 @@ async def run(settings: FetcherSettings, *, force: bool = False) -> PassReport:
             windows = WindowCrawler(settings, client, publisher, state,
                                     CaptchaSolver(settings.captcha_solver_cmd), health_book)
             crawler = Crawler(settings, courts, windows, publisher, state, blocks, health_book)
-            if settings.fetch_mode == "live":
-                work = asyncio.create_task(crawler.run_live(stop))
-            else:
-                work = asyncio.create_task(crawler.run_pass(force=force))
+            work: asyncio.Task[PassReport | None] = asyncio.create_task(
+                crawler.run_live(stop) if settings.fetch_mode == "live"
+                else crawler.run_pass(force=force))
             stopper = asyncio.create_task(stop.wait())
             await asyncio.wait({work, stopper}, return_when=asyncio.FIRST_COMPLETED)
             stopper.cancel()
@@ -82,8 +81,8 @@ async def run(settings: FetcherSettings, *, force: bool = False) -> PassReport:
                 # Shutdown mid-pass: unsettled windows are simply fetched again next time.
                 work.cancel()
                 await asyncio.gather(work, return_exceptions=True)
-            elif settings.fetch_mode != "live":
-                report = work.result()
+            elif (result := work.result()) is not None:
+                report = result
                 last.update(pages=report.pages, published=report.published,
                             windows=report.windows, skipped=report.skipped,
                             cards=report.cards, incomplete=report.incomplete,

@@ -28,6 +28,7 @@ class FetcherSettings(CommonSettings):
         1 / 3, description="requests per second per court host (0: no limit)")
     jitter: float = Field(0.3, description="each host gap is stretched by up to this fraction")
     max_concurrency: int = Field(16, description="requests in flight, all hosts together")
+    card_concurrency: int = Field(4, description="card requests in flight per court")
     request_timeout_s: float = Field(30.0)
     max_retries: int = Field(5, description="tries per page on 5xx, timeouts, truncation")
     backoff_s: float = Field(

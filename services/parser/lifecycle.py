@@ -6,9 +6,11 @@ sequence of observations always yields the same events with the same ids.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from docketwatch.contract import (
+    ActStatus,
     CaseEvent,
     CaseSnapshot,
     EventType,
@@ -18,8 +20,12 @@ from docketwatch.contract import (
     sha256_hex,
 )
 
-# Fields only a case card shows: a list row must not erase them.
-_CARD_ONLY = ("events", "published_at", "modified_at")
+# Fields only a case card shows: a list row must not erase them. The act's reading
+# (sentences, act_status) comes from the card's СУДЕБНЫЕ АКТЫ tab.
+_CARD_ONLY = ("events", "published_at", "modified_at", "sentences", "act_status")
+# A read act that is a verdict's (or should be and cannot be read) is news: a sentence.
+# A ruling (NOT_VERDICT) changes the snapshot only and is recorded as OBSERVED.
+_SENTENCE_STATUSES = (ActStatus.VERDICT, ActStatus.UNREADABLE)
 _IDENTITY = ("case_uid", "case_id")
 
 
@@ -47,6 +53,7 @@ def changes(prev: CaseSnapshot | None, new: CaseSnapshot) -> list[Change]:
         if new.entry_into_force_date is not None:
             out.append(Change(EventType.ENTERED_INTO_FORCE, (new.entry_into_force_date,)))
         out += _new_hearings(None, new)
+        out += _sentence(None, new)
         return out
     if new == prev:
         return out
@@ -63,6 +70,7 @@ def changes(prev: CaseSnapshot | None, new: CaseSnapshot) -> list[Change]:
     if prev.entry_into_force_date is None and new.entry_into_force_date is not None:
         out.append(Change(EventType.ENTERED_INTO_FORCE, (new.entry_into_force_date,)))
     out += _new_hearings(prev, new)
+    out += _sentence(prev, new)
     if not out:
         # Something else changed (judge, articles, card details): record the new state.
         out.append(Change(EventType.OBSERVED, (sha256_hex(new.model_dump_json().encode()),)))
@@ -77,6 +85,34 @@ def _new_hearings(prev: CaseSnapshot | None, new: CaseSnapshot) -> list[Change]:
         if "заседание" in e.name.lower() and e.event_date is not None
         and (e.name, e.event_date, e.event_time) not in known
     ]
+
+
+def sentences_digest(snapshot: CaseSnapshot) -> str:
+    """A stable digest of what the act says: its status and every defendant's finding and
+    punishment, without the raw texts (a re-worded ``raw`` alone is not a new sentence; it
+    still changes the snapshot, which then yields an OBSERVED event)."""
+    payload = [
+        None if snapshot.act_status is None else snapshot.act_status.value,
+        [
+            s.model_dump(
+                mode="json", exclude={"punishment": {"raw"}, "articles": {"__all__": {"raw"}}}
+            )
+            for s in snapshot.sentences
+        ],
+    ]
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return sha256_hex(text.encode("utf-8"))
+
+
+def _sentence(prev: CaseSnapshot | None, new: CaseSnapshot) -> list[Change]:
+    """SENTENCE_PUBLISHED when a verdict's act is read for the first time or reads
+    differently; defining field: :func:`sentences_digest`."""
+    if new.act_status not in _SENTENCE_STATUSES:
+        return []
+    digest = sentences_digest(new)
+    if prev is not None and sentences_digest(prev) == digest:
+        return []
+    return [Change(EventType.SENTENCE_PUBLISHED, (digest,))]
 
 
 def to_events(

@@ -26,6 +26,7 @@ VIEWS = {
     "monthly_received", "monthly_received_by_category", "monthly_received_defendants",
     "monthly_decisions", "monthly_decisions_by_category", "monthly_measures",
     "verdicts_per_working_day", "monthly_rolling", "year_summary",
+    "case_sentences", "monthly_punishments", "suspended_share", "act_publication_lag",
 }
 
 

@@ -114,12 +114,14 @@ def pass_line(log: Path) -> dict[str, int]:
             "cards": cards}
 
 
-def windows_done(state_db: Path) -> int:
+def windows_done(state_db: Path, before: str = "9999-12-31") -> int:
+    """Windows the fetcher's state records as done (ending before ``before``)."""
     if not state_db.exists():
         return 0
     db = sqlite3.connect(f"file:{state_db}?mode=ro", uri=True, timeout=5)
     try:
-        return int(db.execute("SELECT count(*) FROM windows").fetchone()[0])
+        return int(db.execute("SELECT count(*) FROM windows WHERE date_to < ?",
+                              (before,)).fetchone()[0])
     except sqlite3.OperationalError:
         return 0
     finally:

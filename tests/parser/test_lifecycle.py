@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
 
 from docketwatch.contract import (
+    ActStatus,
     Article,
     CardEvent,
     CaseSnapshot,
+    ColonyRegime,
     DecisionClass,
     Defendant,
+    DefendantSentence,
     EventType,
     PageKind,
+    Punishment,
+    PunishmentKind,
     SourceRef,
+    event_id,
 )
 from services.parser import lifecycle
 
@@ -66,3 +73,96 @@ def test_event_ids_are_deterministic_and_distinct() -> None:
     assert [e.event_id for e in a] == [e.event_id for e in b]
     assert len({e.event_id for e in a}) == 2
     assert all(e.observed_at == SRC.fetched_at for e in a)
+
+
+# --------------------------------------------------------------------------- sentences
+
+SUSPENDED = DefendantSentence(
+    index=1,
+    articles=(Article(article="337", part="5", raw="ч. 5 ст. 337"),),
+    punishment=Punishment(
+        kind=PunishmentKind.SUSPENDED, term_months=24, probation_months=18,
+        base_kind=PunishmentKind.IMPRISONMENT,
+        raw="назначить наказание в виде лишения свободы на срок 2 (два) года. …",
+    ),
+)
+WITH_ACT = DECIDED.model_copy(update={"has_act": True, "act_status": ActStatus.VERDICT,
+                                      "sentences": (SUSPENDED,)})
+# The digest's input, written out: status, then each sentence without its raw texts.
+WITH_ACT_CANONICAL = (
+    '["verdict",[{"articles":[{"article":"337","inchoate":null,"part":"5","points":[]}],'
+    '"index":1,"punishment":{"base_kind":"imprisonment","colony_regime":null,'
+    '"combined_with_previous":false,"deduction_percent":null,"fine_rub":null,'
+    '"kind":"suspended","probation_months":18,"reason":null,"replaced":false,'
+    '"term_months":24}}]]'
+)
+WITH_ACT_DIGEST = hashlib.sha256(WITH_ACT_CANONICAL.encode()).hexdigest()
+
+
+def test_sentences_digest_is_the_sha256_of_the_canonical_reading() -> None:
+    assert lifecycle.sentences_digest(WITH_ACT) == WITH_ACT_DIGEST
+    # raw texts are not part of it
+    reworded = SUSPENDED.model_copy(update={"punishment": SUSPENDED.punishment.model_copy(
+        update={"raw": "другой текст"})})
+    assert lifecycle.sentences_digest(
+        WITH_ACT.model_copy(update={"sentences": (reworded,)})) == WITH_ACT_DIGEST
+
+
+def test_act_appearing_on_a_decided_card_is_a_sentence_published() -> None:
+    found = lifecycle.changes(DECIDED, WITH_ACT)
+    assert found == [lifecycle.Change(EventType.SENTENCE_PUBLISHED, (WITH_ACT_DIGEST,))]
+    [ev] = lifecycle.to_events(WITH_ACT.case_key, WITH_ACT, found, SRC, "v")
+    assert ev.event_id == event_id("52GV0001:uid:abc", EventType.SENTENCE_PUBLISHED,
+                                   WITH_ACT_DIGEST)
+    assert ev.snapshot.sentences == (SUSPENDED,)
+    assert ev.snapshot.act_status is ActStatus.VERDICT
+
+
+def test_first_sight_with_an_act() -> None:
+    assert lifecycle.changes(None, WITH_ACT) == [
+        lifecycle.Change(EventType.RECEIVED, (date(2024, 7, 3),)),
+        lifecycle.Change(EventType.DECIDED, (date(2024, 8, 1), DecisionClass.VERDICT)),
+        lifecycle.Change(EventType.SENTENCE_PUBLISHED, (WITH_ACT_DIGEST,)),
+    ]
+
+
+def test_same_act_again_emits_nothing_and_a_reworded_raw_is_observed() -> None:
+    assert lifecycle.changes(WITH_ACT, WITH_ACT) == []
+    reworded = SUSPENDED.model_copy(update={"punishment": SUSPENDED.punishment.model_copy(
+        update={"raw": "другой текст"})})
+    new = WITH_ACT.model_copy(update={"sentences": (reworded,)})
+    assert types(lifecycle.changes(WITH_ACT, new)) == [EventType.OBSERVED]
+
+
+def test_a_different_reading_is_a_new_sentence_published() -> None:
+    real = SUSPENDED.model_copy(update={"punishment": Punishment(
+        kind=PunishmentKind.IMPRISONMENT, term_months=24,
+        colony_regime=ColonyRegime.SETTLEMENT, raw="…")})
+    new = WITH_ACT.model_copy(update={"sentences": (real,)})
+    [change] = lifecycle.changes(WITH_ACT, new)
+    assert change.event_type is EventType.SENTENCE_PUBLISHED
+    assert change.defining == (lifecycle.sentences_digest(new),)
+    assert change.defining != (WITH_ACT_DIGEST,)
+
+
+def test_unreadable_act_is_published_for_review_and_a_ruling_is_only_observed() -> None:
+    unreadable = DefendantSentence(index=1, punishment=Punishment(
+        kind=PunishmentKind.UNREADABLE, raw="текст", reason="no punishment found"))
+    bad = DECIDED.model_copy(update={"act_status": ActStatus.UNREADABLE,
+                                     "sentences": (unreadable,)})
+    assert types(lifecycle.changes(DECIDED, bad)) == [EventType.SENTENCE_PUBLISHED]
+    ruling = DECIDED.model_copy(update={"act_status": ActStatus.NOT_VERDICT})
+    assert types(lifecycle.changes(DECIDED, ruling)) == [EventType.OBSERVED]
+
+
+def test_list_row_keeps_the_act_and_a_card_is_authoritative() -> None:
+    row = DECIDED.model_copy(update={"has_act": True})
+    merged = lifecycle.merge(WITH_ACT, row, PageKind.LIST)
+    assert merged.sentences == (SUSPENDED,)
+    assert merged.act_status is ActStatus.VERDICT
+    assert merged == WITH_ACT
+    assert lifecycle.changes(WITH_ACT, merged) == []
+    # a card without the act (taken down) is what the site shows now
+    card = lifecycle.merge(WITH_ACT, DECIDED, PageKind.CARD)
+    assert (card.act_status, card.sentences) == (None, ())
+    assert types(lifecycle.changes(WITH_ACT, card)) == [EventType.OBSERVED]

@@ -24,11 +24,12 @@ import pyarrow as pa
 from clickhouse_connect.driver.client import Client
 from pydantic import TypeAdapter
 
-from docketwatch.contract import CardEvent, CaseEvent, Defendant, RawPage
+from docketwatch.contract import CardEvent, CaseEvent, Defendant, DefendantSentence, RawPage
 
 _TS = pa.timestamp("us", tz="UTC")
 _DEFENDANTS = TypeAdapter(tuple[Defendant, ...])
 _CARD_EVENTS = TypeAdapter(tuple[CardEvent, ...])
+_SENTENCES = TypeAdapter(tuple[DefendantSentence, ...])
 
 # page_provenance.detail: 2 = from a RawPage (state, kind, HTTP status known). Level 1
 # (a CaseEvent's SourceRef, state unknown) is what the page_sources view derives from
@@ -75,6 +76,11 @@ def events_table(events: Sequence[CaseEvent]) -> pa.Table:
         "defendants_json": _str([_DEFENDANTS.dump_json(s.defendants).decode() for s in snaps]),
         "card_events_json": _str(
             [_CARD_EVENTS.dump_json(s.events).decode() if s.events else "[]" for s in snaps]
+        ),
+        # The act's reading (migration 0014): NULL / '[]' until an act was read.
+        "act_status": _str([None if s.act_status is None else s.act_status.value for s in snaps]),
+        "sentences_json": _str(
+            [_SENTENCES.dump_json(s.sentences).decode() if s.sentences else "[]" for s in snaps]
         ),
         "source_page_id": _str([x.page_id for x in srcs]),
         "source_url": _str([x.url for x in srcs]),

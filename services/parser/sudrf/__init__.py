@@ -10,6 +10,10 @@ One module per site variant, juriscraper-style:
 * :mod:`.standard_card` — case card of the standard interface
 * :mod:`.vnkod_card`    — case card of the VNKOD interface (mobile duplicates removed)
 * :mod:`.vnkod_list`    — results of the VNKOD interface (inferred, no real page seen)
+* :mod:`.sentences`     — the act text (СУДЕБНЫЕ АКТЫ) → act status + per-defendant sentences;
+  a standard card with an act carries them on its snapshot (VNKOD cards only link the act,
+  ``name_op=doc`` pages have no PageKind: neither is read here)
+* :mod:`.numbers_ru`    — terms and amounts in digits and in words
 
 :func:`parse_page` is the single entry point the parser service calls per raw page.
 """
@@ -40,7 +44,7 @@ from .vnkod_list import parse_vnkod_result_list
 
 # Bump on every change that can alter parser output: it is stamped on events and dead
 # letters so a replay can tell which logic produced what.
-PARSER_VERSION = "sudrf-1.0.0"
+PARSER_VERSION = "sudrf-1.1.0"
 
 
 class InternalParserError(ParseError):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from docketwatch.contract import CaseSnapshot, DecisionClass, PageKind, PageState
+from docketwatch.contract import (
+    CaseSnapshot,
+    DecisionClass,
+    PageKind,
+    PageState,
+    PunishmentKind,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,4 +70,15 @@ class ParsedPage:
             s.decision_text
             for s in self.snapshots
             if s.decision_class is DecisionClass.OTHER and s.decision_text
+        )
+
+    @property
+    def unreadable_sentences(self) -> int:
+        """Defendants whose punishment in a read act could not be read (for the caller's
+        metric; the texts are kept on the snapshot for review)."""
+        return sum(
+            1
+            for snap in self.snapshots
+            for s in snap.sentences
+            if s.punishment.kind is PunishmentKind.UNREADABLE
         )

@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from selectolax.lexbor import LexborNode
+
 from docketwatch.contract import (
     ActStatus,
     Article,
@@ -165,8 +167,12 @@ def act_text_from_html(html: str) -> str | None:
     one paragraph per line; None when the page holds no act text."""
     tree = parse_html(html)
     root = tree.css_first("#cont_doc1") or tree.css_first("#content") or tree.body
-    if root is None:
-        return None
+    return None if root is None else act_text_from_node(root)
+
+
+def act_text_from_node(root: LexborNode) -> str | None:
+    """The act's text under ``root`` (e.g. one ``div#cont_docN`` of a card), one paragraph
+    per line; None when it holds no text."""
     paragraphs = [" ".join(p.text(deep=True).split()) for p in root.css("p")]
     paragraphs = [p for p in paragraphs if p]
     if not paragraphs:

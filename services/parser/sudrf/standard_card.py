@@ -13,7 +13,14 @@ from datetime import date, datetime
 from pydantic import ValidationError
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from docketwatch.contract import CardEvent, CaseSnapshot, Defendant
+from docketwatch.contract import (
+    ActStatus,
+    CardEvent,
+    CaseSnapshot,
+    DecisionClass,
+    Defendant,
+    DefendantSentence,
+)
 
 from ._html import (
     child_elements,
@@ -29,6 +36,7 @@ from ._html import (
 from .articles import make_defendant, parse_articles
 from .decisions import classify_decision, normalize_decision_text
 from .errors import LayoutError
+from .sentences import ActReading, act_text_from_node, read_act
 
 # ДЕЛО tab labels → snapshot fields. «Дата вступления в законную силу» is not on the
 # fixtures; the label is the search form's, assumed to be the card's too [I].
@@ -179,6 +187,45 @@ def _case_fields(table: LexborNode) -> dict[str, LexborNode]:
     return fields
 
 
+_DOC_ID = re.compile(r"^cont_doc(\d+)$")
+
+
+def card_acts(tree: LexborHTMLParser) -> list[ActReading]:
+    """Every act text of the СУДЕБНЫЕ АКТЫ tab (``div#cont_docN``), read, in tab order.
+    A tab whose div holds no text (a link only, an empty div) is skipped."""
+    out: list[ActReading] = []
+    for node in tree.css('[id^="cont_doc"]'):
+        if _DOC_ID.match(node.attributes.get("id") or "") is None:
+            continue
+        text = act_text_from_node(node)
+        if text is not None:
+            out.append(read_act(text))
+    return out
+
+
+def act_fields(
+    readings: list[ActReading], decision_class: DecisionClass | None
+) -> tuple[ActStatus | None, tuple[DefendantSentence, ...]]:
+    """``(act_status, sentences)`` of a card from its read acts.
+
+    * no act text on the card: ``(None, ())`` — unknown: not published yet, withheld, or
+      only linked; the views call a verdict in this state *pending*;
+    * the first act that reads as a verdict (ПРИГОВОРИЛ) gives both (several acts: a
+      verdict and, say, an appeal ruling — the verdict is the one with a sentence);
+    * otherwise the first act: a ruling gives ``(NOT_VERDICT, ())``; a text that is
+      neither gives ``(UNREADABLE, (one UNREADABLE sentence with the text))`` for review —
+      unless the card's decision is not a verdict (termination, return, …): its act is a
+      ruling by the card's own account and has no sentence, so ``(NOT_VERDICT, ())``.
+    """
+    if not readings:
+        return None, ()
+    chosen = next((r for r in readings if r.status is ActStatus.VERDICT), readings[0])
+    not_a_verdict = decision_class is not None and decision_class is not DecisionClass.VERDICT
+    if chosen.status is not ActStatus.VERDICT and not_a_verdict:
+        return ActStatus.NOT_VERDICT, ()
+    return chosen.status, chosen.sentences
+
+
 def _field_date(fields: dict[str, LexborNode], key: str) -> date | None:
     node = fields.get(key)
     return None if node is None else parse_date(node.text(deep=True), key)
@@ -240,6 +287,7 @@ def _parse_card(
 
     # СУДЕБНЫЕ АКТЫ has no table: it is a nested tab list (li#tab_docN / div#cont_docN).
     has_act = tree.css_first('[id^="cont_doc"]') is not None
+    act_status, sentences = act_fields(card_acts(tree), decision_class) if has_act else (None, ())
 
     info = tree.css_first(".publishInfo")
     published_at, modified_at = parse_publish_info(text_of(info)) if info else (None, None)
@@ -262,6 +310,8 @@ def _parse_card(
         events=events,
         published_at=published_at,
         modified_at=modified_at,
+        sentences=sentences,
+        act_status=act_status,
     )
 
 

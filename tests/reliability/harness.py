@@ -1,0 +1,373 @@
+"""Shared machinery of the reliability suite (tests/reliability) and the fault benches.
+
+A *corpus* is a small simulated docket (seed, scale, courts); a *clean run* is the whole
+pipeline on it with no fault; a *crash run* is the same pipeline with one component killed
+with SIGKILL at a point chosen by polling Kafka (never by sleeping). After a crash run has
+drained, :func:`check_exact` compares ClickHouse with the simulator's truth and with the
+event ids of the clean run, and counts what was lost and what was double-counted.
+
+Faust's group timings are shortened through faust's own environment variables
+(``BROKER_SESSION_TIMEOUT`` ...), so that the group forgets a killed member in seconds
+rather than faust's default minute; the services' code and settings are untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_DEAD_LETTERS, TOPIC_RAW_PAGES
+from docketwatch.stack import Stack, free_port, wait_until
+
+try:
+    from docketwatch.stack import SERVICES
+except ImportError:  # older stack module
+    SERVICES = ("fetcher", "parser", "aggregator")
+
+PARSER_GROUP = "docketwatch-parser"
+AGGREGATOR_GROUP = "docketwatch-aggregator"
+AS_OF = "2024-12-27"
+
+# A killed consumer stays a group member until its session expires; faust's default (60 s)
+# would make every restart wait a minute for the next rebalance.
+FAST_GROUP = {
+    "BROKER_SESSION_TIMEOUT": "8",
+    "BROKER_HEARTBEAT_INTERVAL": "1",
+    "BROKER_REBALANCE_TIMEOUT": "8",
+}
+FETCHER_ENV = {"DW_FETCH_END": AS_OF, "DW_FETCH_MODE": "once", "DW_HOST_RATE_PER_S": "1000",
+               "DW_MAX_CONCURRENCY": "32"}
+
+
+@dataclass(frozen=True)
+class Corpus:
+    seed: int = 11
+    scale: float = 0.02
+    courts_limit: int = 3
+
+
+CI_CORPUS = Corpus()
+
+
+def new_stack(workdir: Path) -> Stack:
+    """A stack on free ports (what tests/conftest.py's ``stack`` fixture builds)."""
+    return Stack(workdir=workdir, kafka_port=free_port(), controller_port=free_port(),
+                 simulator_port=free_port(),
+                 ops_ports={n: free_port() for n in SERVICES})
+
+
+# ----------------------------------------------------------------------------- processes
+
+
+def start_parser(stack: Stack, name: str = "parser", extra: dict[str, str] | None = None,
+                 ) -> None:
+    """A parser worker; workers other than "parser" get their own ops port."""
+    env = {**FAST_GROUP, **(extra or {})}
+    if name != "parser" and "DW_PARSER_OPS_PORT" not in env:
+        env["DW_PARSER_OPS_PORT"] = str(free_port())
+    stack.spawn(name, [sys.executable, "-m", "services.parser"], stack.service_env(env))
+
+
+def start_aggregator(stack: Stack, extra: dict[str, str] | None = None, *,
+                     wait: bool = True) -> None:
+    stack.start_service("aggregator", {**FAST_GROUP, **(extra or {})})
+    if wait:
+        wait_sql(stack)
+
+
+def wait_sql(stack: Stack, timeout: float = 120) -> None:
+    wait_until(lambda: stack.sql("SELECT 1"), timeout=timeout, interval=0.2,
+               what="aggregator SQL endpoint")
+
+
+def health(stack: Stack, port: int) -> dict[str, Any]:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:  # noqa: S310
+        data: dict[str, Any] = json.loads(r.read())
+    return data
+
+
+def start_fetcher(stack: Stack, extra: dict[str, str] | None = None) -> None:
+    stack.start_service("fetcher", {**FETCHER_ENV, **(extra or {})})
+
+
+def kill9(stack: Stack, name: str) -> None:
+    """SIGKILL, and forget the process (like Stack.stop(name, kill=True))."""
+    proc = stack.procs.pop(name)
+    assert proc.poll() is None, f"{name} already exited with {proc.returncode} before the kill"
+    os.killpg(proc.pid, signal.SIGKILL)  # its own session: no child survives either
+    proc.wait(timeout=30)
+
+
+def wait_fetcher_done(stack: Stack, timeout: float = 600) -> None:
+    code = stack.wait_exit("fetcher", timeout)
+    assert code == 0, stack.log_path("fetcher").read_text()[-4000:]
+
+
+# ----------------------------------------------------------------------------- Kafka probes
+
+
+@dataclass
+class Offsets:
+    """Totals over all partitions: the end of each topic, each group's committed offsets."""
+
+    ends: dict[str, int]
+    committed: dict[tuple[str, str], int]
+
+    def lag(self, group: str, topic: str) -> int:
+        return self.ends.get(topic, 0) - self.committed.get((group, topic), 0)
+
+
+class KafkaProbe:
+    """Reads end offsets and committed offsets with long-lived clients (cheap to poll)."""
+
+    def __init__(self, bootstrap: str,
+                 groups: tuple[tuple[str, str], ...] = ((PARSER_GROUP, TOPIC_RAW_PAGES),
+                                                        (AGGREGATOR_GROUP, TOPIC_CASE_EVENTS)),
+                 ) -> None:
+        self.bootstrap = bootstrap
+        self.groups = groups
+
+    async def _open(self) -> tuple[Any, Any]:
+        from aiokafka import AIOKafkaConsumer
+        from aiokafka.admin import AIOKafkaAdminClient
+
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=5000)
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False,
+                                    request_timeout_ms=5000)
+        await admin.start()
+        await consumer.start()
+        return admin, consumer
+
+    async def _read(self, admin: Any, consumer: Any) -> Offsets:
+        from aiokafka import TopicPartition
+
+        topics = {TOPIC_RAW_PAGES, TOPIC_CASE_EVENTS} | {t for _, t in self.groups}
+        tps: dict[str, list[TopicPartition]] = {}
+        for topic in topics:
+            parts = consumer.partitions_for_topic(topic)
+            if not parts:
+                await consumer._client.force_metadata_update()
+                parts = consumer.partitions_for_topic(topic) or set()
+            tps[topic] = [TopicPartition(topic, p) for p in sorted(parts)]
+        all_tps = [tp for v in tps.values() for tp in v]
+        ends = await consumer.end_offsets(all_tps) if all_tps else {}
+        out = Offsets(ends={t: sum(ends[tp] for tp in v) for t, v in tps.items()},
+                      committed={})
+        for group, topic in self.groups:
+            if not tps[topic]:
+                out.committed[(group, topic)] = 0
+                continue
+            got = await admin.list_consumer_group_offsets(group, partitions=tps[topic])
+            out.committed[(group, topic)] = sum(
+                got[tp].offset if tp in got and got[tp].offset >= 0 else 0 for tp in tps[topic])
+        return out
+
+    def read(self) -> Offsets:
+        async def go() -> Offsets:
+            admin, consumer = await self._open()
+            try:
+                return await self._read(admin, consumer)
+            finally:
+                await consumer.stop()
+                await admin.close()
+
+        return asyncio.run(go())
+
+    def wait(self, predicate: Callable[[Offsets], bool], *, timeout: float,
+             interval: float = 0.05, what: str = "kafka condition") -> Offsets:
+        """Poll until ``predicate(offsets)``; returns the offsets that satisfied it."""
+
+        async def go() -> Offsets:
+            deadline = time.monotonic() + timeout
+            admin, consumer = await self._open()
+            last: Offsets | None = None
+            try:
+                while time.monotonic() < deadline:
+                    last = await self._read(admin, consumer)
+                    if predicate(last):
+                        return last
+                    await asyncio.sleep(interval)
+            finally:
+                await consumer.stop()
+                await admin.close()
+            raise TimeoutError(f"{what} not reached within {timeout:.0f}s (last: {last})")
+
+        return asyncio.run(go())
+
+
+def drained(stack: Stack, parser_groups: tuple[str, ...] = (PARSER_GROUP,)) -> bool:
+    """Every parser group has committed the whole raw topic, the aggregator the events."""
+    groups = tuple((g, TOPIC_RAW_PAGES) for g in parser_groups) + (
+        (AGGREGATOR_GROUP, TOPIC_CASE_EVENTS),)
+    o = KafkaProbe(stack.bootstrap, groups).read()
+    return o.ends[TOPIC_RAW_PAGES] > 0 and all(o.lag(g, t) == 0 for g, t in groups)
+
+
+def wait_drained(stack: Stack, timeout: float = 300,
+                 parser_groups: tuple[str, ...] = (PARSER_GROUP,)) -> float:
+    t0 = time.monotonic()
+    wait_until(lambda: drained(stack, parser_groups), timeout=timeout, interval=0.5,
+               what="pipeline drained")
+    return time.monotonic() - t0
+
+
+# ----------------------------------------------------------------------------- results
+
+
+@dataclass
+class Snapshot:
+    """What ClickHouse shows after a run."""
+
+    event_ids: set[str]
+    events_final: int  # count() FROM case_events FINAL
+    cases: Counter[tuple[str, str]]  # (court, case number) → rows in case_state FINAL
+    monthly: Counter[tuple[str, str, str]]  # (month, article, court) → cases
+
+    @property
+    def monthly_total(self) -> int:
+        return sum(self.monthly.values())
+
+
+def snapshot(stack: Stack) -> Snapshot:
+    ids = {r[0] for r in stack.sql("SELECT DISTINCT event_id FROM case_events")}
+    final = int(stack.sql("SELECT count() FROM case_events FINAL")[0][0])
+    cases = Counter((c, n) for c, n in stack.sql(
+        "SELECT court_code, case_number FROM case_state FINAL"))
+    monthly = Counter({(m, a, c): int(n) for m, a, c, n in stack.sql(
+        "SELECT formatDateTime(month, '%Y-%m'), article, court_code, sum(cases) "
+        "FROM monthly_received GROUP BY 1, 2, 3")})
+    return Snapshot(ids, final, cases, monthly)
+
+
+def truth_of(stack: Stack) -> tuple[set[tuple[str, str]], Counter[tuple[str, str, str]]]:
+    truth = stack.truth()
+    cases = {(c["court"], c["case_number"]) for c in truth["cases"]}
+    monthly: Counter[tuple[str, str, str]] = Counter()
+    for row in truth["monthly_received"]:
+        monthly[(row["month"], row["article"], row["court"])] += int(row["cases"])
+    return cases, monthly
+
+
+@dataclass
+class Verdict:
+    lost: int = 0
+    double_counted: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        return not self.problems
+
+
+def verdict(stack: Stack, baseline_ids: set[str] | None) -> Verdict:
+    """Lost = truth cases missing from case_state + monthly cells short + clean-run event
+    ids missing; double-counted = extra case_state rows + monthly cells over + event rows
+    visible twice through FINAL + event ids a clean run does not produce."""
+    snap = snapshot(stack)
+    want_cases, want_monthly = truth_of(stack)
+    v = Verdict()
+
+    def note(kind: str, n: int, what: str) -> None:
+        if n:
+            if kind == "lost":
+                v.lost += n
+            else:
+                v.double_counted += n
+            v.problems.append(f"{kind}: {n} {what}")
+
+    got_cases = set(snap.cases)
+    note("lost", len(want_cases - got_cases), f"cases missing, e.g. {sorted(want_cases - got_cases)[:3]}")
+    note("double", sum(n - 1 for n in snap.cases.values() if n > 1), "duplicate case_state rows")
+    note("double", len(got_cases - want_cases), f"cases not in the truth, e.g. {sorted(got_cases - want_cases)[:3]}")
+    keys = set(want_monthly) | set(snap.monthly)
+    note("lost", sum(max(0, want_monthly[k] - snap.monthly[k]) for k in keys),
+         "monthly_received cases short")
+    note("double", sum(max(0, snap.monthly[k] - want_monthly[k]) for k in keys),
+         "monthly_received cases over")
+    note("double", snap.events_final - len(snap.event_ids),
+         "case_events rows visible twice through FINAL")
+    if baseline_ids is not None:
+        missing, extra = baseline_ids - snap.event_ids, snap.event_ids - baseline_ids
+        note("lost", len(missing), f"event ids of the clean run missing, e.g. {sorted(missing)[:3]}")
+        note("double", len(extra), f"event ids a clean run does not produce, e.g. {sorted(extra)[:3]}")
+    return v
+
+
+def assert_exact(stack: Stack, baseline_ids: set[str] | None) -> Snapshot:
+    """The e2e equalities, plus 0 lost / 0 double-counted against the clean run."""
+    v = verdict(stack, baseline_ids)
+    assert v.exact, f"lost={v.lost} double_counted={v.double_counted}: {v.problems}"
+    snap = snapshot(stack)
+    assert len(snap.cases) > 100 and snap.monthly_total > 100  # not trivially small
+    return snap
+
+
+def topic_end(stack: Stack, topic: str = TOPIC_DEAD_LETTERS) -> int:
+    """Records ever written to ``topic`` (e.g. the dead letters of a run)."""
+    return KafkaProbe(stack.bootstrap, ((AGGREGATOR_GROUP, topic),)).read().ends[topic]
+
+
+# ----------------------------------------------------------------------------- runs
+
+
+def start_corpus(stack: Stack, corpus: Corpus) -> None:
+    # The faust services die at start if DW_DATA_DIR does not exist yet (faust's mkdir has
+    # no parents=True; see test_startup.py); the fetcher, started first, would create it.
+    (stack.workdir / "data").mkdir(parents=True, exist_ok=True)
+    stack.start_simulator(seed=corpus.seed, as_of=AS_OF, scale=corpus.scale,
+                          courts_limit=corpus.courts_limit)
+
+
+def clean_run(stack: Stack, corpus: Corpus) -> Snapshot:
+    """The pipeline with no fault; leaves the aggregator running for queries."""
+    start_corpus(stack, corpus)
+    start_parser(stack)
+    start_aggregator(stack, wait=False)
+    start_fetcher(stack)
+    wait_fetcher_done(stack)
+    wait_drained(stack)
+    wait_sql(stack)
+    return snapshot(stack)
+
+
+@dataclass
+class Baseline:
+    corpus: Corpus
+    event_ids: set[str]
+    raw_pages: int
+    events: int  # records in the events topic after the clean run
+
+
+def make_baseline(workdir: Path, corpus: Corpus) -> Baseline:
+    stack = new_stack(workdir)
+    stack.start_broker()
+    try:
+        snap = clean_run(stack, corpus)
+        offsets = KafkaProbe(stack.bootstrap).read()
+        return Baseline(corpus, snap.event_ids, offsets.ends[TOPIC_RAW_PAGES],
+                        offsets.ends[TOPIC_CASE_EVENTS])
+    finally:
+        kill_all(stack)
+
+
+def kill_all(stack: Stack) -> None:
+    """SIGKILL every process and stop the broker (faster than graceful stops)."""
+    for name in list(stack.procs):
+        stack.stop(name, kill=True)
+    stack.stop_broker()
+
+
+def random_fraction(rng: random.Random, lo: float = 0.1, hi: float = 0.8) -> float:
+    return lo + (hi - lo) * rng.random()

@@ -79,11 +79,15 @@ class NowcastConfig(_Section):
                                           (90, 1.0)]
 
 
+Severity = Literal["info", "warning", "critical"]
+_DEFAULT_STATE_SEVERITY: dict[str, Severity] = {
+    "captcha": "warning", "failing": "warning", "blocked": "warning", "circuit_open": "critical"}
+
+
 class SourceHealthConfig(_Section):
     enabled: bool = True
-    states: dict[str, Literal["info", "warning", "critical"]] = Field(
-        default_factory=lambda: {"captcha": "warning", "failing": "warning",
-                                 "blocked": "warning", "circuit_open": "critical"})
+    states: dict[str, Severity] = Field(
+        default_factory=lambda: dict(_DEFAULT_STATE_SEVERITY))
     stale_check_hours: float = 48.0
     quiet_enabled: bool = True
     quiet_min_days: int = 21

@@ -30,7 +30,7 @@ class DataSource(Protocol):
 
 def endpoint_query(url: str, timeout: float = 60) -> QueryFn:
     def run(sql: str, params: dict[str, Any]) -> list[Sequence[Any]]:
-        return post_sql(url, sql, params, timeout=timeout)[1]
+        return list(post_sql(url, sql, params, timeout=timeout)[1])
     return run
 
 
@@ -41,7 +41,8 @@ def server_query(dsn: str) -> QueryFn:
     client = connect(dsn)
 
     def run(sql: str, params: dict[str, Any]) -> list[Sequence[Any]]:
-        return run_readonly_query(client, sql, params, max_rows=200_000, max_seconds=60)[1]
+        rows = run_readonly_query(client, sql, params, max_rows=200_000, max_seconds=60)[1]
+        return list(rows)
     return run
 
 

@@ -13,7 +13,7 @@ from services.simulator.render import render_results
 
 from .sudrf_read import CASE_HREF_RE, DATE_RE, parse_articles, read_list
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "golden" / "sudrf"
 RESULT_FIXTURE = FIXTURES / "2zovs_search_r_criminal1inst_article205.1_page1.excerpt.cp1251.html"
 TAIL = (
     "srv_num=1&name_op=r&delo_id=1540006&case_type=0&new=0&delo_table=u1_case"

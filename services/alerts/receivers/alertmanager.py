@@ -36,6 +36,7 @@ class AlertmanagerReceiver(Receiver):
     def __init__(self, url: str, interval_s: float = 60.0) -> None:
         self.url = url.rstrip("/") + "/api/v2/alerts"
         self.interval_s = interval_s
+        self._every = interval_s  # never None here, unlike the base class's optional
 
     async def _post(self, session: aiohttp.ClientSession, alerts: list[dict[str, Any]]) -> None:
         async with session.post(self.url, json=alerts) as resp:
@@ -44,12 +45,12 @@ class AlertmanagerReceiver(Receiver):
     async def send(self, session: aiohttp.ClientSession, event: AlertEvent) -> None:
         if event.status == AlertStatus.SILENCED:
             return  # never reached: silenced events are not notified
-        await self._post(session, [to_alertmanager(event, datetime.now(UTC), self.interval_s)])
+        await self._post(session, [to_alertmanager(event, datetime.now(UTC), self._every)])
 
     async def periodic(self, session: aiohttp.ClientSession,
                        active: Callable[[], list[AlertEvent]]) -> None:
         now = datetime.now(UTC)
-        alerts = [to_alertmanager(e, now, self.interval_s) for e in active()
+        alerts = [to_alertmanager(e, now, self._every) for e in active()
                   if e.status != AlertStatus.SILENCED]
         if alerts:
             await self._post(session, alerts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import date, timedelta
 
 from services.alerts.config import RulesConfig
 from services.alerts.model import Finding, Snapshot
@@ -48,7 +48,7 @@ def quiet_court_rules(snapshot: Snapshot, cfg: RulesConfig) -> tuple[list[Findin
     delays = DelayModel.from_samples(snapshot.delay_samples, cfg.nowcast)
     first = min(r.month for r in snapshot.counts)
     ref = as_of.replace(day=1)
-    months = []
+    months: list[date] = []
     m = add_months(ref, -1)
     while m >= first and len(months) < 24:
         months.append(m)

@@ -117,6 +117,7 @@ async def handle_page(value: bytes, partition: int, offset: int) -> None:
     metrics.PAGES.labels(parsed.state.value).inc()
     _counts["pages"] += 1
     metrics.UNKNOWN_DECISIONS.inc(len(parsed.unknown_decisions))
+    metrics.UNREADABLE_SENTENCES.inc(parsed.unreadable_sentences)
     if parsed.state not in (PageState.OK, PageState.EMPTY):
         # Captcha, block and outage pages say nothing about cases; they are counted, and
         # the fetcher's court health tracks them.

@@ -9,3 +9,7 @@ UNKNOWN_DECISIONS = Counter(
     "docketwatch_parser_unknown_decisions_total", "Decision texts no rule recognised"
 )
 PARSE_SECONDS = Histogram("docketwatch_parser_parse_seconds", "Time to parse one page")
+UNREADABLE_SENTENCES = Counter(
+    "docketwatch_parser_unreadable_sentences_total",
+    "Verdict acts whose punishment could not be read (kept for review, never guessed)",
+)

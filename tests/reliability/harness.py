@@ -174,35 +174,46 @@ class KafkaProbe:
                 got[tp].offset if tp in got and got[tp].offset >= 0 else 0 for tp in tps[topic])
         return out
 
-    def read(self) -> Offsets:
-        async def go() -> Offsets:
-            admin, consumer = await self._open()
-            try:
-                return await self._read(admin, consumer)
-            finally:
-                await consumer.stop()
-                await admin.close()
-
-        return asyncio.run(go())
+    def read(self, timeout: float = 60) -> Offsets:
+        return self.wait(lambda _: True, timeout=timeout, what="offsets readable")
 
     def wait(self, predicate: Callable[[Offsets], bool], *, timeout: float,
              interval: float = 0.05, what: str = "kafka condition") -> Offsets:
-        """Poll until ``predicate(offsets)``; returns the offsets that satisfied it."""
+        """Poll until ``predicate(offsets)``; returns the offsets that satisfied it.
+
+        Errors (broker down or restarting, group coordinator not ready yet) are retried
+        with fresh clients until the deadline.
+        """
+
+        async def close(clients: tuple[Any, Any] | None) -> None:
+            if clients is not None:
+                for stop in (clients[1].stop, clients[0].close):
+                    try:
+                        await stop()
+                    except Exception:  # noqa: S110 (best effort on a broken connection)
+                        pass
 
         async def go() -> Offsets:
             deadline = time.monotonic() + timeout
-            admin, consumer = await self._open()
-            last: Offsets | None = None
+            clients: tuple[Any, Any] | None = None
+            last: Offsets | Exception | None = None
             try:
                 while time.monotonic() < deadline:
-                    last = await self._read(admin, consumer)
-                    if predicate(last):
-                        return last
+                    try:
+                        if clients is None:
+                            clients = await self._open()
+                        last = await self._read(*clients)
+                        if predicate(last):
+                            return last
+                    except Exception as exc:
+                        last = exc
+                        await close(clients)
+                        clients = None
+                        await asyncio.sleep(0.2)
                     await asyncio.sleep(interval)
             finally:
-                await consumer.stop()
-                await admin.close()
-            raise TimeoutError(f"{what} not reached within {timeout:.0f}s (last: {last})")
+                await close(clients)
+            raise TimeoutError(f"{what} not reached within {timeout:.0f}s (last: {last!r})")
 
         return asyncio.run(go())
 
@@ -211,7 +222,7 @@ def drained(stack: Stack, parser_groups: tuple[str, ...] = (PARSER_GROUP,)) -> b
     """Every parser group has committed the whole raw topic, the aggregator the events."""
     groups = tuple((g, TOPIC_RAW_PAGES) for g in parser_groups) + (
         (AGGREGATOR_GROUP, TOPIC_CASE_EVENTS),)
-    o = KafkaProbe(stack.bootstrap, groups).read()
+    o = KafkaProbe(stack.bootstrap, groups).read(timeout=30)
     return o.ends[TOPIC_RAW_PAGES] > 0 and all(o.lag(g, t) == 0 for g, t in groups)
 
 

@@ -21,7 +21,8 @@ from tenacity import (
 )
 
 from docketwatch.contract import PageState
-from docketwatch.sudrf import classify_list, decode_page
+from docketwatch.sudrf import decode_page
+from docketwatch.sudrf.classify import classify_page
 from services.fetcher import metrics
 from services.fetcher.pacing import HostPacer
 from services.fetcher.settings import FetcherSettings
@@ -118,7 +119,7 @@ class PoliteClient:
                     raise Retryable(f"http_{resp.status}",
                                     retry_after_seconds(resp.headers.get("Retry-After")))
                 text, _ = decode_page(body)
-                state = classify_list(text) if resp.status == 200 else PageState.HTTP_ERROR
+                state = classify_page(text) if resp.status == 200 else PageState.HTTP_ERROR
                 if resp.status == 403 and ("некорректен" in text or "заблокирован" in text):
                     state = PageState.WAF_BLOCK
                 if state in (PageState.TRUNCATED, PageState.SITE_DOWN):

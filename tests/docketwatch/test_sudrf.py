@@ -8,7 +8,6 @@ import pytest
 
 from docketwatch.contract import PageState
 from docketwatch.sudrf import (
-    classify_page,
     content_fingerprint,
     count_rows,
     decode_page,
@@ -17,6 +16,7 @@ from docketwatch.sudrf import (
     read_counter,
     read_range,
 )
+from docketwatch.sudrf.classify import classify_page
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "sudrf"
 LIST = GOLDEN / "2zovs_search_r_criminal1inst_article205.1_page1.excerpt.cp1251.html"

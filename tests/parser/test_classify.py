@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from docketwatch.contract import PageState
-from services.parser.sudrf.classify import Layout, classify_layout, classify_page
+from docketwatch.sudrf.classify import Layout, classify_layout, classify_page
 
 from .pages import (
     APPEAL_CARD_FILE,

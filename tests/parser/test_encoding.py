@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from services.parser.sudrf.encoding import CP1251, UTF8, decode_page, detect_encoding
+from docketwatch.sudrf.encoding import CP1251, UTF8, decode_page, detect_encoding
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "sudrf"
 TEXT = "<html><head><meta charset=windows-1251></head><body>Вынесен ПРИГОВОР</body></html>"

@@ -93,7 +93,7 @@ def health(stack: Stack, port: int) -> dict[str, Any]:
     import json
     import urllib.request
 
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:  # noqa: S310
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
         data: dict[str, Any] = json.loads(r.read())
     return data
 
@@ -190,7 +190,7 @@ class KafkaProbe:
                 for stop in (clients[1].stop, clients[0].close):
                     try:
                         await stop()
-                    except Exception:  # noqa: S110 (best effort on a broken connection)
+                    except Exception:
                         pass
 
         async def go() -> Offsets:

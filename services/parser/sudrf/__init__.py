@@ -23,11 +23,11 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from docketwatch.contract import PageKind, PageState
+from docketwatch.sudrf.classify import Layout, classify_layout, classify_page
+from docketwatch.sudrf.encoding import decode_as, decode_page, detect_encoding
 
 from .articles import parse_articles, parse_persons_cell
-from .classify import Layout, classify_layout, classify_page
 from .decisions import classify_decision, is_unknown_decision
-from .encoding import decode_as, decode_page, detect_encoding
 from .errors import (
     CounterMismatchError,
     FieldFormatError,

@@ -10,10 +10,10 @@ from pydantic import ValidationError
 from selectolax.lexbor import LexborNode
 
 from docketwatch.contract import CaseSnapshot
+from docketwatch.sudrf.classify import tablcont_span
 
 from ._html import child_elements, clean, lines_of, norm_label, parse_date, parse_html, text_of
 from .articles import persons_from_text
-from .classify import tablcont_span
 from .decisions import classify_decision, normalize_decision_text
 from .errors import CounterMismatchError, LayoutError
 from .models import ResultList

@@ -13,12 +13,23 @@ rather than being guessed at.
 
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborNode
 
 from ._html import child_elements, lines_of, norm_label, parse_html
 from .errors import LayoutError
 from .models import ResultList
-from .standard_list import LIST_COLUMNS, check_counter, parse_counter, parse_pager, parse_rows
+from .standard_list import (
+    LIST_COLUMNS,
+    _int,
+    check_counter,
+    parse_counter,
+    parse_pager,
+    parse_rows,
+)
+
+_VNKOD_TOTAL = re.compile(r"Найдено дел:\s*(\d+)")
 
 
 def _results_table(root: LexborNode) -> LexborNode | None:
@@ -69,6 +80,9 @@ def parse_vnkod_result_list(html: str, court_code: str, keep_names: bool = False
         thead.decompose()
     rows = parse_rows(table, court_code, keep_names, header=lambda _t: cols)
     total, first, last = parse_counter(html)
+    if total is None:
+        # [I] The VNKOD interface may print its own counter instead of the standard one.
+        total = _int(_VNKOD_TOTAL.search(html))
     page, last_page = parse_pager(html)
     check_counter(len(rows), total, first, last)
     return ResultList(

@@ -31,6 +31,8 @@ _TABLCONT = "tablcont"
 _RESULTS_COUNTER = "Всего по запросу найдено"
 _CASENUMBER = re.compile(r"""class\s*=\s*["']?casenumber\b""", re.IGNORECASE)
 _VNKOD_CARD = re.compile(r"""id\s*=\s*["']?case_bookmarks\b|class\s*=\s*["']case-num\b""")
+# [I] The VNKOD interface may print its own counter instead of the standard one.
+_VNKOD_COUNTER = re.compile(r"Найдено дел:\s*\d+")
 _VNKOD_RESULTS = re.compile(r"""id\s*=\s*["']?search_results\b""")
 _HTML_START = re.compile(r"^\s*(?:<!doctype|<html|<head|<meta|<!--)", re.IGNORECASE)
 
@@ -102,7 +104,7 @@ def detect_layout(html: str) -> Layout:
             return Layout.STANDARD_CARD
     if _VNKOD_CARD.search(html):
         return Layout.VNKOD_CARD
-    if _VNKOD_RESULTS.search(html) and _RESULTS_COUNTER in html:
+    if _VNKOD_RESULTS.search(html) and (_RESULTS_COUNTER in html or _VNKOD_COUNTER.search(html)):
         return Layout.VNKOD_LIST
     return Layout.NONE
 

@@ -13,7 +13,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from docketwatch.contract import PageState, sha256_hex
+from docketwatch.contract import sha256_hex
+from docketwatch.sudrf.encoding import decode_as, detect_encoding
 
 CRIMINAL_FIRST_INSTANCE = "1540006"
 ROWS_PER_PAGE = 25
@@ -21,24 +22,10 @@ ROWS_PER_PAGE = 25
 _COUNTER = re.compile(r"Всего по запросу найдено\s*[—-]\s*(\d+)")
 _RANGE = re.compile(r"На странице записи с\s*(\d+)\s*по\s*(\d+)")
 
-_WRONG_CAPTCHA = ("Неверно указан проверочный код",)
-_CAPTCHA = ("Проверочный код", "name='captcha'", 'name="captcha"', "код с картинки",
-            "Время жизни сессии закончилось")
-_WAF = ("Данный запрос некорректен", "заблокирован по соображениям безопасности",
-        "НЕВЕРНЫЙ ФОРМАТ ЗАПРОСА")
-_DOWN = ("Информация временно недоступна", "обратитесь непосредственно в суд",
-         "производится информационное наполнение сайта", "Warning: pg_connect():",
-         "Данный модуль неактивен", "сайт временно недоступен")
-_EMPTY = ("Данных по запросу не обнаружено", "Данных по запросу не найдено", "Ничего не найдено")
-
-
-def decode_page(body: bytes) -> tuple[str, str]:
+def decode_page(body: bytes, declared_charset: str | None = None) -> tuple[str, str]:
     """Decode by the bytes, never by the meta tag: saved pages are UTF-8 under a cp1251 tag."""
-    try:
-        return body.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        # cp1251 maps all but one byte; 0x98 is undefined, so replace rather than fail.
-        return body.decode("cp1251", errors="replace"), "windows-1251"
+    encoding = detect_encoding(body, declared_charset)
+    return decode_as(body, encoding), encoding
 
 
 def read_counter(text: str) -> int | None:
@@ -49,27 +36,6 @@ def read_counter(text: str) -> int | None:
 def read_range(text: str) -> tuple[int, int] | None:
     m = _RANGE.search(text)
     return (int(m.group(1)), int(m.group(2))) if m else None
-
-
-def classify_page(text: str) -> PageState:
-    """The state of a page from its text alone (HTTP status is judged by the caller)."""
-    if any(m in text for m in _WRONG_CAPTCHA):
-        return PageState.WRONG_CAPTCHA
-    if any(m in text for m in _WAF):
-        return PageState.WAF_BLOCK
-    if any(m in text for m in _DOWN):
-        return PageState.SITE_DOWN
-    has_table = 'id="tablcont"' in text or "id='tablcont'" in text or "id=tablcont" in text
-    if has_table and read_counter(text) is not None:
-        # A results page that lost its tail was cut in transit.
-        return PageState.OK if "</html>" in text[-2000:].lower() else PageState.TRUNCATED
-    if any(m in text for m in _EMPTY):
-        return PageState.EMPTY
-    if any(m in text for m in _CAPTCHA):
-        return PageState.CAPTCHA
-    if has_table or "casenumber" in text or "case-num" in text:
-        return PageState.OK if "</html>" in text[-2000:].lower() else PageState.TRUNCATED
-    return PageState.UNEXPECTED
 
 
 def encode_query(params: list[tuple[str, str]]) -> str:
@@ -187,20 +153,6 @@ def read_any_counter(text: str) -> int | None:
         return found
     m = _VNKOD_COUNTER.search(text)
     return int(m.group(1)) if m else None
-
-
-def classify_list(text: str) -> PageState:
-    """classify_page, plus the VNKOD interface's results page (which it calls UNEXPECTED)."""
-    state = classify_page(text)
-    if state is not PageState.UNEXPECTED:
-        return state
-    ends = "</html>" in text[-2000:].lower()
-    if _VNKOD_RESULTS.search(text) and read_any_counter(text) is not None:
-        return PageState.OK if ends else PageState.TRUNCATED
-    if _HTML_START.match(text) and not ends:
-        # Cut before any marker arrived: a transport fault, worth asking again.
-        return PageState.TRUNCATED
-    return state
 
 
 @dataclass(frozen=True)

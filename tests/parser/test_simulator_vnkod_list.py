@@ -1,0 +1,28 @@
+"""The VNKOD result lists the simulator serves are read by the parser's VNKOD reader."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from docketwatch.contract import PageKind, PageState
+from services.parser.sudrf import parse_page
+from services.simulator.corpus import build_corpus
+from services.simulator.courts import load_courts
+from services.simulator.render_vnkod import render_results
+
+AS_OF = date(2024, 12, 27)
+
+
+def test_every_row_of_every_page_is_read() -> None:
+    court = next(c for c in load_courts() if c.vnkod == "63GV0007")
+    corpus = build_corpus(seed=2, courts=[court], scale=0.02)
+    views = corpus.visible(AS_OF)["63GV0007"]
+    assert len(views) > 25  # more than one page
+    seen: list[str] = []
+    for page in range(1, -(-len(views) // 25) + 1):
+        parsed = parse_page(render_results(court, views, page, "", AS_OF), PageKind.LIST,
+                            "63GV0007")
+        assert parsed.state == PageState.OK
+        assert parsed.result_list is not None and parsed.result_list.total == len(views)
+        seen += [s.case_number for s in parsed.snapshots]
+    assert seen == [v.case.case_number for v in views]

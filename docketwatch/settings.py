@@ -27,4 +27,4 @@ class CommonSettings(BaseSettings):
     events_partitions: int = Field(6, description="partitions of the case-events topic")
     data_dir: Path = Field(default_factory=default_data_dir, description="local state root")
     ops_host: str = Field("127.0.0.1", description="address of /health and /metrics")
-    log_level: str = Field("INFO")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")

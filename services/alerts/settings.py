@@ -24,8 +24,8 @@ class AlertsSettings(CommonSettings):
         "SQL endpoint is used (embedded chDB belongs to the aggregator)")
     alerts_webhook_url: str | None = Field(None, description="generic JSON webhook")
     telegram_token: SecretStr | None = Field(None, description="bot token (secret)")
-    telegram_chat_id: str | None = None
-    telegram_api_url: str = Field("https://api.telegram.org")
+    telegram_chat_id: str | None = Field(None, description="chat to post alerts to")
+    telegram_api_url: str = Field("https://api.telegram.org", description="Bot API base URL")
     alertmanager_url: str | None = Field(None, description="e.g. http://127.0.0.1:9093")
     alerts_partitions: int = Field(1, description="partitions of the alerts topic if created")
     alerts_max_lag: int = Field(

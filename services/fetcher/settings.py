@@ -29,7 +29,7 @@ class FetcherSettings(CommonSettings):
     jitter: float = Field(0.3, description="each host gap is stretched by up to this fraction")
     max_concurrency: int = Field(16, description="requests in flight, all hosts together")
     card_concurrency: int = Field(4, description="card requests in flight per court")
-    request_timeout_s: float = Field(30.0)
+    request_timeout_s: float = Field(30.0, description="per request, seconds")
     max_retries: int = Field(5, description="tries per page on 5xx, timeouts, truncation")
     backoff_s: float = Field(
         1.0, description="retry n waits a random time up to backoff_s * 2**n (max 60 s)")

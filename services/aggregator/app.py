@@ -51,6 +51,9 @@ Writer = Callable[..., int]
 
 settings = AggregatorSettings()
 
+# faust creates its datadir without parents; a fresh DW_DATA_DIR must not crash start-up.
+settings.data_dir.mkdir(parents=True, exist_ok=True)
+
 app = faust.App(
     settings.aggregator_group,
     broker=f"kafka://{settings.kafka_bootstrap}",

@@ -34,6 +34,9 @@ log = logging.getLogger("docketwatch.parser")
 
 settings = ParserSettings()
 
+# faust creates its datadir without parents; a fresh DW_DATA_DIR must not crash start-up.
+settings.data_dir.mkdir(parents=True, exist_ok=True)
+
 app = faust.App(
     settings.parser_group,
     broker=f"kafka://{settings.kafka_bootstrap}",

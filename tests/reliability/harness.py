@@ -110,6 +110,30 @@ def kill9(stack: Stack, name: str) -> None:
     proc.wait(timeout=30)
 
 
+def _gone(pid: int) -> bool:
+    """Dead, or a zombie nobody reaped yet (the broker's parent shell has exited)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
+def kill9_broker(stack: Stack) -> None:
+    """Stack.kill_broker, then wait until the JVM is really gone.
+
+    The JVM's parent (broker.sh) has exited, so the killed JVM is a zombie until PID 1
+    reaps it, which on these machines it does not; broker.sh's ``running`` (``kill -0``)
+    then reports it running and ``start`` returns without starting anything. Removing
+    the pid file of the dead JVM works around that (reported as a broker.sh bug).
+    """
+    pidfile = stack.workdir / "kafka" / "broker.pid"
+    pid = int(pidfile.read_text().strip())
+    stack.kill_broker()
+    wait_until(lambda: _gone(pid), timeout=30, interval=0.05, what="broker JVM gone")
+    pidfile.unlink(missing_ok=True)
+
+
 def wait_fetcher_done(stack: Stack, timeout: float = 600) -> None:
     code = stack.wait_exit("fetcher", timeout)
     assert code == 0, stack.log_path("fetcher").read_text()[-4000:]
@@ -275,6 +299,8 @@ def truth_of(stack: Stack) -> tuple[set[tuple[str, str]], Counter[tuple[str, str
 class Verdict:
     lost: int = 0
     double_counted: int = 0
+    new_ids: int = 0  # event ids a clean run does not produce (no count changes by itself)
+    new_id_types: Counter[str] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -283,9 +309,9 @@ class Verdict:
 
 
 def verdict(stack: Stack, baseline_ids: set[str] | None) -> Verdict:
-    """Lost = truth cases missing from case_state + monthly cells short + clean-run event
-    ids missing; double-counted = extra case_state rows + monthly cells over + event rows
-    visible twice through FINAL + event ids a clean run does not produce."""
+    """Lost = truth cases missing from case_state + monthly cases short + clean-run event
+    ids missing; double-counted = extra case_state rows + monthly cases over + event rows
+    visible twice through FINAL; new_ids = event ids a clean run does not produce."""
     snap = snapshot(stack)
     want_cases, want_monthly = truth_of(stack)
     v = Verdict()
@@ -294,6 +320,8 @@ def verdict(stack: Stack, baseline_ids: set[str] | None) -> Verdict:
         if n:
             if kind == "lost":
                 v.lost += n
+            elif kind == "new":
+                v.new_ids += n
             else:
                 v.double_counted += n
             v.problems.append(f"{kind}: {n} {what}")
@@ -312,14 +340,31 @@ def verdict(stack: Stack, baseline_ids: set[str] | None) -> Verdict:
     if baseline_ids is not None:
         missing, extra = baseline_ids - snap.event_ids, snap.event_ids - baseline_ids
         note("lost", len(missing), f"event ids of the clean run missing, e.g. {sorted(missing)[:3]}")
-        note("double", len(extra), f"event ids a clean run does not produce, e.g. {sorted(extra)[:3]}")
+        types: Counter[str] = Counter()
+        if extra:
+            rows = stack.sql("SELECT event_id, event_type, case_key FROM case_events "
+                             "WHERE event_id IN {ids:Array(String)}", {"ids": sorted(extra)})
+            types = Counter(r[1] for r in rows)
+        v.new_id_types = types
+        note("new", len(extra), f"event ids a clean run does not produce, by type "
+             f"{dict(types)}, e.g. {sorted(extra)[:3]}")
     return v
 
 
-def assert_exact(stack: Stack, baseline_ids: set[str] | None) -> Snapshot:
-    """The e2e equalities, plus 0 lost / 0 double-counted against the clean run."""
+# Known (test_parser_crash.py::test_reprocessing_*, xfail): pages processed again against
+# a case table that already saw later pages yield "observed" events a clean run does not
+# produce. They change no count; the kill tests tolerate them when told to, nothing else.
+KNOWN_NEW_TYPES = frozenset({"observed"})
+
+
+def assert_exact(stack: Stack, baseline_ids: set[str] | None, *,
+                 tolerate_new_observed: bool = False) -> Snapshot:
+    """The e2e equalities, plus 0 lost / 0 double-counted against the clean run, and no
+    event id a clean run does not produce (unless tolerated: only "observed" ones)."""
     v = verdict(stack, baseline_ids)
-    assert v.exact, f"lost={v.lost} double_counted={v.double_counted}: {v.problems}"
+    tolerated = tolerate_new_observed and set(v.new_id_types) <= KNOWN_NEW_TYPES
+    assert v.lost == 0 and v.double_counted == 0 and (v.new_ids == 0 or tolerated), (
+        f"lost={v.lost} double_counted={v.double_counted} new_ids={v.new_ids}: {v.problems}")
     snap = snapshot(stack)
     assert len(snap.cases) > 100 and snap.monthly_total > 100  # not trivially small
     return snap
@@ -382,3 +427,72 @@ def kill_all(stack: Stack) -> None:
 
 def random_fraction(rng: random.Random, lo: float = 0.1, hi: float = 0.8) -> float:
     return lo + (hi - lo) * rng.random()
+
+
+# ----------------------------------------------------------------------------- fault trials
+
+COMPONENTS = ("parser", "aggregator", "broker", "fetcher")
+
+
+@dataclass
+class Trial:
+    component: str
+    fraction: float
+    verdict: Verdict
+    recovery_s: float  # from the kill until the pipeline is drained again
+    mid_stream: bool  # the kill point was reached before the stream drained
+    note: str = ""
+
+
+def run_trial(stack: Stack, baseline: Baseline, component: str, fraction: float) -> Trial:
+    """The whole pipeline running concurrently (as in production); ``component`` is killed
+    with SIGKILL once the stream has progressed ``fraction`` of the way (measured on the
+    topic the component works on), restarted at once, and the drained result checked."""
+    corpus = baseline.corpus
+    start_corpus(stack, corpus)
+    start_parser(stack)
+    start_aggregator(stack, wait=False)
+    start_fetcher(stack)
+    probe = KafkaProbe(stack.bootstrap)
+    if component == "parser":
+        def point(o: Offsets) -> bool:
+            return o.ends.get(TOPIC_CASE_EVENTS, 0) >= fraction * baseline.events
+    elif component == "aggregator":
+        def point(o: Offsets) -> bool:
+            return (o.committed.get((AGGREGATOR_GROUP, TOPIC_CASE_EVENTS), 0)
+                    >= fraction * baseline.events)
+    else:
+        def point(o: Offsets) -> bool:
+            return o.ends.get(TOPIC_RAW_PAGES, 0) >= fraction * baseline.raw_pages
+    note = ""
+    try:
+        at = probe.wait(point, timeout=300, what=f"{component} kill point")
+        mid = (at.ends[TOPIC_RAW_PAGES] < baseline.raw_pages
+               or at.lag(PARSER_GROUP, TOPIC_RAW_PAGES) > 0
+               or at.lag(AGGREGATOR_GROUP, TOPIC_CASE_EVENTS) > 0)
+    except TimeoutError as exc:
+        mid, note = False, f"kill point missed: {exc}"
+    t_kill = time.monotonic()
+    if component == "broker":
+        kill9_broker(stack)
+        stack.start_broker()
+    elif component == "fetcher":
+        kill9(stack, "fetcher")
+        start_fetcher(stack)
+    elif component == "parser":
+        kill9(stack, "parser")
+        start_parser(stack)
+    else:
+        kill9(stack, "aggregator")
+        start_aggregator(stack, wait=False)
+    code = stack.wait_exit("fetcher", 900)
+    if component == "broker" or code != 0:
+        start_fetcher(stack)  # resume what the outage made fail, as live mode would
+        code = stack.wait_exit("fetcher", 900)
+        if code != 0:
+            note += f" fetcher exited {code}"
+    wait_drained(stack, timeout=600)
+    recovery = time.monotonic() - t_kill
+    wait_sql(stack)
+    return Trial(component, fraction, verdict(stack, baseline.event_ids), recovery, mid,
+                 note.strip())

@@ -1,0 +1,106 @@
+"""Parser throughput with one and with two workers in one consumer group.
+
+    .venv/bin/python bench/bench_scaleout.py [--scale 0.05] [--courts 6] [--repeat 1] [--workdir DIR]
+
+The raw topic (6 partitions, the default) is filled first by one fetcher pass over the
+simulated corpus, with no parser running. Then, for 1 and for 2 workers, parser processes
+(``python -m services.parser``) are started under a consumer group of their own (a fresh
+faust app id, so a fresh case table), and the group's lag on the raw topic is polled:
+
+- steady pages/s: raw pages / (time lag reached 0 − time of the first committed progress),
+  i.e. once every worker was assigned its partitions;
+- incl. start-up: raw pages / (time lag reached 0 − time the processes were started).
+
+Each worker is a separate process; on a machine with fewer cores than workers + broker the
+second worker mostly competes for the same CPU, which the table states (cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from docketwatch.contract import TOPIC_RAW_PAGES  # noqa: E402
+from tests.reliability.harness import (  # noqa: E402
+    Corpus,
+    KafkaProbe,
+    kill_all,
+    new_stack,
+    start_corpus,
+    start_fetcher,
+    start_parser,
+    wait_fetcher_done,
+)
+
+
+def measure(stack, workers: int, group: str, pages: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    probe = KafkaProbe(stack.bootstrap, ((group, TOPIC_RAW_PAGES),))
+    t_start = time.monotonic()
+    names = [f"{group}-w{i}" for i in range(workers)]
+    for name in names:
+        start_parser(stack, name, {"DW_PARSER_GROUP": group})
+    probe.wait(lambda o: o.committed[(group, TOPIC_RAW_PAGES)] > 0, timeout=300,
+               interval=0.02, what="first progress")
+    t_first = time.monotonic()
+    probe.wait(lambda o: o.lag(group, TOPIC_RAW_PAGES) == 0, timeout=1800, interval=0.1,
+               what="group drained")
+    t_end = time.monotonic()
+    for name in names:
+        stack.stop(name)
+    return pages / (t_end - t_first), pages / (t_end - t_start)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus-seed", type=int, default=11)
+    ap.add_argument("--scale", type=float, default=0.05)
+    ap.add_argument("--courts", type=int, default=6)
+    ap.add_argument("--repeat", type=int, default=1, help="measurements per worker count")
+    ap.add_argument("--workdir", type=Path, default=None)
+    args = ap.parse_args()
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-scaleout-"))
+    corpus = Corpus(args.corpus_seed, args.scale, args.courts)
+    stack = new_stack(workdir)
+    stack.start_broker()
+    results: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+    try:
+        start_corpus(stack, corpus)
+        t0 = time.monotonic()
+        start_fetcher(stack)
+        wait_fetcher_done(stack)
+        pages = KafkaProbe(stack.bootstrap).read().ends[TOPIC_RAW_PAGES]
+        print(f"raw topic filled: {pages} pages in {time.monotonic() - t0:.0f} s",
+              file=sys.stderr, flush=True)
+        for r in range(args.repeat):
+            for workers in (1, 2):
+                steady, total = measure(stack, workers, f"bench-scaleout-{workers}-{r}", pages)
+                results[workers].append((steady, total))
+                print(f"{workers} worker(s): {steady:.0f} pages/s steady, {total:.0f} incl. "
+                      "start-up", file=sys.stderr, flush=True)
+    finally:
+        kill_all(stack)
+
+    print(f"\n### Parser scale-out ({pages} raw pages on 6 partitions; corpus seed "
+          f"{corpus.seed}, scale {corpus.scale}, {corpus.courts_limit} courts; "
+          f"{os.cpu_count()} cores)\n")
+    print("| workers | steady pages/s | pages/s incl. start-up | speed-up (steady) |")
+    print("|---:|---:|---:|---:|")
+    one = statistics.median(s for s, _ in results[1])
+    for workers in (1, 2):
+        steady = statistics.median(s for s, _ in results[workers])
+        total = statistics.median(t for _, t in results[workers])
+        print(f"| {workers} | {steady:.0f} | {total:.0f} | {steady / one:.2f}× |")
+    print(f"\n`{' '.join(sys.argv)}`")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

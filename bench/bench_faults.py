@@ -1,7 +1,8 @@
 """Fault trials: kill -9 of each component at random points; 0 lost, 0 double-counted?
 
-    .venv/bin/python bench/bench_faults.py [--trials 20] [--components parser,aggregator,broker,fetcher]
-                                           [--seed 1] [--scale 0.02] [--courts 3] [--workdir DIR]
+    .venv/bin/python bench/bench_faults.py [--trials 20]
+        [--components parser,aggregator,broker,fetcher]
+        [--seed 1] [--scale 0.02] [--courts 3] [--workdir DIR]
 
 One clean run of the corpus gives the reference event ids; then, per component and trial,
 a fresh broker and the whole pipeline run concurrently (simulator → fetcher → parser →

@@ -1,6 +1,7 @@
 """Parser throughput with one and with two workers in one consumer group.
 
-    .venv/bin/python bench/bench_scaleout.py [--scale 0.05] [--courts 6] [--repeat 1] [--workdir DIR]
+    .venv/bin/python bench/bench_scaleout.py [--scale 0.05] [--courts 6] [--repeat 1]
+        [--workdir DIR]
 
 The raw topic (6 partitions, the default) is filled first by one fetcher pass over the
 simulated corpus, with no parser running. Then, for 1 and for 2 workers, parser processes

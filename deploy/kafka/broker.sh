@@ -33,8 +33,14 @@ fetch() {
   touch "$libs/.complete"
 }
 
+alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  # A killed broker whose parent has not reaped it yet is a zombie: not running.
+  [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)" != "Z" ]
+}
+
 running() {
-  [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+  [ -f "$pidfile" ] && alive "$(cat "$pidfile")"
 }
 
 answers() {
@@ -107,7 +113,7 @@ stop() {
   local pid
   pid="$(cat "$pidfile")"
   kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  for _ in $(seq 1 150); do alive "$pid" || break; sleep 0.2; done
   kill -9 "$pid" 2>/dev/null || true
   rm -f "$pidfile"
   echo "kafka stopped"

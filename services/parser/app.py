@@ -19,7 +19,6 @@ from docketwatch.contract import (
     TOPIC_CASE_EVENTS,
     TOPIC_DEAD_LETTERS,
     TOPIC_RAW_PAGES,
-    CaseSnapshot,
     DeadLetter,
     PageState,
     RawPage,
@@ -28,6 +27,7 @@ from docketwatch.contract import (
 from docketwatch.ops import OpsServer
 from services.parser import lifecycle, metrics
 from services.parser.settings import ParserSettings
+from services.parser.state import already_applied, decode_state, encode_state
 from services.parser.sudrf import PARSER_VERSION, ParseError, parse_page
 
 log = logging.getLogger("docketwatch.parser")
@@ -63,7 +63,8 @@ events_topic = app.topic(TOPIC_CASE_EVENTS, key_type=bytes, value_type=bytes,
 dead_topic = app.topic(TOPIC_DEAD_LETTERS, key_type=bytes, value_type=bytes,
                        key_serializer="raw", value_serializer="raw")
 
-# case_key → CaseSnapshot JSON. Partitioned like the raw topic (keyed by court), so the
+# case_key → merged CaseSnapshot plus the raw-topic position of the page that last changed it
+# (services/parser/state.py). Partitioned like the raw topic (keyed by court), so the
 # changelog entry of a case lands on the partition of the pages that describe it.
 cases = app.Table("case-state", default=None, partitions=settings.raw_partitions,
                   key_type=str, value_type=str)
@@ -129,10 +130,12 @@ async def handle_page(value: bytes, partition: int, offset: int) -> None:
                        fetched_at=page.fetched_at)
     updates: dict[str, str] = {}
     futures = []
+    position = (partition, offset)
     for obs in parsed.snapshots:
         key = obs.case_key
-        raw_prev = updates.get(key) or cases.get(key)
-        prev = CaseSnapshot.model_validate_json(raw_prev) if raw_prev else None
+        prev, stored = decode_state(updates.get(key) or cases.get(key))
+        if key not in updates and already_applied(stored, position):
+            continue  # the table already reflects this page (restored ahead of offsets)
         merged = lifecycle.merge(prev, obs, page.kind)
         found = lifecycle.changes(prev, merged)
         if not found:
@@ -140,7 +143,7 @@ async def handle_page(value: bytes, partition: int, offset: int) -> None:
         for ev in lifecycle.to_events(key, merged, found, source, parsed.parser_version):
             metrics.EVENTS.labels(ev.event_type.value).inc()
             futures.append(await events_topic.send(key=key.encode(), value=ev.to_bytes()))
-        updates[key] = merged.model_dump_json()
+        updates[key] = encode_state(merged, position)
     for fut in futures:
         await fut
     _counts["events"] += len(futures)

@@ -244,8 +244,8 @@ class KafkaProbe:
 
 def drained(stack: Stack, parser_groups: tuple[str, ...] = (PARSER_GROUP,)) -> bool:
     """Every parser group has committed the whole raw topic, the aggregator the events."""
-    groups = tuple((g, TOPIC_RAW_PAGES) for g in parser_groups) + (
-        (AGGREGATOR_GROUP, TOPIC_CASE_EVENTS),)
+    groups = (*((g, TOPIC_RAW_PAGES) for g in parser_groups),
+              (AGGREGATOR_GROUP, TOPIC_CASE_EVENTS))
     o = KafkaProbe(stack.bootstrap, groups).read(timeout=30)
     return o.ends[TOPIC_RAW_PAGES] > 0 and all(o.lag(g, t) == 0 for g, t in groups)
 
@@ -327,9 +327,10 @@ def verdict(stack: Stack, baseline_ids: set[str] | None) -> Verdict:
             v.problems.append(f"{kind}: {n} {what}")
 
     got_cases = set(snap.cases)
-    note("lost", len(want_cases - got_cases), f"cases missing, e.g. {sorted(want_cases - got_cases)[:3]}")
+    missing_cases, extra_cases = want_cases - got_cases, got_cases - want_cases
+    note("lost", len(missing_cases), f"cases missing, e.g. {sorted(missing_cases)[:3]}")
     note("double", sum(n - 1 for n in snap.cases.values() if n > 1), "duplicate case_state rows")
-    note("double", len(got_cases - want_cases), f"cases not in the truth, e.g. {sorted(got_cases - want_cases)[:3]}")
+    note("double", len(extra_cases), f"cases not in the truth, e.g. {sorted(extra_cases)[:3]}")
     keys = set(want_monthly) | set(snap.monthly)
     note("lost", sum(max(0, want_monthly[k] - snap.monthly[k]) for k in keys),
          "monthly_received cases short")
@@ -339,7 +340,8 @@ def verdict(stack: Stack, baseline_ids: set[str] | None) -> Verdict:
          "case_events rows visible twice through FINAL")
     if baseline_ids is not None:
         missing, extra = baseline_ids - snap.event_ids, snap.event_ids - baseline_ids
-        note("lost", len(missing), f"event ids of the clean run missing, e.g. {sorted(missing)[:3]}")
+        note("lost", len(missing),
+             f"event ids of the clean run missing, e.g. {sorted(missing)[:3]}")
         types: Counter[str] = Counter()
         if extra:
             rows = stack.sql("SELECT event_id, event_type, case_key FROM case_events "
@@ -379,8 +381,7 @@ def topic_end(stack: Stack, topic: str = TOPIC_DEAD_LETTERS) -> int:
 
 
 def start_corpus(stack: Stack, corpus: Corpus) -> None:
-    # The faust services die at start if DW_DATA_DIR does not exist yet (faust's mkdir has
-    # no parents=True; see test_startup.py); the fetcher, started first, would create it.
+    # Older parser/aggregator builds died at start without it (see test_startup.py).
     (stack.workdir / "data").mkdir(parents=True, exist_ok=True)
     stack.start_simulator(seed=corpus.seed, as_of=AS_OF, scale=corpus.scale,
                           courts_limit=corpus.courts_limit)

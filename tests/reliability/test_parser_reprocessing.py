@@ -51,16 +51,6 @@ async def _commit_zero(bootstrap: str, group: str, topic: str) -> None:
         await consumer.stop()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "services/parser: reprocessing a page against a case table that already saw later "
-    "pages emits 'observed' events with ids no clean run produces. The table/changelog "
-    "runs ahead of the committed offsets (at-least-once), lifecycle.merge() of an older "
-    "list-page row into a state taken from the case card differs from that state (list "
-    "and card disagree on some field), and changes() then names an OBSERVED event whose "
-    "id hashes the merged snapshot. No count changes (observed_at is the old page's, so "
-    "case_state keeps the card's row), but case_events gains spurious history rows. Fix: "
-    "remember per case the (partition, offset) of the last page applied and skip pages "
-    "at or before it, so a re-read page is a no-op."))
 def test_reprocessing_pages_the_table_already_saw_emits_no_new_ids(
         stack: Stack, baseline: Baseline) -> None:
     before = clean_run(stack, CI_CORPUS)

@@ -1,4 +1,9 @@
-"""Start-up on a fresh machine: DW_DATA_DIR need not exist yet."""
+"""Start-up on a fresh machine: DW_DATA_DIR need not exist yet.
+
+Regression test: faust's App._create_directories makes <DW_DATA_DIR>/<service> without
+parents=True, so the parser and the aggregator used to exit at start with
+FileNotFoundError unless another process (the fetcher) had created DW_DATA_DIR first.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,6 @@ from tests.reliability.harness import health, start_parser
 pytestmark = pytest.mark.integration
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "faust App._create_directories does conf.datadir.mkdir(exist_ok=True) without "
-    "parents=True; parser and aggregator pass datadir=<DW_DATA_DIR>/<service>, so on a "
-    "fresh DW_DATA_DIR both exit at start with FileNotFoundError unless another process "
-    "(in practice the fetcher's CrawlState) created the directory first: a start-order "
-    "race. Fix: mkdir(parents=True) of settings.data_dir before faust.App starts."))
 def test_parser_starts_when_data_dir_does_not_exist(stack: Stack) -> None:
     data_dir = stack.workdir / "fresh" / "data"
     assert not data_dir.exists()
@@ -30,8 +29,5 @@ def test_parser_starts_when_data_dir_does_not_exist(stack: Stack) -> None:
                                     + stack.log_path("parser-fresh").read_text()[-600:])
         return health(stack, port).get("status") == "ok"
 
-    try:
-        wait_until(up, timeout=60, interval=0.2, what="parser up")
-    except (TimeoutError, ChildProcessError):
-        pass
+    wait_until(up, timeout=60, interval=0.2, what="parser up")
     assert proc.poll() is None, stack.log_path("parser-fresh").read_text()[-600:]

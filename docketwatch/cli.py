@@ -188,6 +188,95 @@ def alerter() -> None:
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def dashboard() -> None:
+    """Run the dashboard and JSON API (127.0.0.1:9110 by default)."""
+    _run_module("services.dashboard")
+
+
+def _date(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise _fail(f"{name} {value!r} is not a date like 2024-12-27") from None
+
+
+@app.command()
+def backfill(
+    start: Annotated[str | None, typer.Option(help="first receipt date (YYYY-MM-DD)")] = None,
+    end: Annotated[str | None, typer.Option(help="last receipt date (default: today)")] = None,
+    court: Annotated[list[str] | None, typer.Option(help="only these court codes")] = None,
+    force: Annotated[bool, typer.Option(help="refetch windows already done")] = False,
+) -> None:
+    """One resumable pass over every court's docket (the fetcher in 'once' mode)."""
+    env = {"DW_FETCH_MODE": "once"}
+    if (s := _date(start, "--start")) is not None:
+        env["DW_FETCH_START"] = s
+    if (e := _date(end, "--end")) is not None:
+        env["DW_FETCH_END"] = e
+    if court:
+        env["DW_COURTS_FILE"] = str(_courts_subset(court))
+    os.environ.update(env)
+    sys.argv = ["services.fetcher", *(["--force"] if force else [])]
+    runpy.run_module("services.fetcher", run_name="__main__", alter_sys=True)
+
+
+def _courts_subset(codes: list[str]) -> Path:
+    """A temporary registry with only the named courts; unknown codes are an error."""
+    import tempfile
+
+    from services.fetcher.settings import FetcherSettings
+
+    src = FetcherSettings().courts_file
+    with src.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    known = {r["vnkod"] for r in rows}
+    unknown = sorted(set(codes) - known)
+    if unknown:
+        raise _fail(f"unknown court code(s): {', '.join(unknown)} (see: docketwatch courts)")
+    out = Path(tempfile.mkdtemp(prefix="docketwatch-courts-")) / "courts.csv"
+    with out.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(r for r in rows if r["vnkod"] in codes)
+    return out
+
+
+@app.command()
+def replay(
+    group: Annotated[str, typer.Option(help="the new parser consumer group")],
+) -> None:
+    """Re-parse the raw topic from its start under a new consumer group (see README)."""
+    if group in ("docketwatch-parser", ""):
+        raise _fail("--group must name a NEW consumer group, e.g. docketwatch-parser-v2")
+    os.environ["DW_PARSER_GROUP"] = group
+    _run_module("services.parser")
+
+
+@app.command()
+def courts(
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+) -> None:
+    """The court registry the fetcher uses, with each court's health when known."""
+    from services.fetcher.courts import load_courts
+    from services.fetcher.settings import FetcherSettings
+
+    registry = load_courts(FetcherSettings().courts_file)
+    health: dict[str, list[Any]] = {}
+    try:
+        _, rows = _query("SELECT court_code, state, checked_at, last_new_case "
+                         "FROM court_health FINAL", {})
+        health = {str(r[0]): r[1:] for r in rows}
+    except typer.Exit:
+        err.print("(court health unavailable: the aggregator is not running)")
+    columns = ["vnkod", "name", "base_url", "state", "checked_at", "last_new_case"]
+    out = [[c.vnkod, c.name, c.base_url, *health.get(c.vnkod, ["", "", ""])]
+           for c in registry]
+    _print(columns, out, fmt)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def simulator() -> None:
     """The court simulator (see `docketwatch simulator --help`)."""
     _run_module("services.simulator")

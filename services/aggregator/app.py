@@ -27,12 +27,14 @@ from docketwatch.contract import (
     TOPIC_ALERTS,
     TOPIC_CASE_EVENTS,
     TOPIC_DEAD_LETTERS,
+    TOPIC_RAW_PAGES,
     TOPIC_SOURCE_HEALTH,
     AlertEvent,
     CaseEvent,
     CourtHealth,
     DeadLetter,
 )
+from docketwatch.kafka import consumer_lag
 from docketwatch.ops import OpsServer
 from services.aggregator import metrics
 from services.aggregator.settings import AggregatorSettings
@@ -123,6 +125,23 @@ def _dumps(obj: Any) -> str:
 
 ops = OpsServer("aggregator", settings.ops_host, settings.aggregator_ops_port,
                 lambda: dict(_counts), routes=[("POST", "/sql", _sql)])
+
+
+# The pipeline's backlog in one place: the aggregator is the process every deployment has.
+_LAGS = (("docketwatch-parser", TOPIC_RAW_PAGES),
+         (settings.aggregator_group, TOPIC_CASE_EVENTS))
+
+
+@app.timer(15.0)
+async def _measure_lag() -> None:
+    for group, topic in _LAGS:
+        try:
+            lag = await consumer_lag(settings.kafka_bootstrap, group, topic)
+        except Exception as exc:  # a metric must never take the sink down
+            log.debug("lag of %s on %s unavailable: %s", group, topic, exc)
+            continue
+        metrics.CONSUMER_LAG.labels(group, topic).set(lag)
+        _counts[f"lag_{topic}"] = lag
 
 
 @app.task

@@ -9,3 +9,4 @@ DEAD = Counter("docketwatch_aggregator_dead_letters_total", "Events dead-lettere
 INSERT_SECONDS = Histogram("docketwatch_aggregator_insert_seconds", "ClickHouse insert latency")
 SQL_QUERIES = Counter("docketwatch_aggregator_sql_queries_total", "Read-only queries", ["outcome"])
 LAST_INSERT = Gauge("docketwatch_aggregator_last_insert_timestamp", "Unix time of last insert")
+CONSUMER_LAG = Gauge("docketwatch_consumer_lag", "Records not yet committed", ["group", "topic"])

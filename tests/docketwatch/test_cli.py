@@ -1,0 +1,55 @@
+"""The CLI's contract with scripts: output on stdout, clear errors, trustworthy exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from docketwatch.cli import app
+from docketwatch.stack import free_port
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "sudrf"
+LIST = GOLDEN / "2zovs_search_r_criminal1inst_article205.1_page1.excerpt.cp1251.html"
+runner = CliRunner()
+
+
+def test_parse_prints_one_json_line_per_case() -> None:
+    result = runner.invoke(app, ["parse", str(LIST), "--court", "77OV0000"])
+    assert result.exit_code == 0
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert len(lines) == 25
+    assert {x["court_code"] for x in lines} == {"77OV0000"}
+    assert sum(1 for x in lines if x["decision_class"] == "verdict") == 9
+
+
+def test_parse_of_a_captcha_page_says_so() -> None:
+    result = runner.invoke(app, ["parse", str(GOLDEN / "captcha_wrong_code_3ksoyu.utf8.html")])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {
+        "file": str(GOLDEN / "captcha_wrong_code_3ksoyu.utf8.html"), "state": "wrong_captcha"}
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["demo", "--as-of", "27.12.2024"], 2, "is not a date"),
+    (["backfill", "--court", "99XX0000"], 2, "unknown court code"),
+    (["backfill", "--start", "yesterday"], 2, "is not a date"),
+    (["report", "--year", "1999"], 2, "2022 or later"),
+    (["replay", "--group", "docketwatch-parser"], 2, "NEW consumer group"),
+    (["parse", "/nonexistent.html"], 2, "no such file"),
+])
+def test_bad_input_gets_a_clear_error_and_exit_code(args: list[str], code: int,
+                                                    message: str) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == code
+    assert message in " ".join(result.output.split())
+
+
+def test_sql_with_no_aggregator_running_exits_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DW_SQL_URL", f"http://127.0.0.1:{free_port()}/sql")
+    monkeypatch.delenv("DW_CLICKHOUSE_DSN", raising=False)
+    result = runner.invoke(app, ["sql", "SELECT 1"])
+    assert result.exit_code == 3
+    assert "is the aggregator running?" in " ".join(result.output.split())

@@ -142,6 +142,11 @@ async def _verdicts_per_day(store: Store, request: web.Request) -> Payload:
     return await store.listing(queries.verdicts_per_working_day(category))
 
 
+async def _suspended_share(store: Store, request: web.Request) -> Payload:
+    category = params.category(request.query, "refusal", allow_all=True) or "refusal"
+    return await store.listing(queries.suspended_share(category))
+
+
 async def _year_over_year(store: Store, request: web.Request) -> Payload:
     q = request.query
     category = params.category(q, "refusal", allow_all=True) or "refusal"
@@ -199,6 +204,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                  "type": "string", "enum": [*queries.CATEGORIES, "all"]}),),
              {"month": DATE, "verdicts": INT, "working_days": INT, "per_day": NUM,
               "status": STR}),
+    Endpoint("/suspended-share", "suspendedShare", "Share of suspended sentences among "
+             "the punishments read from published verdicts, by month of decision",
+             _suspended_share,
+             (Param("category", "a category or all", {
+                 "type": "string", "enum": [*queries.CATEGORIES, "all"]}),),
+             {"month": DATE, "punished": INT, "suspended": INT, "unreadable": INT,
+              "suspended_pct": NUM, "status": STR}),
     Endpoint("/year-over-year", "yearOverYear", "Monthly values with rolling sums and the "
              "change on the same month a year earlier", _year_over_year,
              (Param("measure", "what is counted", {"type": "string",

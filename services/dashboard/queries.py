@@ -112,6 +112,17 @@ ORDER BY month
 """.strip(), {"category": category})
 
 
+def suspended_share(category: str) -> Query:
+    """Share of suspended sentences among the punishments read from published verdicts."""
+    return Query("""
+SELECT toString(month) AS month, punished, suspended, unreadable,
+       toFloat64(ifNull(share, 0) * 100) AS suspended_pct, status
+FROM suspended_share
+WHERE category = {category:String}
+ORDER BY month
+""".strip(), {"category": category})
+
+
 def year_over_year(measure: str, category: str) -> Query:
     return Query("""
 SELECT toString(r.month) AS month, toUInt16(toYear(r.month)) AS year,

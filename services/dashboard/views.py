@@ -76,7 +76,7 @@ async def overview(request: web.Request) -> web.Response:
     store = _store(request)
     category = params.category(request.query, "refusal") or "refusal"
     (summary, received, decided, per_day, per_day_all, yoy, courts, regions, alerts,
-     health) = await asyncio.gather(
+     health, suspended) = await asyncio.gather(
         store.listing(queries.summary()),
         store.listing(queries.received(queries.Filters())),
         store.listing(queries.decisions(queries.Filters(), category)),
@@ -87,6 +87,7 @@ async def overview(request: web.Request) -> web.Response:
         store.listing(queries.regions()),
         store.alerts("active"),
         store.source_health(),
+        store.listing(queries.suspended_share(category)),
     )
     per_day_chart = charts.line(per_day["data"], "per_day", f"{category} verdicts per day")
     all_by_month = {r["month"][:7]: r["per_day"] for r in per_day_all["data"]}
@@ -103,6 +104,8 @@ async def overview(request: web.Request) -> web.Response:
                                         CLASS_ORDER),
             "per_day": per_day_chart,
             "yoy": charts.year_over_year(yoy["data"]),
+            "suspended": charts.line(suspended["data"], "suspended_pct",
+                                     "% of sentences suspended (art. 73)"),
         },
         latest_yoy=latest_yoy, courts=courts["data"][:10], n_courts=len(courts["data"]),
         regions=regions["data"], alerts=alerts, health=_health_rows(health),

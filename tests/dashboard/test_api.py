@@ -21,7 +21,8 @@ pytestmark = pytest.mark.integration
 
 LISTINGS = ["/summary", "/received", "/received?category=refusal&from=2023-01&to=2024-06",
             "/decisions", "/decisions?category=military", "/verdicts-per-working-day",
-            "/verdicts-per-working-day?category=all", "/year-over-year",
+            "/verdicts-per-working-day?category=all", "/suspended-share",
+            "/suspended-share?category=all", "/year-over-year",
             "/year-over-year?measure=verdicts&category=all", "/courts", "/regions",
             "/cases?article=337&limit=20"]
 
@@ -167,7 +168,8 @@ def test_openapi_documents_every_api_route(dashboard: Dashboard) -> None:
     doc = dashboard.api("/openapi.json")
     assert doc["openapi"].startswith("3.")
     assert set(doc["paths"]) == {"/summary", "/received", "/decisions",
-                                 "/verdicts-per-working-day", "/year-over-year", "/courts",
+                                 "/verdicts-per-working-day", "/suspended-share",
+                                 "/year-over-year", "/courts",
                                  "/courts/{code}", "/regions", "/cases", "/cases/{case_key}",
                                  "/alerts", "/source-health"}
     for path, item in doc["paths"].items():

@@ -27,7 +27,7 @@ def test_overview_charts_are_drawn(dashboard: Dashboard) -> None:
     rendered = re.search(r'<html[^>]*data-charts-rendered="(\d+)"', dom)
     assert rendered, "the page's script never finished drawing"
     canvases = re.findall(r"<canvas[^>]*>", dom)
-    assert int(rendered[1]) == len(canvases) == 4
+    assert int(rendered[1]) == len(canvases) == 5
     assert all('data-rendered="true"' in c for c in canvases)
     # Chart.js sizes each canvas to its box; an undrawn canvas keeps 300x150.
     heights = [re.search(r'height="(\d+)"', c) for c in canvases]

@@ -36,6 +36,7 @@ from docketwatch.contract import (
 )
 from docketwatch.kafka import consumer_lag
 from docketwatch.ops import OpsServer
+from docketwatch.streams import make_app, raw_topic
 from services.aggregator import metrics
 from services.aggregator.settings import AggregatorSettings
 from services.aggregator.store import connect, migrate, write_events
@@ -53,26 +54,12 @@ Writer = Callable[..., int]
 
 settings = AggregatorSettings()
 
-# faust creates its datadir without parents; a fresh DW_DATA_DIR must not crash start-up.
-settings.data_dir.mkdir(parents=True, exist_ok=True)
-
-app = faust.App(
-    settings.aggregator_group,
-    broker=f"kafka://{settings.kafka_bootstrap}",
-    store="memory://",
-    processing_guarantee="at_least_once",
-    web_enabled=False,
-    topic_partitions=settings.events_partitions,
-    topic_replication_factor=1,
-    consumer_auto_offset_reset="earliest",
-    producer_acks=-1,
+app = make_app(
+    settings.aggregator_group, settings, partitions=settings.events_partitions,
     broker_commit_every=settings.batch_size,
-    broker_commit_interval=1.0,
     stream_buffer_maxsize=max(4096, settings.batch_size),
-    datadir=str(settings.data_dir / "aggregator"),
 )
-dead_topic = app.topic(TOPIC_DEAD_LETTERS, key_type=bytes, value_type=bytes,
-                       key_serializer="raw", value_serializer="raw")
+dead_topic = raw_topic(app, TOPIC_DEAD_LETTERS)
 
 # chDB is not safe for concurrent use and has no async client: one thread owns it.
 _db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clickhouse")
@@ -195,8 +182,7 @@ def sink(topic_name: str, model: type[Any], writer: Writer, *, dead_letter_bad: 
     Offsets of a batch are acknowledged only after its insert returned; records that do not
     parse are dead-lettered (except on the dead-letter topic itself, where that would loop).
     """
-    topic = app.topic(topic_name, key_type=bytes, value_type=bytes,
-                      key_serializer="raw", value_serializer="raw")
+    topic = raw_topic(app, topic_name)
 
     async def agent(stream: faust.StreamT[bytes]) -> None:
         # take_events is faust-streaming API missing from its StreamT protocol.

@@ -25,6 +25,8 @@ from docketwatch.contract import (
     SourceRef,
 )
 from docketwatch.ops import OpsServer
+from docketwatch.streams import make_app
+from docketwatch.streams import raw_topic as raw_topic_of
 from services.parser import lifecycle, metrics
 from services.parser.settings import ParserSettings
 from services.parser.state import already_applied, decode_state, encode_state
@@ -34,34 +36,16 @@ log = logging.getLogger("docketwatch.parser")
 
 settings = ParserSettings()
 
-# faust creates its datadir without parents; a fresh DW_DATA_DIR must not crash start-up.
-settings.data_dir.mkdir(parents=True, exist_ok=True)
-
-app = faust.App(
-    settings.parser_group,
-    broker=f"kafka://{settings.kafka_bootstrap}",
-    store="memory://",
-    processing_guarantee="at_least_once",
-    web_enabled=False,
-    topic_partitions=settings.raw_partitions,
-    topic_replication_factor=1,
-    consumer_auto_offset_reset="earliest",
-    producer_acks=-1,
-    producer_compression_type="gzip",
-    producer_max_request_size=10_485_760,
+app = make_app(
+    settings.parser_group, settings, partitions=settings.raw_partitions,
     consumer_max_fetch_size=16 * 1024 * 1024,
     broker_commit_every=500,
-    broker_commit_interval=1.0,
     stream_buffer_maxsize=512,
-    datadir=str(settings.data_dir / "parser"),
 )
 
-raw_topic = app.topic(TOPIC_RAW_PAGES, key_type=bytes, value_type=bytes,
-                      key_serializer="raw", value_serializer="raw")
-events_topic = app.topic(TOPIC_CASE_EVENTS, key_type=bytes, value_type=bytes,
-                         key_serializer="raw", value_serializer="raw")
-dead_topic = app.topic(TOPIC_DEAD_LETTERS, key_type=bytes, value_type=bytes,
-                       key_serializer="raw", value_serializer="raw")
+raw_topic = raw_topic_of(app, TOPIC_RAW_PAGES)
+events_topic = raw_topic_of(app, TOPIC_CASE_EVENTS)
+dead_topic = raw_topic_of(app, TOPIC_DEAD_LETTERS)
 
 # case_key → merged CaseSnapshot plus the raw-topic position of the page that last changed it
 # (services/parser/state.py). Partitioned like the raw topic (keyed by court), so the

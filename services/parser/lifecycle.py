@@ -27,6 +27,9 @@ _CARD_ONLY = ("events", "published_at", "modified_at", "sentences", "act_status"
 # A ruling (NOT_VERDICT) changes the snapshot only and is recorded as OBSERVED.
 _SENTENCE_STATUSES = (ActStatus.VERDICT, ActStatus.UNREADABLE)
 _IDENTITY = ("case_uid", "case_id")
+# Fields a result-list row shows that a case card may not (the entry-into-force column):
+# a card that leaves one out says nothing about it, so the row's value stands.
+_LIST_SHOWN = ("entry_into_force_date",)
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,10 @@ def merge(prev: CaseSnapshot | None, obs: CaseSnapshot, kind: PageKind) -> CaseS
         return obs
     keep = _CARD_ONLY if kind == PageKind.LIST else ()
     updates = {f: getattr(prev, f) for f in keep}
-    updates.update({f: getattr(prev, f) for f in _IDENTITY if getattr(obs, f) is None})
+    # Without this a card and its list row would undo each other's view on every visit,
+    # and the order in which they were fetched would decide which events a run emits.
+    silent = _IDENTITY + (_LIST_SHOWN if kind == PageKind.CARD else ())
+    updates.update({f: getattr(prev, f) for f in silent if getattr(obs, f) is None})
     return obs.model_copy(update=updates) if updates else obs
 
 

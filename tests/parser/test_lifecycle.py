@@ -166,3 +166,13 @@ def test_list_row_keeps_the_act_and_a_card_is_authoritative() -> None:
     card = lifecycle.merge(WITH_ACT, DECIDED, PageKind.CARD)
     assert (card.act_status, card.sentences) == (None, ())
     assert types(lifecycle.changes(WITH_ACT, card)) == [EventType.OBSERVED]
+
+
+def test_a_card_without_the_entry_into_force_column_does_not_erase_it() -> None:
+    row = DECIDED.model_copy(update={"entry_into_force_date": date(2024, 8, 20)})
+    card = DECIDED  # the card does not show the date
+    after_card = lifecycle.merge(row, card, PageKind.CARD)
+    assert after_card.entry_into_force_date == date(2024, 8, 20)
+    # the row and the card now agree, so revisiting either changes nothing
+    assert lifecycle.changes(after_card, lifecycle.merge(after_card, row, PageKind.LIST)) == []
+    assert lifecycle.changes(after_card, lifecycle.merge(after_card, card, PageKind.CARD)) == []

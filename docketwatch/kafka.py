@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -34,12 +35,21 @@ def topic_specs(raw_partitions: int, events_partitions: int) -> list[NewTopic]:
     ]
 
 
+def changelog_spec(name: str, partitions: int) -> NewTopic:
+    """A faust table's changelog: compacted, partitioned exactly like its source topic."""
+    return NewTopic(name, partitions, 1, topic_configs={"cleanup.policy": "compact"})
+
+
 async def ensure_topics(
-    bootstrap: str, raw_partitions: int = 6, events_partitions: int = 6, timeout_s: float = 60
+    bootstrap: str, raw_partitions: int = 6, events_partitions: int = 6, timeout_s: float = 60,
+    extra: Sequence[NewTopic] = (),
 ) -> None:
     """Create the project's topics with explicit partition counts (idempotent).
 
     Retries while the broker is still starting, so services can start in any order.
+    ``extra`` adds a service's own topics (its faust changelogs), created here rather than
+    by faust, whose creation races the consumer's first metadata and can leave the table
+    believing its changelog has no partitions.
     """
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
@@ -47,7 +57,7 @@ async def ensure_topics(
         try:
             await admin.start()
             existing = set(await admin.list_topics())
-            missing = [t for t in topic_specs(raw_partitions, events_partitions)
+            missing = [t for t in [*topic_specs(raw_partitions, events_partitions), *extra]
                        if t.name not in existing]
             if missing:
                 try:

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import faust
+from aiokafka.errors import KafkaError
+from faust.exceptions import FaustError
 
 from docketwatch.contract import (
     TOPIC_CASE_EVENTS,
@@ -141,6 +143,10 @@ async def parse_raw_pages(stream: faust.StreamT[bytes]) -> None:
         msg = event.message
         try:
             await handle_page(event.value, msg.partition, msg.offset)
+        except (KafkaError, FaustError):
+            # Our infrastructure failed, not the page: dead-lettering a good page would lose
+            # it. Crash instead; after a restart the page is read again from its offset.
+            raise
         except Exception as exc:  # a bug must not stop the stream: dead-letter and go on
             log.exception("unexpected error on %s[%s]@%s", msg.topic, msg.partition, msg.offset)
             await _dead_letter(event.value, exc, partition=msg.partition, offset=msg.offset)

@@ -83,6 +83,11 @@ def sha256_hex(data: bytes) -> str:
 class PageKind(StrEnum):
     LIST = "list"  # name_op=r search results
     CARD = "card"  # name_op=case case card
+    # Not a response but the fetcher's account of one: the rows of a receipt-date window
+    # whose pages all added up to the site's counter (body: a WindowManifest as JSON).
+    # It travels with the court's pages, after them, so the parser can tell which known
+    # cases the site no longer lists.
+    WINDOW = "window"
 
 
 class PageState(StrEnum):
@@ -100,7 +105,8 @@ class PageState(StrEnum):
 
 
 class RawPage(_Record):
-    """One HTTP response from a court site, exactly as received."""
+    """One HTTP response from a court site, exactly as received (or, kind ``window``, the
+    fetcher's manifest of a completely fetched window)."""
 
     page_id: str = Field(description="sha256 of court, url and fetch time: unique per fetch")
     court_code: str = Field(description="vnkod, e.g. 52GV0001")
@@ -113,6 +119,27 @@ class RawPage(_Record):
     charset: str | None = Field(default=None, description="charset from the Content-Type header")
     sha256: str = Field(description="sha256 of body")
     body: Base64Bytes
+
+
+class ManifestRow(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    case_uid: str
+    case_id: str
+    case_number: str
+
+
+class WindowManifest(BaseModel):
+    """Every row a court listed for one receipt-date window, fetched completely (distinct
+    rows == the site's «Всего по запросу найдено»), with no article filter."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    court_code: str
+    date_from: date
+    date_to: date
+    total: int
+    rows: tuple[ManifestRow, ...]
 
 
 # --------------------------------------------------------------------------- case events
@@ -156,7 +183,10 @@ class EventType(StrEnum):
     ENTERED_INTO_FORCE = "entered_into_force"
     HEARING_SCHEDULED = "hearing_scheduled"
     RE_RECEIVED = "re_received"
+    # A complete fetch of the case's receipt window no longer lists it; REAPPEARED when a
+    # page shows it again. It still counts where it was received: it did happen.
     DISAPPEARED = "disappeared"
+    REAPPEARED = "reappeared"
     OBSERVED = "observed"  # a snapshot with no lifecycle change (e.g. a refetch)
     # The text of a decided case's act appeared and was read: ``snapshot.sentences`` and
     # ``snapshot.act_status`` carry what it says (see :class:`DefendantSentence`).
@@ -214,6 +244,9 @@ class CaseSnapshot(BaseModel):
     # None until then. Added after v1 shipped: optional, so old records still validate.
     sentences: tuple[DefendantSentence, ...] = ()
     act_status: ActStatus | None = None
+    # Set by the parser (not read from a page) when a complete fetch of the receipt window
+    # no longer lists the case: the manifest's fetch time. Added after v1 shipped, as above.
+    disappeared_at: datetime | None = None
 
     @model_serializer(mode="wrap")
     def _omit_unset_act(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -224,6 +257,8 @@ class CaseSnapshot(BaseModel):
             data.pop("sentences", None)
         if self.act_status is None:
             data.pop("act_status", None)
+        if self.disappeared_at is None:
+            data.pop("disappeared_at", None)
         return data
 
     @property

@@ -27,4 +27,7 @@ class CommonSettings(BaseSettings):
     events_partitions: int = Field(6, description="partitions of the case-events topic")
     data_dir: Path = Field(default_factory=default_data_dir, description="local state root")
     ops_host: str = Field("127.0.0.1", description="address of /health and /metrics")
+    kafka_session_timeout_s: float = Field(
+        15.0, description="consumer-group session timeout: how long a dead worker keeps its "
+        "partitions")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")

@@ -7,11 +7,22 @@ OpsServer), in-memory table stores restored from their changelog topics.
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import faust
+from mode import Service
 
+from docketwatch.ops import OpsServer
 from docketwatch.settings import CommonSettings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+# How long a stopping worker may take to finish the batch in hand.
+FINISH_BATCH_TIMEOUT_S = 60.0
 
 
 def make_app(app_id: str, settings: CommonSettings, *, partitions: int,
@@ -30,6 +41,11 @@ def make_app(app_id: str, settings: CommonSettings, *, partitions: int,
         "producer_compression_type": "gzip",
         "producer_max_request_size": 10_485_760,
         "broker_commit_interval": 1.0,
+        # faust's 60 s default means a killed worker holds its partitions for a minute before
+        # the group moves them to the survivors; heartbeats run on the event loop, which no
+        # handler blocks for long (ClickHouse work runs in a thread).
+        "broker_session_timeout": settings.kafka_session_timeout_s,
+        "broker_heartbeat_interval": max(1.0, settings.kafka_session_timeout_s / 5),
         "datadir": str(settings.data_dir / app_id),
         **overrides,
     }
@@ -40,3 +56,61 @@ def raw_topic(app: faust.App, name: str) -> Any:
     """A topic of our own JSON records: bytes in, bytes out, decoded by the contract."""
     return app.topic(name, key_type=bytes, value_type=bytes,
                      key_serializer="raw", value_serializer="raw")
+
+
+class OpsService(Service):
+    """Runs a service's OpsServer from the worker's first moment.
+
+    faust starts ``app.task``s only after table recovery, which after a crash can take as
+    long as the group's rebalance; /health must answer (and say so) meanwhile, or a
+    supervisor cannot tell a recovering worker from a dead one.
+    """
+
+    def __init__(self, ops: OpsServer,
+                 before: Callable[[], Awaitable[None]] | None = None) -> None:
+        super().__init__()
+        self.ops = ops
+        self.before = before
+
+    async def on_start(self) -> None:
+        if self.before is not None:
+            await self.before()
+        await self.ops.start()
+
+    async def on_stop(self) -> None:
+        await self.ops.stop()
+
+
+def stream_health(app: faust.App) -> dict[str, Any]:
+    """What a faust worker is doing, for /health: recovering tables, rebalancing or running."""
+    phase = ("recovering" if app.in_recovery else "rebalancing" if app.rebalancing
+             else "running")
+    return {"phase": phase}
+
+
+def run_worker(app: faust.App, ops: OpsService, settings: CommonSettings) -> None:
+    from faust.worker import Worker
+
+    Worker(app, ops, loglevel=settings.log_level.lower()).execute_from_commandline()
+
+
+async def finish_batch(work: Awaitable[T]) -> T:
+    """Run one taken batch to its end even if the worker is told to stop meanwhile.
+
+    faust's ``take_events`` acknowledges a batch when its generator is closed, and a
+    stopping worker closes it and commits: a batch cut short by SIGTERM would count as
+    done. Here a stop waits for the batch (faust awaits its agents); one that cannot finish
+    in time (the broker is gone) ends the process without acknowledging anything, as a
+    kill -9 would, so the batch is read again after the restart.
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        log.info("stopping: finishing the batch in hand first")
+        try:
+            await asyncio.wait_for(task, FINISH_BATCH_TIMEOUT_S)
+        except BaseException:
+            log.error("the batch in hand could not finish; exiting unacknowledged")
+            os._exit(75)
+        raise

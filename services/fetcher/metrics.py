@@ -25,3 +25,5 @@ COURT_IN_STATE = Gauge(
     "docketwatch_fetcher_court_state", "1 for the court's current state (ok, failing, captcha, "
     "blocked, circuit_open), 0 for the others", ["court", "state"])
 COURTS_BY_STATE = Gauge("docketwatch_fetcher_courts", "Courts per current state", ["state"])
+MANIFESTS = Counter("docketwatch_fetcher_window_manifests_total",
+                    "Complete receipt windows accounted for (manifests sent or unchanged)")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from docketwatch.settings import REPO_ROOT, CommonSettings
 
@@ -20,7 +21,12 @@ class FetcherSettings(CommonSettings):
     live_interval_s: float = Field(900.0, description="pause between a court's live passes")
     recent_days: int = Field(120, description="receipt windows this recent are re-polled")
     decision_days: int = Field(
-        180, description="decision-date windows this recent are polled on every pass")
+        180, description="decision-date windows this recent are polled on every pass "
+        "(at least DW_ACT_HORIZON_DAYS)")
+    act_horizon_days: int | None = Field(
+        None, ge=0, description="a verdict without an act has its decision window re-polled "
+        "until it is this many days old, then the act counts as withheld (default and "
+        "minimum: DW_DECISION_DAYS; a longer horizon widens the decision windows)")
     resweep_days: float = Field(
         30.0, description="a finished receipt window is re-polled after this many days (0: never)")
     articles: str | None = Field(None, description="optional article filter (watchlist)")
@@ -54,6 +60,19 @@ class FetcherSettings(CommonSettings):
     progress: bool | None = Field(None, description="progress bar (default: stderr is a TTY)")
     fetcher_ops_port: int = Field(9101, description="/health and /metrics port")
     state_dir: Path | None = Field(None, description="default: <data_dir>/fetcher")
+
+    @model_validator(mode="after")
+    def _decision_windows_reach_the_act_horizon(self) -> Self:
+        # Acts are noticed through the decision windows (an act link changes a case's row,
+        # so its card is fetched again): they must reach back as far as the horizon.
+        if self.act_horizon_days is not None and self.act_horizon_days > self.decision_days:
+            self.decision_days = self.act_horizon_days
+        return self
+
+    def act_horizon(self) -> int:
+        """Days after its decision date that a verdict without an act is still re-polled
+        on every pass (whole months: see windows.decision_horizon_start)."""
+        return self.decision_days
 
     def state_root(self) -> Path:
         return self.state_dir or self.data_dir / "fetcher"

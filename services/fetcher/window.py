@@ -15,8 +15,9 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from docketwatch.contract import PageKind, PageState
+from docketwatch.contract import ManifestRow, PageKind, PageState, WindowManifest
 from docketwatch.sudrf import (
     ROWS_PER_PAGE,
     STANDARD,
@@ -39,7 +40,7 @@ from services.fetcher.http import Fetched, PoliteClient, Retryable
 from services.fetcher.publisher import Pending, Publisher, Sent
 from services.fetcher.settings import FetcherSettings
 from services.fetcher.state import CrawlState
-from services.fetcher.windows import DECISION, Window
+from services.fetcher.windows import DECISION, RECEIPT, Window
 
 log = logging.getLogger(__name__)
 
@@ -140,10 +141,33 @@ class WindowCrawler:
             complete, note = False, f"empty, but {previous} rows on the last complete fetch"
         cards = await self._cards(court, iface, list(seen.values()), force)
         total = consensus if consensus is not None else max(len(seen), 0)
+        if complete and kind == RECEIPT and not self._s.articles:
+            # Only a complete, unfiltered receipt window says which cases the site lists
+            # no more; published before the window is marked done, so a crash re-sends it.
+            await self._manifest(court, iface, w, total, seen, force)
         if complete:
             self._state.mark_window(court.vnkod, kind, d_from, d_to, total, len(seen))
             metrics.WINDOWS.labels(kind).inc()
         return WindowOutcome(complete, total, len(seen), cards, note)
+
+    async def _manifest(self, court: Court, iface: str, w: Window, total: int,
+                        seen: dict[str, ListRow], force: bool) -> None:
+        manifest = WindowManifest(
+            court_code=court.vnkod, date_from=w.start, date_to=w.end, total=total,
+            rows=tuple(ManifestRow(case_uid=r.case_uid, case_id=r.case_id, case_number=r.number)
+                       for _, r in sorted(seen.items())),
+        )
+        body = manifest.model_dump_json().encode("utf-8")
+        # Named after the window's first list page: the manifest cites where it was read.
+        first = f"{court.base_url}/modules.php?{encode_query(self._list_query(iface, w, 1))}"
+        f = Fetched(url=f"{first}#window", status=200, body=body, charset="utf-8",
+                    state=PageState.OK, text=body.decode("utf-8"), fetched_at=datetime.now(UTC))
+        pending = Pending()
+        # Unchanged since the last one for this window (same URL, same rows): not re-sent.
+        await self._pub.send(court.vnkod, f, {"window_from": w.key[0], "window_to": w.key[1]},
+                             PageKind.WINDOW, force, pending)
+        await self._pub.settle(pending)
+        metrics.MANIFESTS.inc()
 
     # ------------------------------------------------------------------ list pages
 

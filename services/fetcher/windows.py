@@ -2,7 +2,11 @@
 
 Receipt-date windows (``receipt``) cover every case once; decision-date windows
 (``decision``) over the recent months find decisions of cases whose receipt window is
-long finished.
+long finished, and the acts of decided cases: an act link appearing changes the case's
+list row, so its card is fetched again. A verdict whose decision month lies before
+:func:`decision_horizon_start` (``DW_ACT_HORIZON_DAYS``) is no longer re-polled on every
+pass, only when a re-sweep of its receipt window comes round: an act it still lacks then
+counts as withheld (the store's ``act_states`` view applies the same rule).
 """
 
 from __future__ import annotations
@@ -42,8 +46,14 @@ def month_windows(start: date, end: date, kind: str = RECEIPT) -> list[Window]:
     return out[::-1]
 
 
+def decision_horizon_start(end: date, days: int) -> date:
+    """First decision date the decision windows of the last ``days`` days still cover: the
+    first day of the month ``days`` before ``end`` (windows are whole months)."""
+    return (end - timedelta(days=days)).replace(day=1)
+
+
 def decision_windows(end: date, days: int) -> list[Window]:
     """Decision-date months covering the last ``days`` days up to ``end`` (none if 0)."""
     if days <= 0:
         return []
-    return month_windows((end - timedelta(days=days)).replace(day=1), end, DECISION)
+    return month_windows(decision_horizon_start(end, days), end, DECISION)

@@ -1,8 +1,8 @@
 """The parser service: raw pages in, case events out (faust-streaming, at-least-once).
 
-Per page: parse; for each case, merge with its known state (a faust Table backed by a
-changelog topic), emit the lifecycle events, wait until Kafka acknowledged them, and only
-then update the table. A crash anywhere therefore re-emits at worst events with the same
+Per batch of pages: parse; for each case, merge with its known state (a faust Table backed
+by a changelog topic), emit the lifecycle events, wait until Kafka acknowledged them all,
+and only then update the table. A crash anywhere therefore re-emits at worst events with the same
 deterministic ids, which the sink deduplicates; it never skips one.
 """
 
@@ -10,28 +10,36 @@ from __future__ import annotations
 
 import logging
 import time
+import weakref
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import faust
 from aiokafka.errors import KafkaError
 from faust.exceptions import FaustError
+from faust.streams import _current_event
+from faust.types import EventT
+from tenacity import AsyncRetrying, retry_if_exception_type, wait_random_exponential
 
 from docketwatch.contract import (
     TOPIC_CASE_EVENTS,
     TOPIC_DEAD_LETTERS,
     TOPIC_RAW_PAGES,
+    CaseSnapshot,
     DeadLetter,
+    PageKind,
     PageState,
     RawPage,
     SourceRef,
+    WindowManifest,
 )
 from docketwatch.ops import OpsServer
-from docketwatch.streams import make_app
+from docketwatch.streams import OpsService, finish_batch, make_app, stream_health
 from docketwatch.streams import raw_topic as raw_topic_of
 from services.parser import lifecycle, metrics
 from services.parser.settings import ParserSettings
-from services.parser.state import already_applied, decode_state, encode_state
+from services.parser.state import Position, already_applied, decode_state, encode_state
 from services.parser.sudrf import PARSER_VERSION, ParseError, parse_page
 
 log = logging.getLogger("docketwatch.parser")
@@ -56,24 +64,19 @@ cases = app.Table("case-state", default=None, partitions=settings.raw_partitions
                   key_type=str, value_type=str)
 
 _started = time.monotonic()
-_counts: dict[str, int] = {"pages": 0, "events": 0, "dead_letters": 0}
+_counts: dict[str, int] = {"pages": 0, "events": 0, "dead_letters": 0, "manifests": 0}
 
 
 def _health() -> dict[str, Any]:
     return {"uptime_s": round(time.monotonic() - _started, 1), "parser_version": PARSER_VERSION,
-            **_counts}
+            **stream_health(app), **_counts}
 
 
-ops = OpsServer("parser", settings.ops_host, settings.parser_ops_port, _health)
+ops = OpsService(OpsServer("parser", settings.ops_host, settings.parser_ops_port, _health))
 
 
-@app.task
-async def _start_ops() -> None:
-    await ops.start()
-
-
-async def _dead_letter(payload: bytes, exc: BaseException, *, partition: int, offset: int,
-                       page: RawPage | None = None) -> None:
+async def _dead_letter(batch: Batch, payload: bytes, exc: BaseException, *, partition: int,
+                       offset: int, page: RawPage | None = None) -> None:
     metrics.DEAD.labels(type(exc).__name__).inc()
     _counts["dead_letters"] += 1
     letter = DeadLetter(
@@ -83,16 +86,56 @@ async def _dead_letter(payload: bytes, exc: BaseException, *, partition: int, of
         court_code=page.court_code if page else None, url=page.url if page else None,
         created_at=datetime.now(UTC), payload=payload,
     )
-    fut = await dead_topic.send(key=(page.court_code if page else "").encode(),
-                                value=letter.to_bytes())
-    await fut
+    batch.futures.append(await dead_topic.send(key=(page.court_code if page else "").encode(),
+                                               value=letter.to_bytes()))
 
 
-async def handle_page(value: bytes, partition: int, offset: int) -> None:
+class Batch:
+    """The pages of one take from the stream: events sent, and the case states they lead
+    to, which reach the table only once Kafka acknowledged every event (see module doc)."""
+
+    def __init__(self) -> None:
+        self.updates: dict[str, str] = {}
+        # The stream event behind each update: faust writes a table key's changelog entry to
+        # the partition of the event "being processed", which is ours to name here.
+        self.origin: dict[str, EventT] = {}
+        self.futures: list[Any] = []
+        self.event: EventT | None = None  # the page being handled
+
+    def state(self, key: str) -> tuple[CaseSnapshot | None, Position | None, bool]:
+        """The case's latest state (this batch's own first), its position, and whether it
+        was set in this batch."""
+        if key in self.updates:
+            return (*decode_state(self.updates[key]), True)
+        return (*decode_state(cases.get(key)), False)
+
+    async def emit(self, key: str, merged: CaseSnapshot, found: list[lifecycle.Change],
+                   source: SourceRef, position: Position, parser_version: str) -> None:
+        for ev in lifecycle.to_events(key, merged, found, source, parser_version):
+            metrics.EVENTS.labels(ev.event_type.value).inc()
+            self.futures.append(await events_topic.send(key=key.encode(), value=ev.to_bytes()))
+        self.updates[key] = encode_state(merged, position)
+        assert self.event is not None
+        self.origin[key] = self.event
+
+    async def commit(self) -> None:
+        for fut in self.futures:
+            await fut
+        _counts["events"] += len(self.futures)
+        for key, raw in self.updates.items():
+            _current_event.set(weakref.ref(self.origin[key]))
+            cases[key] = raw
+        _current_event.set(None)
+
+
+async def handle_page(batch: Batch, value: bytes, partition: int, offset: int) -> None:
     try:
         page = RawPage.from_bytes(value)
     except ValueError as exc:
-        await _dead_letter(value, exc, partition=partition, offset=offset)
+        await _dead_letter(batch, value, exc, partition=partition, offset=offset)
+        return
+    if page.kind is PageKind.WINDOW:
+        await handle_manifest(batch, page, value, (partition, offset))
         return
     t0 = time.perf_counter()
     try:
@@ -101,7 +144,7 @@ async def handle_page(value: bytes, partition: int, offset: int) -> None:
                             case_uid=page.params.get("case_uid"))
     except ParseError as exc:
         metrics.PAGES.labels("unreadable").inc()
-        await _dead_letter(value, exc, partition=partition, offset=offset, page=page)
+        await _dead_letter(batch, value, exc, partition=partition, offset=offset, page=page)
         return
     metrics.PARSE_SECONDS.observe(time.perf_counter() - t0)
     metrics.PAGES.labels(parsed.state.value).inc()
@@ -112,41 +155,93 @@ async def handle_page(value: bytes, partition: int, offset: int) -> None:
         # Captcha, block and outage pages say nothing about cases; they are counted, and
         # the fetcher's court health tracks them.
         return
-    source = SourceRef(page_id=page.page_id, url=page.url, sha256=page.sha256,
-                       fetched_at=page.fetched_at)
-    updates: dict[str, str] = {}
-    futures = []
+    source = _source(page)
     position = (partition, offset)
     for obs in parsed.snapshots:
         key = obs.case_key
-        prev, stored = decode_state(updates.get(key) or cases.get(key))
-        if key not in updates and already_applied(stored, position):
+        prev, stored, touched = batch.state(key)
+        if not touched and already_applied(stored, position):
             continue  # the table already reflects this page (restored ahead of offsets)
         merged = lifecycle.merge(prev, obs, page.kind)
         found = lifecycle.changes(prev, merged)
-        if not found:
-            continue
-        for ev in lifecycle.to_events(key, merged, found, source, parsed.parser_version):
-            metrics.EVENTS.labels(ev.event_type.value).inc()
-            futures.append(await events_topic.send(key=key.encode(), value=ev.to_bytes()))
-        updates[key] = encode_state(merged, position)
-    for fut in futures:
-        await fut
-    _counts["events"] += len(futures)
-    for key, raw in updates.items():
-        cases[key] = raw
+        if found:
+            await batch.emit(key, merged, found, source, position, parsed.parser_version)
+
+
+async def handle_manifest(batch: Batch, page: RawPage, value: bytes,
+                          position: Position) -> None:
+    """A complete receipt window: its court's known cases of that window it does not list
+    have disappeared from the site."""
+    try:
+        manifest = WindowManifest.model_validate_json(page.body)
+    except ValueError as exc:
+        await _dead_letter(batch, value, exc, partition=position[0], offset=position[1],
+                           page=page)
+        return
+    _counts["manifests"] += 1
+    metrics.PAGES.labels("window_manifest").inc()
+    # A court's cases live on its partition, so this worker holds all of them. Keys begin
+    # with the court code: only that court's states are decoded.
+    prefix = f"{manifest.court_code}:"
+    keys = {k for k in cases.keys() if k.startswith(prefix)}
+    keys.update(k for k in batch.updates if k.startswith(prefix))
+    known: list[tuple[str, CaseSnapshot]] = []
+    for key in keys:
+        snap, stored, touched = batch.state(key)
+        if snap is not None and (touched or not already_applied(stored, position)):
+            known.append((key, snap))
+    source = _source(page)
+    for key in lifecycle.vanished(manifest, known):
+        prev, _, _ = batch.state(key)
+        assert prev is not None
+        merged = lifecycle.disappear(prev, page.fetched_at)
+        await batch.emit(key, merged, lifecycle.changes(prev, merged), source, position,
+                         PARSER_VERSION)
+
+
+def _source(page: RawPage) -> SourceRef:
+    return SourceRef(page_id=page.page_id, url=page.url, sha256=page.sha256,
+                     fetched_at=page.fetched_at)
+
+
+async def _process(events: Sequence[EventT]) -> None:
+    batch = Batch()
+    for event in events:
+        batch.event = event
+        value, partition, offset = event.value, event.message.partition, event.message.offset
+        try:
+            await handle_page(batch, value, partition, offset)
+        except (KafkaError, FaustError):
+            raise
+        except Exception as exc:  # a bug must not stop the stream: dead-letter and go on
+            log.exception("unexpected error on raw page %s@%s", partition, offset)
+            await _dead_letter(batch, value, exc, partition=partition, offset=offset)
+    await batch.commit()
 
 
 @app.agent(raw_topic)
 async def parse_raw_pages(stream: faust.StreamT[bytes]) -> None:
-    async for event in stream.events():
-        msg = event.message
-        try:
-            await handle_page(event.value, msg.partition, msg.offset)
-        except (KafkaError, FaustError):
-            # Our infrastructure failed, not the page: dead-lettering a good page would lose
-            # it. Crash instead; after a restart the page is read again from its offset.
-            raise
-        except Exception as exc:  # a bug must not stop the stream: dead-letter and go on
-            log.exception("unexpected error on %s[%s]@%s", msg.topic, msg.partition, msg.offset)
-            await _dead_letter(event.value, exc, partition=msg.partition, offset=msg.offset)
+    # Pages are taken in batches so that one wait for Kafka's acks covers many pages; the
+    # batch's offsets are acknowledged only after its events (and table updates) are.
+    batches = stream.take_events(  # type: ignore[attr-defined]
+        settings.parser_batch_pages, within=settings.parser_batch_seconds)
+    async for events in batches:
+        await finish_batch(_process_until_done(events))
+
+
+async def _process_until_done(events: Sequence[EventT]) -> None:
+    async for attempt in AsyncRetrying(
+            retry=retry_if_exception_type((KafkaError, FaustError)),
+            wait=wait_random_exponential(multiplier=0.5, max=30),
+            before_sleep=_log_retry):
+        with attempt:
+            # Our infrastructure failed, not the pages: dead-lettering good pages would lose
+            # them, and raising would let faust acknowledge the batch on its way out. Retry
+            # the whole batch; event ids are deterministic and the table is only updated
+            # after the acks, so a retry re-sends the same events.
+            await _process(events)
+
+
+def _log_retry(state: Any) -> None:
+    metrics.BATCH_RETRIES.inc()
+    log.warning("raw-page batch failed (%s); retrying", state.outcome.exception())

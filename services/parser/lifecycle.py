@@ -7,7 +7,9 @@ sequence of observations always yields the same events with the same ids.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from docketwatch.contract import (
     ActStatus,
@@ -16,6 +18,7 @@ from docketwatch.contract import (
     EventType,
     PageKind,
     SourceRef,
+    WindowManifest,
     event_id,
     sha256_hex,
 )
@@ -63,6 +66,11 @@ def changes(prev: CaseSnapshot | None, new: CaseSnapshot) -> list[Change]:
         return out
     if new == prev:
         return out
+    if prev.disappeared_at is None and new.disappeared_at is not None:
+        return [Change(EventType.DISAPPEARED, (new.disappeared_at.isoformat(),))]
+    if prev.disappeared_at is not None and new.disappeared_at is None:
+        # Defined by the disappearance it ends: each return is its own event.
+        out.append(Change(EventType.REAPPEARED, (prev.disappeared_at.isoformat(),)))
     if new.receipt_date != prev.receipt_date and new.receipt_date is not None:
         out.append(Change(EventType.RE_RECEIVED, (new.receipt_date,)))
     if prev.decision_class is None and new.decision_class is not None:
@@ -81,6 +89,31 @@ def changes(prev: CaseSnapshot | None, new: CaseSnapshot) -> list[Change]:
         # Something else changed (judge, articles, card details): record the new state.
         out.append(Change(EventType.OBSERVED, (sha256_hex(new.model_dump_json().encode()),)))
     return out
+
+
+def vanished(manifest: WindowManifest,
+             known: Iterable[tuple[str, CaseSnapshot]]) -> list[str]:
+    """Keys of the known cases of the manifest's court and receipt window that it does not
+    list (and that were not already gone).
+
+    A case is matched by case_uid or by case number, so an observation keyed either way
+    is found; a case without a receipt date is never declared gone.
+    """
+    uids = {r.case_uid.lower() for r in manifest.rows if r.case_uid}
+    numbers = {r.case_number for r in manifest.rows if r.case_number}
+    return sorted(
+        key for key, snap in known
+        if snap.court_code == manifest.court_code
+        and snap.disappeared_at is None
+        and snap.receipt_date is not None
+        and manifest.date_from <= snap.receipt_date <= manifest.date_to
+        and not (snap.case_uid and snap.case_uid.lower() in uids)
+        and snap.case_number not in numbers
+    )
+
+
+def disappear(snapshot: CaseSnapshot, at: datetime) -> CaseSnapshot:
+    return snapshot.model_copy(update={"disappeared_at": at})
 
 
 def _new_hearings(prev: CaseSnapshot | None, new: CaseSnapshot) -> list[Change]:

@@ -11,3 +11,7 @@ class ParserSettings(CommonSettings):
     parser_ops_port: int = Field(9102, description="/health and /metrics port")
     parser_group: str = Field("docketwatch-parser", description="consumer group / faust app id")
     keep_names: bool = Field(False, description="store defendants' names (off: privacy)")
+    parser_batch_pages: int = Field(
+        200, description="raw pages per batch (one wait for Kafka's acks per batch)")
+    parser_batch_seconds: float = Field(
+        0.2, description="longest wait to fill a batch before processing what came")

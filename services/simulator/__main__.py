@@ -53,10 +53,13 @@ def serve(
         bool, typer.Option(help="VNKOD courts use the older interface")
     ] = False,
     access_log: Annotated[Path | None, typer.Option(help="JSON-lines access log")] = None,
+    removal_rate: Annotated[
+        float, typer.Option(help="share of cases taken off the site after publication")
+    ] = 0.0,
 ) -> None:
     """Serve every court under http://HOST:PORT/<vnkod>/modules.php."""
     roster = _courts(courts_limit, courts_csv)
-    corpus = build_corpus(seed, _date(start), _date(end), roster, scale)
+    corpus = build_corpus(seed, _date(start), _date(end), roster, scale, removal_rate)
     clock = SimClock(_date(as_of), live_speed)
     faults = FaultConfig.uniform(
         fault_rate,

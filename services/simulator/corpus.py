@@ -19,6 +19,7 @@ does not reshuffle the others:
 from __future__ import annotations
 
 import bisect
+import hashlib
 import math
 import random
 import uuid
@@ -716,8 +717,13 @@ def build_corpus(
     end: date = DEFAULT_END,
     courts: list[Court] | None = None,
     scale: float = 1.0,
+    removal_rate: float = 0.0,
 ) -> Corpus:
-    """The whole corpus for one seed; the same arguments always give the same bytes."""
+    """The whole corpus for one seed; the same arguments always give the same bytes.
+
+    ``removal_rate``: the share of cases the site takes down some time after publishing
+    them (off by default: the calibrated figures count what the site shows).
+    """
     roster = list(courts) if courts is not None else load_courts()
     first_instance = [c for c in roster if c.first_instance] or roster
     b = _Builder(seed, start, end, first_instance, scale)
@@ -727,6 +733,8 @@ def build_corpus(
     b.links()
     b.numbering()
     b.acts()
+    if removal_rate > 0:
+        remove_some(b.cases, seed, removal_rate)
     return Corpus(
         seed=seed,
         start=start,
@@ -736,3 +744,16 @@ def build_corpus(
         cases=b.cases,
         calibrated=b.calibrated,
     )
+
+
+def remove_some(cases: list[Case], seed: int, rate: float) -> None:
+    """Take a ``rate`` share of cases off the site 7–186 days after publication.
+
+    Drawn from a hash of (seed, case_uid) rather than the builder's random stream, so that
+    switching removals on leaves every other byte of the corpus as it was.
+    """
+    for c in cases:
+        digest = hashlib.blake2b(f"{seed}:removal:{c.case_uid}".encode(), digest_size=8).digest()
+        draw = int.from_bytes(digest, "big")
+        if (draw % 1_000_000) / 1_000_000 < rate:
+            c.removed_at = c.published_at + timedelta(days=7 + (draw >> 32) % 180)

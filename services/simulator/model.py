@@ -62,6 +62,9 @@ class Case:
     punishments: tuple[Any, ...] = ()
     act_withheld: bool = False
     act_seed: int = 0
+    # Taken off the site on this date (the court hid or deleted the entry): from then on
+    # neither its row nor its card is served. None for almost every case.
+    removed_at: date | None = None
 
     @property
     def article_numbers(self) -> tuple[str, ...]:
@@ -86,7 +89,8 @@ class Case:
         return "other"
 
     def view(self, as_of: date) -> CaseView | None:
-        if self.published_at > as_of:
+        if self.published_at > as_of or (self.removed_at is not None
+                                         and self.removed_at <= as_of):
             return None
         decided = (
             self.decision_published_at is not None

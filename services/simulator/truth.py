@@ -129,6 +129,15 @@ def truth(corpus: Corpus, as_of: date) -> dict[str, Any]:
         "scale": corpus.scale,
         "courts": [c.vnkod for c in corpus.courts],
         "cases": [case_state(v) for v in views],
+        # Cases published and later taken off the site by as_of (FaultConfig-free: only a
+        # corpus built with removal_rate > 0 has any).
+        "removed": [
+            {"court": c.court, "case_number": c.case_number, "case_uid": c.case_uid,
+             "receipt_date": c.receipt_date.isoformat(), "published_at": c.published_at.isoformat(),
+             "removed_at": c.removed_at.isoformat()}
+            for c in sorted(corpus.cases, key=lambda c: (c.court, c.case_number))
+            if c.removed_at is not None and c.removed_at <= as_of
+        ],
         "monthly_received": _rows(received, ("month", "article", "court")),
         "monthly_received_by_category": _rows(received_cat, ("month", "category", "court")),
         "monthly_decided": _rows(decided, ("month", "decision_class", "category", "court")),

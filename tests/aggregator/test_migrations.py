@@ -27,6 +27,7 @@ VIEWS = {
     "monthly_decisions", "monthly_decisions_by_category", "monthly_measures",
     "verdicts_per_working_day", "monthly_rolling", "year_summary",
     "case_sentences", "monthly_punishments", "suspended_share", "act_publication_lag",
+    "disappeared_cases", "act_states", "monthly_act_states",
 }
 
 
@@ -54,8 +55,8 @@ def test_migrate_twice_is_a_no_op(chdb_dsn: str) -> None:
         "courts": False, "article_names": False, "working_calendar": False
     }
     assert client.command("SELECT count() FROM working_calendar") == 2191
-    # the default setting was inserted once only
-    assert client.command("SELECT count() FROM store_settings") == 1
+    # the default settings (publication_delay_days, act_horizon_days) were inserted once only
+    assert client.command("SELECT count() FROM store_settings") == 2
     client.close()
 
 

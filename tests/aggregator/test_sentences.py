@@ -227,7 +227,8 @@ def test_upgrade_keeps_old_rows_and_is_rerunnable(chdb_dsn: str) -> None:
         client.insert("schema_migrations", [[m.version, m.name, m.checksum, datetime.now(UTC)]],
                       column_names=["version", "name", "checksum", "applied_at"])
     e1 = decided("1-1/2024", date(2024, 3, 5), "2024-03-10T08:00:00")
-    table: pa.Table = events_table([e1]).drop_columns(["act_status", "sentences_json"])
+    table: pa.Table = events_table([e1]).drop_columns(
+        ["act_status", "sentences_json", "disappeared_at"])
     client.insert_arrow("case_events", table)
     assert migrate(client, seed=False) == [m.version for m in load_migrations() if m.version > 13]
     assert client.query("SELECT act_status, sentences_json FROM case_state FINAL").result_rows \

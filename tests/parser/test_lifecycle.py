@@ -15,10 +15,12 @@ from docketwatch.contract import (
     Defendant,
     DefendantSentence,
     EventType,
+    ManifestRow,
     PageKind,
     Punishment,
     PunishmentKind,
     SourceRef,
+    WindowManifest,
     event_id,
 )
 from services.parser import lifecycle
@@ -176,3 +178,54 @@ def test_a_card_without_the_entry_into_force_column_does_not_erase_it() -> None:
     # the row and the card now agree, so revisiting either changes nothing
     assert lifecycle.changes(after_card, lifecycle.merge(after_card, row, PageKind.LIST)) == []
     assert lifecycle.changes(after_card, lifecycle.merge(after_card, card, PageKind.CARD)) == []
+
+
+# --------------------------------------------------------------------------- disappeared
+
+GONE_AT = datetime(2024, 9, 1, 10, 0, tzinfo=UTC)
+
+
+def manifest(*rows: tuple[str, str], court: str = "52GV0001") -> WindowManifest:
+    return WindowManifest(
+        court_code=court, date_from=date(2024, 7, 1), date_to=date(2024, 7, 31),
+        total=len(rows),
+        rows=tuple(ManifestRow(case_uid=u, case_id="1", case_number=n) for u, n in rows))
+
+
+def test_vanished_are_the_window_cases_a_manifest_does_not_list() -> None:
+    other_month = PENDING.model_copy(update={"case_uid": "X", "case_number": "1-2/2024",
+                                             "receipt_date": date(2024, 6, 30)})
+    no_uid = PENDING.model_copy(update={"case_uid": None, "case_number": "1-3/2024"})
+    by_number = PENDING.model_copy(update={"case_uid": None, "case_number": "1-4/2024"})
+    undated = PENDING.model_copy(update={"case_uid": "U", "receipt_date": None})
+    gone = lifecycle.disappear(PENDING.model_copy(update={"case_uid": "G"}), GONE_AT)
+    known = [("a", PENDING), ("b", other_month), ("c", no_uid), ("d", by_number),
+             ("e", undated), ("f", gone)]
+    # PENDING is listed by uid (case-insensitively), 1-4/2024 by number; 1-3/2024 is not.
+    listed = manifest(("abc", "1-10/2024"), ("zzz", "1-4/2024"))
+    assert lifecycle.vanished(listed, known) == ["c"]
+    assert lifecycle.vanished(manifest(), known) == ["a", "c", "d"]
+    assert lifecycle.vanished(manifest(court="52GV0002"), known) == []
+
+
+def test_disappearance_and_return_are_events_with_stable_ids() -> None:
+    gone = lifecycle.disappear(DECIDED, GONE_AT)
+    found = lifecycle.changes(DECIDED, gone)
+    assert types(found) == [EventType.DISAPPEARED]
+    [ev] = lifecycle.to_events("k", gone, found, SRC, "v1")
+    assert ev.event_id == event_id("k", EventType.DISAPPEARED, GONE_AT.isoformat())
+    assert ev.snapshot.disappeared_at == GONE_AT
+    # Seen again on a list page: the row carries no disappearance, so it reappears.
+    back = lifecycle.merge(gone, DECIDED, PageKind.LIST)
+    assert back.disappeared_at is None
+    assert types(lifecycle.changes(gone, back)) == [EventType.REAPPEARED]
+    assert lifecycle.changes(gone, back)[0].defining == (GONE_AT.isoformat(),)
+    # Back with a decision: both.
+    assert types(lifecycle.changes(lifecycle.disappear(PENDING, GONE_AT), DECIDED)) == [
+        EventType.REAPPEARED, EventType.DECIDED]
+
+
+def test_a_snapshot_that_never_disappeared_serialises_as_before() -> None:
+    assert "disappeared_at" not in PENDING.model_dump_json()
+    gone = lifecycle.disappear(PENDING, GONE_AT)
+    assert CaseSnapshot.model_validate_json(gone.model_dump_json()) == gone

@@ -46,12 +46,18 @@ def test_two_parser_workers_killed_one_at_a_time(stack: Stack, baseline: Baselin
     assert o.lag(PARSER_GROUP, TOPIC_RAW_PAGES) > 0, "drained before the kill"
     kill9(stack, "parser-a")
     start_parser(stack, "parser-a", {"DW_PARSER_OPS_PORT": str(ports["parser-a"])})
+    # /health answers while the group rebalances and the table recovers, not only after.
+    first = wait_until(lambda: health(stack, ports["parser-a"]), timeout=60,
+                       what="restarted parser-a answering /health")
+    assert first["phase"] in {"recovering", "rebalancing", "running"}
 
     # The second kill only once the first restart has taken work again (or the stream
     # has been drained meanwhile: then it is a kill at rest, still a valid check).
-    wait_until(lambda: health(stack, ports["parser-a"]).get("pages", 0) > 0
-               or probe.read().lag(PARSER_GROUP, TOPIC_RAW_PAGES) == 0,
-               timeout=120, interval=0.1, what="parser-a back at work")
+    def a_back_at_work() -> bool:
+        return (probe.read().lag(PARSER_GROUP, TOPIC_RAW_PAGES) == 0
+                or health(stack, ports["parser-a"]).get("pages", 0) > 0)
+
+    wait_until(a_back_at_work, timeout=120, interval=0.1, what="parser-a back at work")
     kill9(stack, "parser-b")
     start_parser(stack, "parser-b", {"DW_PARSER_OPS_PORT": str(ports["parser-b"])})
 

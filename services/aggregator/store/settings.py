@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from clickhouse_connect.driver.client import Client
 
 PUBLICATION_DELAY_DAYS = "publication_delay_days"
+ACT_HORIZON_DAYS = "act_horizon_days"
 
 
 def set_setting(client: Client, key: str, value: str) -> None:
@@ -35,4 +36,17 @@ def set_publication_delay_days(client: Client, days: int) -> None:
 
 def publication_delay_days(client: Client) -> int:
     value = get_setting(client, PUBLICATION_DELAY_DAYS)
+    return int(value) if value is not None else 0
+
+
+def set_act_horizon_days(client: Client, days: int) -> None:
+    """Verdicts without an act decided before the month ``days`` before the docket's date
+    are ``withheld`` in act_states (keep it equal to the fetcher's DW_ACT_HORIZON_DAYS)."""
+    if days < 0:
+        raise ValueError("act horizon must be >= 0 days")
+    set_setting(client, ACT_HORIZON_DAYS, str(days))
+
+
+def act_horizon_days(client: Client) -> int:
+    value = get_setting(client, ACT_HORIZON_DAYS)
     return int(value) if value is not None else 0

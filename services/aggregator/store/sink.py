@@ -82,6 +82,7 @@ def events_table(events: Sequence[CaseEvent]) -> pa.Table:
         "sentences_json": _str(
             [_SENTENCES.dump_json(s.sentences).decode() if s.sentences else "[]" for s in snaps]
         ),
+        "disappeared_at": pa.array([s.disappeared_at for s in snaps], _TS),
         "source_page_id": _str([x.page_id for x in srcs]),
         "source_url": _str([x.url for x in srcs]),
         "source_sha256": _str([x.sha256 for x in srcs]),

@@ -1,0 +1,69 @@
+"""Cases taken off the site: crawl on one date, move the simulator's clock on, crawl again;
+every case the site showed then and hides now gets exactly one 'disappeared' event, and it
+keeps counting (it was received)."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+import pytest
+
+from docketwatch.demo import drained
+from docketwatch.stack import Stack, wait_until
+
+pytestmark = pytest.mark.integration
+
+D1, D2 = "2024-06-30", "2024-12-27"
+FETCH = {"DW_FETCH_MODE": "once", "DW_HOST_RATE_PER_S": "1000", "DW_MAX_CONCURRENCY": "32"}
+
+
+def _sim(stack: Stack, path: str, body: dict[str, Any] | None = None) -> Any:
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{stack.simulator_port}{path}",
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"}, method="GET" if body is None else "POST")
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        return json.loads(resp.read())
+
+
+def _crawl(stack: Stack, end: str, extra: dict[str, str] | None = None) -> None:
+    stack.start_service("fetcher", {**FETCH, "DW_FETCH_END": end, **(extra or {})})
+    assert stack.wait_exit("fetcher", timeout=600) == 0, stack.log_path("fetcher").read_text()
+    wait_until(lambda: drained(stack), timeout=300, interval=0.5, what="pipeline drained")
+
+
+def test_cases_taken_off_the_site_disappear_once_and_still_count(stack: Stack) -> None:
+    stack.start_simulator(seed=7, as_of=D1, scale=0.02, courts_limit=3,
+                          extra=["--removal-rate", "0.1"])
+    stack.start_service("parser")
+    stack.start_service("aggregator")
+    _crawl(stack, D1)
+    before = {(c, n) for c, n in stack.sql("SELECT court_code, case_number FROM cases")}
+    assert before == {(c["court"], c["case_number"]) for c in stack.truth()["cases"]}
+    assert stack.sql("SELECT count() FROM disappeared_cases") == [[0]]
+
+    _sim(stack, "/_sim/clock", {"as_of": D2, "live": False})
+    # Every finished window is due again at once (a resweep age of ~0.1 s).
+    _crawl(stack, D2, {"DW_RESWEEP_DAYS": "0.000001"})
+
+    truth = _sim(stack, f"/_sim/truth?as_of={D2}")
+    gone = {(r["court"], r["case_number"]) for r in truth["removed"]
+            if r["published_at"] <= D1 < r["removed_at"]}
+    assert len(gone) >= 3  # the corpus does take some cases down between the two dates
+    rows = stack.sql("SELECT court_code, case_number, disappeared_at, manifest_url, "
+                     "last_seen_url FROM disappeared_cases")
+    assert {(c, n) for c, n, *_ in rows} == gone
+    for _, _, at, manifest_url, last_seen_url in rows:
+        assert at is not None
+        assert manifest_url.endswith("#window")  # cites the window that lacks it
+        assert "name_op=" in last_seen_url  # and the page that last showed it
+    events = stack.sql("SELECT event_type, count() FROM case_events FINAL "
+                       "WHERE event_type IN ('disappeared', 'reappeared') GROUP BY 1")
+    assert events == [["disappeared", len(gone)]]
+    # Still counted: the store holds what the site shows now plus what it took down.
+    now = {(c["court"], c["case_number"]) for c in truth["cases"]}
+    assert not now & gone
+    stored = {(c, n) for c, n in stack.sql("SELECT court_code, case_number FROM cases")}
+    assert stored == now | gone

@@ -87,8 +87,9 @@ def make_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
     )
 
 
-async def consumer_lag(bootstrap: str, group: str, topic: str) -> int:
-    """Messages in ``topic`` not yet committed by ``group`` (all partitions)."""
+async def consumer_lag(bootstrap: str, group: str, topic: str,
+                       partitions: set[int] | None = None) -> int:
+    """Messages in ``topic`` not yet committed by ``group`` (all partitions, or these)."""
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
@@ -100,7 +101,8 @@ async def consumer_lag(bootstrap: str, group: str, topic: str) -> int:
         if parts is None:
             await consumer._client.force_metadata_update()
             parts = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in parts]
+        tps = [TopicPartition(topic, p) for p in parts
+               if partitions is None or p in partitions]
         ends = await consumer.end_offsets(tps)
         committed = await admin.list_consumer_group_offsets(group, partitions=tps)
         return sum(

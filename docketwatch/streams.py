@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import faust
 from mode import Service
 
+from docketwatch.kafka import consumer_lag
 from docketwatch.ops import OpsServer
 from docketwatch.settings import CommonSettings
 
@@ -114,3 +116,63 @@ async def finish_batch(work: Awaitable[T]) -> T:
             log.error("the batch in hand could not finish; exiting unacknowledged")
             os._exit(75)
         raise
+
+
+class Stall:
+    """Progress bookkeeping of one worker: stalled = work waiting on its own partitions and
+    no progress for ``timeout`` seconds. Pure, so the rule is tested on its own."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.progress: int | None = None
+        self.since = 0.0  # when progress last moved or there was nothing to do
+        self.stalled = False
+
+    def idle(self, now: float) -> None:
+        """Nothing to do, or not in a state to do it (rebalancing, recovering)."""
+        self.since, self.stalled = now, False
+
+    def observe(self, now: float, progress: int, backlog: int) -> bool:
+        if progress != self.progress or backlog == 0:
+            self.progress = progress
+            self.idle(now)
+        elif self.timeout > 0 and now - self.since >= self.timeout:
+            self.stalled = True
+        return self.stalled
+
+
+def watch_stalls(app: faust.App, settings: CommonSettings, group: str, topic: str,
+                 progress: Callable[[], int], *, interval: float = 10.0) -> Stall:
+    """A faust timer that ends the worker when it stalls.
+
+    Seen after a broker restart: a worker rejoins, says "Worker ready" and reads nothing.
+    Exiting unacknowledged is always safe (at-least-once), and a supervisor (compose's
+    ``restart: unless-stopped``) starts a fresh one, which does read.
+    """
+    stall = Stall(settings.stall_timeout_s)
+
+    @app.timer(interval)
+    async def _check_stall() -> None:
+        now = time.monotonic()
+        mine = {tp.partition for tp in app.consumer.assignment() if tp.topic == topic}
+        if stall.timeout <= 0 or not mine or app.rebalancing or app.in_recovery:
+            stall.idle(now)
+            return
+        done = progress()
+        if done != stall.progress:  # moving: no need to ask the broker
+            stall.observe(now, done, 1)
+            return
+        try:
+            backlog = await consumer_lag(settings.kafka_bootstrap, group, topic, mine)
+        except Exception as exc:  # the broker may be away: that is not a stall of ours
+            log.debug("backlog unavailable: %s", exc)
+            stall.idle(now)
+            return
+        if stall.observe(now, done, backlog):
+            log.error("no progress for %.0f s with %d records waiting on partitions %s of "
+                      "%s: exiting for a restart", now - stall.since, backlog, sorted(mine),
+                      topic)
+            logging.shutdown()
+            os._exit(70)
+
+    return stall

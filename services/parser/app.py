@@ -35,7 +35,13 @@ from docketwatch.contract import (
     WindowManifest,
 )
 from docketwatch.ops import OpsServer
-from docketwatch.streams import OpsService, finish_batch, make_app, stream_health
+from docketwatch.streams import (
+    OpsService,
+    finish_batch,
+    make_app,
+    stream_health,
+    watch_stalls,
+)
 from docketwatch.streams import raw_topic as raw_topic_of
 from services.parser import lifecycle, metrics
 from services.parser.settings import ParserSettings
@@ -73,6 +79,9 @@ def _health() -> dict[str, Any]:
 
 
 ops = OpsService(OpsServer("parser", settings.ops_host, settings.parser_ops_port, _health))
+# Progress = raw records taken and handled (pages, manifests, dead letters).
+watch_stalls(app, settings, settings.parser_group, TOPIC_RAW_PAGES,
+             lambda: _counts["pages"] + _counts["manifests"] + _counts["dead_letters"])
 
 
 async def _dead_letter(batch: Batch, payload: bytes, exc: BaseException, *, partition: int,

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_pipeline.py [--events 100000] [--runs 3]
         [--rate 1000] [--seconds 30] [--view monthly_received] [--minutes 0.5]
-        [--scale 0.1] [--end 2026-12-31] [--parts abcd]
+        [--scale 0.1] [--end 2026-12-31] [--parts abcd] [--compare DIR]
 
 A private broker and the services run as separate processes on free ports
 (docketwatch.stack.Stack), with work directories under /tmp/bench-pipeline-*.
@@ -246,10 +246,19 @@ class RssSampler(threading.Thread):
 # --------------------------------------------------------------------------- a. throughput
 
 
-def run_aggregator_once(stack: Stack, n: int, run: int) -> dict[str, float]:
-    group = f"bench-agg-{run}-{os.getpid()}"
-    env = {"DW_AGGREGATOR_GROUP": group, "DW_DATA_DIR": str(stack.workdir / f"data-{run}"),
+def run_aggregator_once(stack: Stack, n: int, run: int,
+                        tree: Path | None = None) -> dict[str, float]:
+    """One fresh aggregator (fresh group and chDB dir) through the pre-filled topic.
+
+    ``tree``: run the aggregator of that checkout instead (e.g. the code before a change).
+    """
+    tag = "cmp-" if tree else ""
+    group = f"bench-agg-{tag}{run}-{os.getpid()}"
+    env = {"DW_AGGREGATOR_GROUP": group, "DW_DATA_DIR": str(stack.workdir / f"data-{tag}{run}"),
            "DW_LOG_LEVEL": "WARNING"}
+    if tree:
+        # no cwd on sys.path, the other checkout first: its services and docketwatch win
+        env.update(PYTHONSAFEPATH="1", PYTHONPATH=str(tree.resolve()))
     # the aggregator (faust's datadir) does not create a missing DW_DATA_DIR itself
     Path(env["DW_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
@@ -519,6 +528,9 @@ def main() -> None:
                     help="c: extrapolate the replay time to this many cases")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--parts", default="abcd", help="subset of a, b, c, d to run")
+    ap.add_argument("--compare", type=Path, default=None, metavar="DIR",
+                    help="a: also run the aggregator of the checkout DIR (e.g. a worktree of "
+                    "the code before a change), interleaved with this one's runs")
     args = ap.parse_args()
     parts = set(args.parts)
     if parts & {"b", "d"}:
@@ -560,7 +572,12 @@ def part_a_b_d(args: argparse.Namespace, parts: set[str], sampler: RssSampler) -
         stack.start_broker()
         produce_s = asyncio.run(produce(stack.bootstrap, records))
         runs = []
+        cmp_runs = []
         for run in range(args.runs):
+            if args.compare:  # interleaved, so both see the same load on the machine
+                sampler.phase = f"a. compared aggregator run {run + 1}"
+                cmp_runs.append(run_aggregator_once(stack, len(events), run, args.compare))
+                stack.stop("aggregator")
             sampler.phase = f"a. aggregator run {run + 1}"
             runs.append(run_aggregator_once(stack, len(events), run))
             if run < args.runs - 1 or not parts & {"b", "d"}:
@@ -589,6 +606,11 @@ def part_a_b_d(args: argparse.Namespace, parts: set[str], sampler: RssSampler) -
             [r["sustained_rate"] for r in runs], agg_sus)
         row("aggregator process, wall (spawn → consumer lag 0)",
             [r["wall_rate"] for r in runs], agg_wall)
+        if cmp_runs:
+            for key, what in (("sustained_rate", "sustained"), ("wall_rate", "wall")):
+                rates = [r[key] for r in cmp_runs]
+                row(f"compared: {args.compare} aggregator, {what}", rates,
+                    statistics.median(rates))
         row("baseline: write_events(CaseEvent objects), in-process", base["objects"], b_obj)
         row("baseline: from_bytes + write_events, in-process", base["bytes"], b_bytes)
         lines.append(f"\naggregator start-up (spawn → first insert) median "

@@ -5,15 +5,14 @@ from __future__ import annotations
 import asyncio
 
 from docketwatch.kafka import ensure_topics
-from services.aggregator.app import app, settings
+from docketwatch.streams import run_worker
+from services.aggregator.app import app, ops, settings
 
 
 def main() -> None:
-    from faust.worker import Worker
-
     asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.raw_partitions,
                               settings.events_partitions))
-    Worker(app, loglevel=settings.log_level.lower()).execute_from_commandline()
+    run_worker(app, ops, settings)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,14 @@ from docketwatch.contract import (
 )
 from docketwatch.kafka import consumer_lag
 from docketwatch.ops import OpsServer
-from docketwatch.streams import make_app, raw_topic
+from docketwatch.streams import (
+    OpsService,
+    finish_batch,
+    make_app,
+    raw_topic,
+    stream_health,
+    watch_stalls,
+)
 from services.aggregator import metrics
 from services.aggregator.settings import AggregatorSettings
 from services.aggregator.store import connect, migrate, write_events
@@ -110,9 +117,18 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, default=str, ensure_ascii=False)
 
 
-ops = OpsServer("aggregator", settings.ops_host, settings.aggregator_ops_port,
-                lambda: dict(_counts), routes=[("POST", "/sql", _sql)])
+async def _open_store() -> None:
+    await in_db(lambda c: None)  # open and migrate before the first batch arrives
 
+
+# The store opens (and migrates) before /health answers, so "healthy" means "queryable".
+ops = OpsService(OpsServer("aggregator", settings.ops_host, settings.aggregator_ops_port,
+                           lambda: {**stream_health(app), **_counts},
+                           routes=[("POST", "/sql", _sql)]), before=_open_store)
+
+# Progress = batches written, on any topic; the stall rule watches the case events.
+watch_stalls(app, settings, settings.aggregator_group, TOPIC_CASE_EVENTS,
+             lambda: int(_counts["batches"]) + int(_counts["dead_letters"]))
 
 # The pipeline's backlog in one place: the aggregator is the process every deployment has.
 _LAGS = (("docketwatch-parser", TOPIC_RAW_PAGES),
@@ -129,12 +145,6 @@ async def _measure_lag() -> None:
             continue
         metrics.CONSUMER_LAG.labels(group, topic).set(lag)
         _counts[f"lag_{topic}"] = lag
-
-
-@app.task
-async def _start() -> None:
-    await in_db(lambda c: None)  # open and migrate before the first batch arrives
-    await ops.start()
 
 
 async def _dead_letter(value: bytes, exc: BaseException, msg: Any) -> None:
@@ -189,26 +199,29 @@ def sink(topic_name: str, model: type[Any], writer: Writer, *, dead_letter_bad: 
         batches = stream.take_events(  # type: ignore[attr-defined]
             settings.batch_size, within=settings.batch_within_s)
         async for batch in batches:
-            good: list[Any] = []
-            for event in batch:
-                try:
-                    good.append(model.from_bytes(event.value))
-                except ValueError as exc:
-                    if dead_letter_bad:
-                        await _dead_letter(event.value, exc, event.message)
-                    else:
-                        metrics.DEAD.labels("unreadable_dead_letter").inc()
-                        log.error("unreadable record on %s: %s", topic_name, exc)
-            token = dedup_token([e.message for e in batch])
-            t0 = time.perf_counter()
-            written = await _insert_until_done(writer, good, token)
-            metrics.INSERT_SECONDS.observe(time.perf_counter() - t0)
-            metrics.BATCHES.inc()
-            metrics.LAST_INSERT.set(time.time())
-            _counts["batches"] += 1
-            _counts["last_insert"] = datetime.now(UTC).isoformat(timespec="seconds")
-            if on_written is not None:
-                on_written(written)
+            await finish_batch(write_batch(batch))
+
+    async def write_batch(batch: Sequence[Any]) -> None:
+        good: list[Any] = []
+        for event in batch:
+            try:
+                good.append(model.from_bytes(event.value))
+            except ValueError as exc:
+                if dead_letter_bad:
+                    await _dead_letter(event.value, exc, event.message)
+                else:
+                    metrics.DEAD.labels("unreadable_dead_letter").inc()
+                    log.error("unreadable record on %s: %s", topic_name, exc)
+        token = dedup_token([e.message for e in batch])
+        t0 = time.perf_counter()
+        written = await _insert_until_done(writer, good, token)
+        metrics.INSERT_SECONDS.observe(time.perf_counter() - t0)
+        metrics.BATCHES.inc()
+        metrics.LAST_INSERT.set(time.time())
+        _counts["batches"] += 1
+        _counts["last_insert"] = datetime.now(UTC).isoformat(timespec="seconds")
+        if on_written is not None:
+            on_written(written)
 
     app.agent(topic, name=f"sink-{topic_name}")(agent)
 

@@ -18,19 +18,12 @@ from docketwatch.contract import PageKind, PageState
 from services.parser.sudrf import InternalParserError, ParsedPage, ParseError, parse_page
 
 from .golden import court_code, fixture_kind
+from .mutations import mutate
 from .pages import GOLDEN, LIST_FILE, body
 
 FIXTURES = {p.name: p.read_bytes() for p in sorted(GOLDEN.glob("*.html"))}
 NAMES = sorted(FIXTURES)
 FULL_LIST_ROWS = 25
-
-SNIPPETS = [
-    b"<", b">", b"</table>", b"<table id=\"tablcont\">", b"<tr>", b"<td>", b"</td>", b"<br>",
-    b"&nbsp;", b"&lt;", b"\x00", b"\xff\xfe", b"\xd0", "ст. 30 ч.".encode("cp1251"),
-    "Всего по запросу найдено — ".encode("cp1251"), "ДЕЛО №".encode(), b"page=99999999999",
-    "Проверочный код".encode(), b"</html>", b"<!--", b"<script>", b"31.02.2026",
-]
-
 
 def run(data: bytes, kind: PageKind, code: str) -> ParsedPage | None:
     """Parse; a ParseError is an accepted outcome, but never the internal one."""
@@ -40,29 +33,6 @@ def run(data: bytes, kind: PageKind, code: str) -> ParsedPage | None:
         raise AssertionError(f"internal error escaped: {exc}") from exc
     except ParseError:
         return None
-
-
-def mutate(rng: random.Random, data: bytes) -> bytes:
-    n = len(data)
-    if n == 0:
-        return rng.choice(SNIPPETS)
-    op = rng.randrange(5)
-    if op == 0:
-        return data[: rng.randrange(n + 1)]
-    if op == 1:
-        buf = bytearray(data)
-        for _ in range(rng.randint(1, 20)):
-            buf[rng.randrange(n)] = rng.randrange(256)
-        return bytes(buf)
-    if op == 2:
-        a = rng.randrange(n)
-        return data[:a] + data[min(n, a + rng.randint(1, 5000)) :]
-    if op == 3:
-        a = rng.randrange(n)
-        b = min(n, a + rng.randint(1, 3000))
-        return data[:b] + data[a:b] + data[b:]
-    a = rng.randrange(n + 1)
-    return data[:a] + rng.choice(SNIPPETS) + data[a:]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -150,7 +150,7 @@ def payloads(events: Sequence[CaseEvent]) -> list[tuple[bytes, bytes]]:
 
 async def produce(bootstrap: str, records: Sequence[tuple[bytes, bytes]],
                   topic: str = TOPIC_CASE_EVENTS) -> float:
-    """Send everything with the project's producer (acks=all, idempotent, gzip)."""
+    """Send everything with the project's producer (acks=all, idempotent, zstd)."""
     await ensure_topics(bootstrap)
     producer = make_producer(bootstrap, client_id="bench-pipeline")
     await producer.start()
@@ -594,7 +594,7 @@ def part_a_b_d(args: argparse.Namespace, parts: set[str], sampler: RssSampler) -
         lines.append(f"### a. aggregator throughput ({len(records):,} events, "
                      f"{size:,.0f} B JSON each; medians of {args.runs} runs)\n")
         lines.append(f"generated in {gen_s:.1f} s; pre-filled the topic (6 partitions, "
-                     f"acks=all, gzip) in {produce_s:.1f} s = {len(records) / produce_s:,.0f}/s\n")
+                     f"acks=all, zstd) in {produce_s:.1f} s = {len(records) / produce_s:,.0f}/s\n")
         lines.append("| path | events/s (median) | runs | vs aggregator sustained |")
         lines.append("|---|---:|---|---:|")
 

@@ -266,6 +266,11 @@ class CaseSnapshot(BaseModel):
         return case_key(self.court_code, self.case_uid, self.case_number)
 
     @property
+    def gone(self) -> bool:
+        """The site no longer lists the case (see ``disappeared_at``)."""
+        return self.disappeared_at is not None
+
+    @property
     def articles(self) -> tuple[str, ...]:
         """Distinct article numbers over all defendants, in order of appearance."""
         seen: dict[str, None] = {}

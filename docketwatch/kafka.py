@@ -81,7 +81,7 @@ def make_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
         client_id=client_id,
         acks="all",
         enable_idempotence=True,
-        compression_type="gzip",
+        compression_type="zstd",
         max_request_size=10_485_760,
         linger_ms=5,
     )

@@ -31,6 +31,6 @@ class CommonSettings(BaseSettings):
         15.0, description="consumer-group session timeout: how long a dead worker keeps its "
         "partitions")
     stall_timeout_s: float = Field(
-        300.0, description="a stream worker with a backlog on its partitions and no progress "
-        "for this long reports stalled and exits for its supervisor to restart it (0: off)")
+        180.0, description="a stream worker with a backlog on its partitions and no progress "
+        "for this long restarts itself in place (0: off)")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")

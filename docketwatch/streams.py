@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -22,6 +23,7 @@ from docketwatch.ops import OpsServer
 from docketwatch.settings import CommonSettings
 
 log = logging.getLogger(__name__)
+
 T = TypeVar("T")
 # How long a stopping worker may take to finish the batch in hand.
 FINISH_BATCH_TIMEOUT_S = 60.0
@@ -40,7 +42,7 @@ def make_app(app_id: str, settings: CommonSettings, *, partitions: int,
         "topic_replication_factor": 1,
         "consumer_auto_offset_reset": "earliest",
         "producer_acks": -1,
-        "producer_compression_type": "gzip",
+        "producer_compression_type": "zstd",
         "producer_max_request_size": 10_485_760,
         "broker_commit_interval": 1.0,
         # faust's 60 s default means a killed worker holds its partitions for a minute before
@@ -65,19 +67,21 @@ class OpsService(Service):
 
     faust starts ``app.task``s only after table recovery, which after a crash can take as
     long as the group's rebalance; /health must answer (and say so) meanwhile, or a
-    supervisor cannot tell a recovering worker from a dead one.
+    supervisor cannot tell a recovering worker from a dead one. ``warm_up`` (e.g. opening
+    and migrating the store) runs beside faust's own start-up, not before it: delaying
+    the Kafka clients' start would only widen the window in which a broker outage fails it.
     """
 
     def __init__(self, ops: OpsServer,
-                 before: Callable[[], Awaitable[None]] | None = None) -> None:
+                 warm_up: Callable[[], Awaitable[None]] | None = None) -> None:
         super().__init__()
         self.ops = ops
-        self.before = before
+        self.warm_up = warm_up
 
     async def on_start(self) -> None:
-        if self.before is not None:
-            await self.before()
         await self.ops.start()
+        if self.warm_up is not None:
+            self.add_future(self.warm_up())
 
     async def on_stop(self) -> None:
         await self.ops.stop()
@@ -143,11 +147,13 @@ class Stall:
 
 def watch_stalls(app: faust.App, settings: CommonSettings, group: str, topic: str,
                  progress: Callable[[], int], *, interval: float = 10.0) -> Stall:
-    """A faust timer that ends the worker when it stalls.
+    """A faust timer that restarts the worker in place when it stalls.
 
-    Seen after a broker restart: a worker rejoins, says "Worker ready" and reads nothing.
-    Exiting unacknowledged is always safe (at-least-once), and a supervisor (compose's
-    ``restart: unless-stopped``) starts a fresh one, which does read.
+    Seen after a broker restart and after a worker's kill -9: the new worker joins, is
+    assigned every partition, says "Worker ready" and reads nothing, for minutes. Starting
+    over is always safe (at-least-once: nothing unprocessed was acknowledged), and a fresh
+    process does read. The restart replaces this process (exec: same pid, sockets and locks
+    released), so it needs no supervisor.
     """
     stall = Stall(settings.stall_timeout_s)
 
@@ -170,9 +176,9 @@ def watch_stalls(app: faust.App, settings: CommonSettings, group: str, topic: st
             return
         if stall.observe(now, done, backlog):
             log.error("no progress for %.0f s with %d records waiting on partitions %s of "
-                      "%s: exiting for a restart", now - stall.since, backlog, sorted(mine),
-                      topic)
+                      "%s: restarting", now - stall.since, backlog, sorted(mine), topic)
             logging.shutdown()
-            os._exit(70)
+            # Our own command line again (python -m services.…), not outside input.
+            os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])  # noqa: S606
 
     return stall

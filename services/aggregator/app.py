@@ -121,10 +121,11 @@ async def _open_store() -> None:
     await in_db(lambda c: None)  # open and migrate before the first batch arrives
 
 
-# The store opens (and migrates) before /health answers, so "healthy" means "queryable".
+# The store opens (and migrates) at once; a query that comes first waits for it (one
+# database thread).
 ops = OpsService(OpsServer("aggregator", settings.ops_host, settings.aggregator_ops_port,
                            lambda: {**stream_health(app), **_counts},
-                           routes=[("POST", "/sql", _sql)]), before=_open_store)
+                           routes=[("POST", "/sql", _sql)]), warm_up=_open_store)
 
 # Progress = batches written, on any topic; the stall rule watches the case events.
 watch_stalls(app, settings, settings.aggregator_group, TOPIC_CASE_EVENTS,

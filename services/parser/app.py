@@ -45,7 +45,14 @@ from docketwatch.streams import (
 from docketwatch.streams import raw_topic as raw_topic_of
 from services.parser import lifecycle, metrics
 from services.parser.settings import ParserSettings
-from services.parser.state import Position, already_applied, decode_state, encode_state
+from services.parser.state import (
+    Decoded,
+    Identities,
+    Identity,
+    Position,
+    already_applied,
+    encode_state,
+)
 from services.parser.sudrf import PARSER_VERSION, ParseError, parse_page
 
 log = logging.getLogger("docketwatch.parser")
@@ -68,6 +75,10 @@ dead_topic = raw_topic_of(app, TOPIC_DEAD_LETTERS)
 # changelog entry of a case lands on the partition of the pages that describe it.
 cases = app.Table("case-state", default=None, partitions=settings.raw_partitions,
                   key_type=str, value_type=str)
+
+# Decoding a stored state is most of a page's cost when it is done afresh each time.
+_decoded = Decoded(settings.parser_state_cache)
+_identities = Identities(_decoded)
 
 _started = time.monotonic()
 _counts: dict[str, int] = {"pages": 0, "events": 0, "dead_letters": 0, "manifests": 0}
@@ -115,15 +126,17 @@ class Batch:
         """The case's latest state (this batch's own first), its position, and whether it
         was set in this batch."""
         if key in self.updates:
-            return (*decode_state(self.updates[key]), True)
-        return (*decode_state(cases.get(key)), False)
+            return (*_decoded.decode(key, self.updates[key]), True)
+        return (*_decoded.decode(key, cases.get(key)), False)
 
     async def emit(self, key: str, merged: CaseSnapshot, found: list[lifecycle.Change],
                    source: SourceRef, position: Position, parser_version: str) -> None:
         for ev in lifecycle.to_events(key, merged, found, source, parser_version):
             metrics.EVENTS.labels(ev.event_type.value).inc()
             self.futures.append(await events_topic.send(key=key.encode(), value=ev.to_bytes()))
-        self.updates[key] = encode_state(merged, position)
+        raw = encode_state(merged, position)
+        self.updates[key] = raw
+        _decoded.put(key, raw, merged, position)
         assert self.event is not None
         self.origin[key] = self.event
 
@@ -190,15 +203,17 @@ async def handle_manifest(batch: Batch, page: RawPage, value: bytes,
     _counts["manifests"] += 1
     metrics.PAGES.labels("window_manifest").inc()
     # A court's cases live on its partition, so this worker holds all of them. Keys begin
-    # with the court code: only that court's states are decoded.
+    # with the court code; each is checked through its Identity, decoded once per state.
     prefix = f"{manifest.court_code}:"
     keys = {k for k in cases.keys() if k.startswith(prefix)}
     keys.update(k for k in batch.updates if k.startswith(prefix))
-    known: list[tuple[str, CaseSnapshot]] = []
+    known: list[tuple[str, Identity]] = []
     for key in keys:
-        snap, stored, touched = batch.state(key)
-        if snap is not None and (touched or not already_applied(stored, position)):
-            known.append((key, snap))
+        touched = key in batch.updates
+        raw = batch.updates[key] if touched else cases.get(key)
+        ident = _identities.get(key, raw) if raw else None
+        if ident is not None and (touched or not already_applied(ident.position, position)):
+            known.append((key, ident))
     source = _source(page)
     for key in lifecycle.vanished(manifest, known):
         prev, _, _ = batch.state(key)

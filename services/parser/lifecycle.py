@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Protocol
 
 from docketwatch.contract import (
     ActStatus,
@@ -91,8 +92,23 @@ def changes(prev: CaseSnapshot | None, new: CaseSnapshot) -> list[Change]:
     return out
 
 
-def vanished(manifest: WindowManifest,
-             known: Iterable[tuple[str, CaseSnapshot]]) -> list[str]:
+class Listed(Protocol):
+    """What :func:`vanished` reads of a known case (a CaseSnapshot has it, and so has the
+    parser's lighter per-case index)."""
+
+    @property
+    def court_code(self) -> str: ...
+    @property
+    def case_uid(self) -> str | None: ...
+    @property
+    def case_number(self) -> str: ...
+    @property
+    def receipt_date(self) -> date | None: ...
+    @property
+    def gone(self) -> bool: ...
+
+
+def vanished(manifest: WindowManifest, known: Iterable[tuple[str, Listed]]) -> list[str]:
     """Keys of the known cases of the manifest's court and receipt window that it does not
     list (and that were not already gone).
 
@@ -102,13 +118,13 @@ def vanished(manifest: WindowManifest,
     uids = {r.case_uid.lower() for r in manifest.rows if r.case_uid}
     numbers = {r.case_number for r in manifest.rows if r.case_number}
     return sorted(
-        key for key, snap in known
-        if snap.court_code == manifest.court_code
-        and snap.disappeared_at is None
-        and snap.receipt_date is not None
-        and manifest.date_from <= snap.receipt_date <= manifest.date_to
-        and not (snap.case_uid and snap.case_uid.lower() in uids)
-        and snap.case_number not in numbers
+        key for key, case in known
+        if case.court_code == manifest.court_code
+        and not case.gone
+        and case.receipt_date is not None
+        and manifest.date_from <= case.receipt_date <= manifest.date_to
+        and not (case.case_uid and case.case_uid.lower() in uids)
+        and case.case_number not in numbers
     )
 
 

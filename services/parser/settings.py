@@ -15,3 +15,5 @@ class ParserSettings(CommonSettings):
         200, description="raw pages per batch (one wait for Kafka's acks per batch)")
     parser_batch_seconds: float = Field(
         0.2, description="longest wait to fill a batch before processing what came")
+    parser_state_cache: int = Field(
+        20_000, description="decoded case states kept in memory (a few kB each)")

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from docketwatch.contract import CaseSnapshot
-from services.parser.state import already_applied, decode_state, encode_state
+from services.parser.state import (
+    Decoded,
+    Identities,
+    Identity,
+    already_applied,
+    decode_state,
+    encode_state,
+)
 
 SNAP = CaseSnapshot(court_code="52GV0001", case_number="1-1/2024", case_uid="u1",
                     receipt_date=date(2024, 7, 1))
@@ -23,3 +30,27 @@ def test_pages_at_or_before_the_stored_position_are_skipped() -> None:
     assert not already_applied((3, 42), (3, 43))
     assert not already_applied((3, 42), (4, 1))  # another partition: not comparable
     assert not already_applied(None, (3, 1))
+
+
+def test_a_decoding_is_reused_only_while_the_stored_text_is_the_same() -> None:
+    cache = Decoded(maxsize=2)
+    raw = encode_state(SNAP, (3, 42))
+    first = cache.decode("k", raw)
+    assert first == (SNAP, (3, 42))
+    assert cache.decode("k", raw)[0] is first[0]  # the same object: not decoded again
+    moved = SNAP.model_copy(update={"judge": "Петров П.П."})
+    assert cache.decode("k", encode_state(moved, (3, 50))) == (moved, (3, 50))
+    cache.decode("a", raw)
+    cache.decode("b", raw)  # "k" is the least recently used: evicted
+    assert cache.decode("k", raw) == (SNAP, (3, 42))
+    assert cache.decode("k", None) == (None, None)
+
+
+def test_identities_follow_the_stored_text() -> None:
+    idents = Identities(Decoded(maxsize=10))
+    raw = encode_state(SNAP, (3, 42))
+    assert idents.get("k", raw) == Identity("52GV0001", "u1", "1-1/2024", date(2024, 7, 1),
+                                            False, (3, 42))
+    gone = SNAP.model_copy(update={"disappeared_at": datetime(2024, 9, 1, tzinfo=UTC)})
+    assert idents.get("k", encode_state(gone, (3, 60))) == Identity(
+        "52GV0001", "u1", "1-1/2024", date(2024, 7, 1), True, (3, 60))

@@ -38,7 +38,9 @@ AS_OF = "2024-12-27"
 
 # A killed consumer stays a group member until its session expires; the services' default
 # (15 s) would make every restart in these tests wait that long for the next rebalance.
-FAST_GROUP = {"DW_KAFKA_SESSION_TIMEOUT_S": "8"}
+# A stalled worker restarts itself within this budget rather than sitting out a test's
+# deadline (docketwatch.streams.watch_stalls).
+FAST_GROUP = {"DW_KAFKA_SESSION_TIMEOUT_S": "8", "DW_STALL_TIMEOUT_S": "20"}
 FETCHER_ENV = {"DW_FETCH_END": AS_OF, "DW_FETCH_MODE": "once", "DW_HOST_RATE_PER_S": "1000",
                "DW_MAX_CONCURRENCY": "32"}
 

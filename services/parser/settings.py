@@ -16,4 +16,4 @@ class ParserSettings(CommonSettings):
     parser_batch_seconds: float = Field(
         0.2, description="longest wait to fill a batch before processing what came")
     parser_state_cache: int = Field(
-        20_000, description="decoded case states kept in memory (a few kB each)")
+        5_000, description="decoded case states kept in memory (a few kB each)")

@@ -42,8 +42,16 @@ def already_applied(stored: Position | None, position: Position) -> bool:
     return stored is not None and stored[0] == position[0] and position[1] <= stored[1]
 
 
+Text = tuple[int, int]  # (length, hash) of a stored value: which text a decoding is of
+
+
+def _text(raw: str) -> Text:
+    # Not the string itself: holding every replaced value would keep them all alive.
+    return len(raw), hash(raw)
+
+
 class Decoded:
-    """Decoded table values, reused while the table holds the very same text.
+    """Decoded table values, reused while the table holds the same text.
 
     A stored value is an immutable string, so its decoding stays valid exactly as long as
     the table still holds that text; nothing needs invalidating on rebalances or restores.
@@ -52,14 +60,14 @@ class Decoded:
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self._d: OrderedDict[str, tuple[str, CaseSnapshot | None, Position | None]] = \
+        self._d: OrderedDict[str, tuple[Text, CaseSnapshot | None, Position | None]] = \
             OrderedDict()
 
     def decode(self, key: str, raw: str | None) -> tuple[CaseSnapshot | None, Position | None]:
         if not raw:
             return None, None
         hit = self._d.get(key)
-        if hit is not None and (hit[0] is raw or hit[0] == raw):
+        if hit is not None and hit[0] == _text(raw):
             self._d.move_to_end(key)
             return hit[1], hit[2]
         snap, pos = decode_state(raw)
@@ -67,7 +75,7 @@ class Decoded:
         return snap, pos
 
     def put(self, key: str, raw: str, snap: CaseSnapshot | None, pos: Position | None) -> None:
-        self._d[key] = (raw, snap, pos)
+        self._d[key] = (_text(raw), snap, pos)
         self._d.move_to_end(key)
         if len(self._d) > self.maxsize:
             self._d.popitem(last=False)
@@ -85,21 +93,21 @@ class Identity(NamedTuple):
 
 
 class Identities:
-    """Every known case's Identity, kept beside the table (about 200 bytes a case, where a
-    decoded snapshot costs kBs) and, like :class:`Decoded`, valid while the text is."""
+    """Every known case's Identity, kept beside the table (a few hundred bytes a case, where
+    a decoded snapshot costs kBs) and, like :class:`Decoded`, valid while the text is."""
 
     def __init__(self, decoded: Decoded) -> None:
         self._decoded = decoded
-        self._d: dict[str, tuple[str, Identity]] = {}
+        self._d: dict[str, tuple[Text, Identity]] = {}
 
     def get(self, key: str, raw: str) -> Identity | None:
         hit = self._d.get(key)
-        if hit is not None and (hit[0] is raw or hit[0] == raw):
+        if hit is not None and hit[0] == _text(raw):
             return hit[1]
         snap, pos = self._decoded.decode(key, raw)
         if snap is None:
             return None
         ident = Identity(snap.court_code, snap.case_uid, snap.case_number, snap.receipt_date,
                          snap.disappeared_at is not None, pos)
-        self._d[key] = (raw, ident)
+        self._d[key] = (_text(raw), ident)
         return ident

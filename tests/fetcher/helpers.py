@@ -75,6 +75,8 @@ def cases_in(pages: list[RawPage]) -> set[tuple[str, str]]:
     """(court, case number) of every case any page shows, read by the parser's library."""
     found: set[tuple[str, str]] = set()
     for p in pages:
+        if p.kind is PageKind.WINDOW:
+            continue  # the fetcher's own account of a window, not a page of the site
         try:
             parsed = parse_page(p.body, p.kind, p.court_code, charset=p.charset,
                                 case_uid=p.params.get("case_uid"))

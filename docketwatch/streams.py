@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import faust
 from mode import Service
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_random_exponential
 
 from docketwatch.kafka import consumer_lag
 from docketwatch.ops import OpsServer
@@ -182,3 +183,25 @@ def watch_stalls(app: faust.App, settings: CommonSettings, group: str, topic: st
             os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])  # noqa: S606
 
     return stall
+
+
+async def until_done(work: Callable[[], Awaitable[T]], *,
+                     retry_on: type[BaseException] | tuple[type[BaseException], ...],
+                     what: str, on_retry: Callable[[], None] | None = None) -> T:
+    """Run ``work`` again (jittered backoff, at most 30 s apart) until it succeeds.
+
+    For a batch that must not be acknowledged before it is done: an outage stalls the
+    stream (consumer lag grows, which is alerted on) instead of losing records.
+    """
+    def log_retry(state: RetryCallState) -> None:
+        if on_retry is not None:
+            on_retry()
+        log.warning("%s failed, retrying: %s", what,
+                    state.outcome.exception() if state.outcome else None)
+
+    async for attempt in AsyncRetrying(retry=retry_if_exception_type(retry_on),
+                                       wait=wait_random_exponential(multiplier=0.5, max=30),
+                                       before_sleep=log_retry):
+        with attempt:
+            return await work()
+    raise AssertionError("unreachable: AsyncRetrying retries until success")

@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 import faust
 from aiohttp import web
 from clickhouse_connect.driver.client import Client
-from tenacity import AsyncRetrying, retry_if_exception_type, wait_random_exponential
 
 from docketwatch.contract import (
     TOPIC_ALERTS,
@@ -42,6 +41,7 @@ from docketwatch.streams import (
     make_app,
     raw_topic,
     stream_health,
+    until_done,
     watch_stalls,
 )
 from services.aggregator import metrics
@@ -170,20 +170,9 @@ def dedup_token(messages: Sequence[Any]) -> str:
 
 
 async def _insert_until_done(writer: Writer, records: list[Any], token: str) -> int:
-    """Insert, retrying with backoff for as long as it takes.
-
-    The batch is not acknowledged until this returns, so an outage of ClickHouse stalls
-    the stream (and grows consumer lag, which is alerted on) instead of losing records.
-    """
-    async for attempt in AsyncRetrying(
-        wait=wait_random_exponential(multiplier=0.5, max=30),
-        retry=retry_if_exception_type(Exception),
-        before_sleep=lambda s: log.warning("insert failed, retrying: %s",
-                                           s.outcome.exception() if s.outcome else None),
-    ):
-        with attempt:
-            return await in_db(lambda c: writer(c, records, dedup_token=token))
-    raise AssertionError("unreachable")
+    """The batch is not acknowledged until this returns (see until_done)."""
+    return await until_done(lambda: in_db(lambda c: writer(c, records, dedup_token=token)),
+                            retry_on=Exception, what="insert")
 
 
 def sink(topic_name: str, model: type[Any], writer: Writer, *, dead_letter_bad: bool = True,

@@ -20,7 +20,6 @@ from aiokafka.errors import KafkaError
 from faust.exceptions import FaustError
 from faust.streams import _current_event
 from faust.types import EventT
-from tenacity import AsyncRetrying, retry_if_exception_type, wait_random_exponential
 
 from docketwatch.contract import (
     TOPIC_CASE_EVENTS,
@@ -40,6 +39,7 @@ from docketwatch.streams import (
     finish_batch,
     make_app,
     stream_health,
+    until_done,
     watch_stalls,
 )
 from docketwatch.streams import raw_topic as raw_topic_of
@@ -254,18 +254,9 @@ async def parse_raw_pages(stream: faust.StreamT[bytes]) -> None:
 
 
 async def _process_until_done(events: Sequence[EventT]) -> None:
-    async for attempt in AsyncRetrying(
-            retry=retry_if_exception_type((KafkaError, FaustError)),
-            wait=wait_random_exponential(multiplier=0.5, max=30),
-            before_sleep=_log_retry):
-        with attempt:
-            # Our infrastructure failed, not the pages: dead-lettering good pages would lose
-            # them, and raising would let faust acknowledge the batch on its way out. Retry
-            # the whole batch; event ids are deterministic and the table is only updated
-            # after the acks, so a retry re-sends the same events.
-            await _process(events)
-
-
-def _log_retry(state: Any) -> None:
-    metrics.BATCH_RETRIES.inc()
-    log.warning("raw-page batch failed (%s); retrying", state.outcome.exception())
+    # Our infrastructure failed, not the pages: dead-lettering good pages would lose them,
+    # and raising would let faust acknowledge the batch on its way out. Retry the whole
+    # batch; event ids are deterministic and the table is only updated after the acks, so
+    # a retry re-sends the same events.
+    await until_done(lambda: _process(events), retry_on=(KafkaError, FaustError),
+                     what="raw-page batch", on_retry=metrics.BATCH_RETRIES.inc)

@@ -1,9 +1,13 @@
-"""The stall rule of stream workers (docketwatch.streams.Stall): work waiting and no
-progress for the timeout, nothing else."""
+"""Stream workers' safety rules: the stall rule (docketwatch.streams.Stall: work waiting
+and no progress for the timeout, nothing else) and until_done's retries."""
 
 from __future__ import annotations
 
-from docketwatch.streams import Stall
+import asyncio
+
+import pytest
+
+from docketwatch.streams import Stall, until_done
 
 
 def test_no_progress_with_a_backlog_for_the_timeout_is_a_stall() -> None:
@@ -32,3 +36,24 @@ def test_idle_phases_and_a_zero_timeout_never_stall() -> None:
     off = Stall(timeout=0)
     off.observe(0, progress=1, backlog=5)
     assert not off.observe(10_000, progress=1, backlog=5)
+
+
+def test_until_done_retries_what_it_is_told_to_and_nothing_else() -> None:
+    calls: list[int] = []
+    retries: list[int] = []
+
+    async def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise ValueError("broker away")
+        return "done"
+
+    result = asyncio.run(until_done(flaky, retry_on=ValueError, what="test",
+                                    on_retry=lambda: retries.append(1)))
+    assert (result, len(calls), len(retries)) == ("done", 3, 2)
+
+    async def broken() -> str:
+        raise KeyError("a bug")
+
+    with pytest.raises(KeyError):
+        asyncio.run(until_done(broken, retry_on=ValueError, what="test"))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -87,29 +89,50 @@ def make_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
     )
 
 
+@dataclass(frozen=True)
+class GroupPosition:
+    """Where a consumer group stands on a topic: per partition, its committed offset (0 if
+    none yet) and the end of the log."""
+
+    committed: dict[int, int]
+    ends: dict[int, int]
+
+    def backlog(self, partitions: Iterable[int] | None = None) -> int:
+        """Records written but not yet committed (on all partitions, or these)."""
+        parts = self.ends if partitions is None else partitions
+        return sum(max(0, self.ends.get(p, 0) - self.committed.get(p, 0)) for p in parts)
+
+
+async def group_position(bootstrap: str, group: str, topic: str, *,
+                         timeout_s: float = 30.0) -> GroupPosition:
+    """Read with fresh clients, bounded by ``timeout_s``: a caller that polls (a watchdog,
+    a gauge) must never hang on a broker that is restarting."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    async def read() -> GroupPosition:
+        async with AsyncExitStack() as stack:
+            admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+            stack.push_async_callback(admin.close)
+            await admin.start()
+            consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+            stack.push_async_callback(consumer.stop)
+            await consumer.start()
+            parts = consumer.partitions_for_topic(topic)
+            if parts is None:
+                await consumer._client.force_metadata_update()
+                parts = consumer.partitions_for_topic(topic) or set()
+            tps = [TopicPartition(topic, p) for p in parts]
+            ends = await consumer.end_offsets(tps)
+            listed = await admin.list_consumer_group_offsets(group, partitions=tps)
+            return GroupPosition(
+                committed={tp.partition: listed[tp].offset if tp in listed
+                           and listed[tp].offset >= 0 else 0 for tp in tps},
+                ends={tp.partition: ends[tp] for tp in tps})
+
+    return await asyncio.wait_for(read(), timeout_s)
+
+
 async def consumer_lag(bootstrap: str, group: str, topic: str,
                        partitions: set[int] | None = None) -> int:
     """Messages in ``topic`` not yet committed by ``group`` (all partitions, or these)."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
-
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await admin.start()
-    await consumer.start()
-    try:
-        parts = consumer.partitions_for_topic(topic)
-        if parts is None:
-            await consumer._client.force_metadata_update()
-            parts = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in parts
-               if partitions is None or p in partitions]
-        ends = await consumer.end_offsets(tps)
-        committed = await admin.list_consumer_group_offsets(group, partitions=tps)
-        return sum(
-            max(0, ends[tp] - (committed[tp].offset if tp in committed and
-                               committed[tp].offset >= 0 else 0))
-            for tp in tps
-        )
-    finally:
-        await consumer.stop()
-        await admin.close()
+    return (await group_position(bootstrap, group, topic)).backlog(partitions)

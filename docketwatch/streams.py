@@ -12,14 +12,15 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import faust
 from mode import Service
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_random_exponential
 
-from docketwatch.kafka import consumer_lag
+from docketwatch.kafka import group_position
 from docketwatch.ops import OpsServer
 from docketwatch.settings import CommonSettings
 
@@ -88,11 +89,12 @@ class OpsService(Service):
         await self.ops.stop()
 
 
-def stream_health(app: faust.App) -> dict[str, Any]:
-    """What a faust worker is doing, for /health: recovering tables, rebalancing or running."""
+def stream_health(app: faust.App, stall: Stall | None = None) -> dict[str, Any]:
+    """What a faust worker is doing, for /health: recovering tables, rebalancing or
+    running, and what its stall watch last saw."""
     phase = ("recovering" if app.in_recovery else "rebalancing" if app.rebalancing
              else "running")
-    return {"phase": phase}
+    return {"phase": phase, **({"stall": stall.state(time.monotonic())} if stall else {})}
 
 
 def run_worker(app: faust.App, ops: OpsService, settings: CommonSettings) -> None:
@@ -123,38 +125,64 @@ async def finish_batch(work: Awaitable[T]) -> T:
         raise
 
 
+class Phase(StrEnum):
+    """What a stream worker is doing, as far as its stall watch is concerned."""
+
+    WORKING = "working"  # holds partitions of the topic and may read them
+    UNASSIGNED = "unassigned"  # holds none (the group gave them to others, or to nobody)
+    REBALANCING = "rebalancing"
+    RECOVERING = "recovering"  # restoring tables from their changelogs
+
+
 class Stall:
-    """Progress bookkeeping of one worker: stalled = work waiting on its own partitions and
-    no progress for ``timeout`` seconds. Pure, so the rule is tested on its own."""
+    """The stall rule of one worker, pure so that it is tested on its own.
+
+    Stalled = records waiting and no progress for the phase's limit: ``timeout`` while
+    working; three times that while unassigned, rebalancing or recovering, which are
+    normally short but have been seen to last forever (after a broker restart a worker
+    was handed an empty assignment and never asked again; another sat in a rebalance
+    whose revocation waited on a batch that could not finish). A changed phase, progress
+    or an empty backlog restarts the clock; an unknown backlog (the broker cannot be asked)
+    is not a stall: restarting would not bring the broker back.
+    """
+
+    SLOW_PHASE_FACTOR = 3
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
-        self.progress: int | None = None
-        self.since = 0.0  # when progress last moved or there was nothing to do
-        self.stalled = False
+        self.phase: Phase | None = None
+        self.progress: Hashable = None
+        self.backlog: int | None = None
+        self.since = 0.0  # when phase or progress last changed, or there was nothing to do
 
-    def idle(self, now: float) -> None:
-        """Nothing to do, or not in a state to do it (rebalancing, recovering)."""
-        self.since, self.stalled = now, False
+    def limit(self) -> float:
+        return self.timeout * (1 if self.phase is Phase.WORKING else self.SLOW_PHASE_FACTOR)
 
-    def observe(self, now: float, progress: int, backlog: int) -> bool:
-        if progress != self.progress or backlog == 0:
-            self.progress = progress
-            self.idle(now)
-        elif self.timeout > 0 and now - self.since >= self.timeout:
-            self.stalled = True
-        return self.stalled
+    def observe(self, now: float, phase: Phase, progress: Hashable,
+                backlog: int | None) -> bool:
+        moved = phase is not self.phase or progress != self.progress
+        self.phase, self.progress, self.backlog = phase, progress, backlog
+        if moved or not backlog:
+            self.since = now
+            return False
+        return self.timeout > 0 and now - self.since >= self.limit()
+
+    def state(self, now: float) -> dict[str, Any]:
+        """For /health."""
+        return {"phase": self.phase.value if self.phase else None, "backlog": self.backlog,
+                "unchanged_s": round(now - self.since, 1)}
 
 
 def watch_stalls(app: faust.App, settings: CommonSettings, group: str, topic: str,
                  progress: Callable[[], int], *, interval: float = 10.0) -> Stall:
-    """A faust timer that restarts the worker in place when it stalls.
+    """A faust timer that restarts the worker in place when it stalls (see ``Stall``).
 
-    Seen after a broker restart and after a worker's kill -9: the new worker joins, is
-    assigned every partition, says "Worker ready" and reads nothing, for minutes. Starting
-    over is always safe (at-least-once: nothing unprocessed was acknowledged), and a fresh
-    process does read. The restart replaces this process (exec: same pid, sockets and locks
-    released), so it needs no supervisor.
+    Progress while working is the worker's own count of handled records and the group's
+    commits on its partitions (another worker's progress must not hide its own stall);
+    otherwise it is the group's commits on the whole topic. Starting over is always safe
+    (at-least-once: nothing unprocessed was acknowledged) and a fresh process rejoins the
+    group, which ends a stuck rebalance or an empty assignment. The restart replaces this
+    process (exec: same pid, sockets and locks released), so it needs no supervisor.
     """
     stall = Stall(settings.stall_timeout_s)
 
@@ -162,25 +190,31 @@ def watch_stalls(app: faust.App, settings: CommonSettings, group: str, topic: st
     async def _check_stall() -> None:
         now = time.monotonic()
         mine = {tp.partition for tp in app.consumer.assignment() if tp.topic == topic}
-        if stall.timeout <= 0 or not mine or app.rebalancing or app.in_recovery:
-            stall.idle(now)
-            return
-        done = progress()
-        if done != stall.progress:  # moving: no need to ask the broker
-            stall.observe(now, done, 1)
+        phase = (Phase.RECOVERING if app.in_recovery else Phase.REBALANCING if app.rebalancing
+                 else Phase.WORKING if mine else Phase.UNASSIGNED)
+        if stall.timeout <= 0:
             return
         try:
-            backlog = await consumer_lag(settings.kafka_bootstrap, group, topic, mine)
+            pos = await group_position(settings.kafka_bootstrap, group, topic,
+                                       timeout_s=interval)
         except Exception as exc:  # the broker may be away: that is not a stall of ours
-            log.debug("backlog unavailable: %s", exc)
-            stall.idle(now)
+            log.debug("stall watch: group position unavailable: %s", exc)
+            stall.observe(now, phase, stall.progress, None)
             return
-        if stall.observe(now, done, backlog):
-            log.error("no progress for %.0f s with %d records waiting on partitions %s of "
-                      "%s: restarting", now - stall.since, backlog, sorted(mine), topic)
+        if phase is Phase.WORKING:
+            moved: Hashable = (progress(), tuple(pos.committed.get(p) for p in sorted(mine)))
+            backlog = pos.backlog(mine)
+        else:
+            moved, backlog = sum(pos.committed.values()), pos.backlog()
+        before = stall.phase
+        if stall.observe(now, phase, moved, backlog):
+            log.error("stall watch: no progress for %.0f s while %s, with %d records waiting "
+                      "on %s: restarting", now - stall.since, phase.value, backlog, topic)
             logging.shutdown()
             # Our own command line again (python -m services.…), not outside input.
             os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])  # noqa: S606
+        if phase is not before and backlog:
+            log.info("stall watch: %s, %d records waiting on %s", phase.value, backlog, topic)
 
     return stall
 

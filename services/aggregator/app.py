@@ -37,6 +37,7 @@ from docketwatch.kafka import consumer_lag
 from docketwatch.ops import OpsServer
 from docketwatch.streams import (
     OpsService,
+    Stall,
     finish_batch,
     make_app,
     raw_topic,
@@ -124,12 +125,12 @@ async def _open_store() -> None:
 # The store opens (and migrates) at once; a query that comes first waits for it (one
 # database thread).
 ops = OpsService(OpsServer("aggregator", settings.ops_host, settings.aggregator_ops_port,
-                           lambda: {**stream_health(app), **_counts},
+                           lambda: {**stream_health(app, _stall), **_counts},
                            routes=[("POST", "/sql", _sql)]), warm_up=_open_store)
 
 # Progress = batches written, on any topic; the stall rule watches the case events.
-watch_stalls(app, settings, settings.aggregator_group, TOPIC_CASE_EVENTS,
-             lambda: int(_counts["batches"]) + int(_counts["dead_letters"]))
+_stall: Stall = watch_stalls(app, settings, settings.aggregator_group, TOPIC_CASE_EVENTS,
+                      lambda: int(_counts["batches"]) + int(_counts["dead_letters"]))
 
 # The pipeline's backlog in one place: the aggregator is the process every deployment has.
 _LAGS = (("docketwatch-parser", TOPIC_RAW_PAGES),

@@ -86,13 +86,13 @@ _counts: dict[str, int] = {"pages": 0, "events": 0, "dead_letters": 0, "manifest
 
 def _health() -> dict[str, Any]:
     return {"uptime_s": round(time.monotonic() - _started, 1), "parser_version": PARSER_VERSION,
-            **stream_health(app), **_counts}
+            **stream_health(app, _stall), **_counts}
 
 
 ops = OpsService(OpsServer("parser", settings.ops_host, settings.parser_ops_port, _health))
 # Progress = raw records taken and handled (pages, manifests, dead letters).
-watch_stalls(app, settings, settings.parser_group, TOPIC_RAW_PAGES,
-             lambda: _counts["pages"] + _counts["manifests"] + _counts["dead_letters"])
+_stall = watch_stalls(app, settings, settings.parser_group, TOPIC_RAW_PAGES,
+                      lambda: _counts["pages"] + _counts["manifests"] + _counts["dead_letters"])
 
 
 async def _dead_letter(batch: Batch, payload: bytes, exc: BaseException, *, partition: int,

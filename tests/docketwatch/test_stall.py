@@ -1,5 +1,5 @@
 """Stream workers' safety rules: the stall rule (docketwatch.streams.Stall: work waiting
-and no progress for the timeout, nothing else) and until_done's retries."""
+and no progress for the phase's limit, nothing else) and until_done's retries."""
 
 from __future__ import annotations
 
@@ -7,35 +7,61 @@ import asyncio
 
 import pytest
 
-from docketwatch.streams import Stall, until_done
+from docketwatch.kafka import GroupPosition
+from docketwatch.streams import Phase, Stall, until_done
+
+W, U, R = Phase.WORKING, Phase.UNASSIGNED, Phase.REBALANCING
 
 
 def test_no_progress_with_a_backlog_for_the_timeout_is_a_stall() -> None:
     s = Stall(timeout=300)
-    assert not s.observe(0, progress=10, backlog=5)
-    assert not s.observe(299, progress=10, backlog=5)
-    assert s.observe(300, progress=10, backlog=5)
+    assert not s.observe(0, W, progress=10, backlog=5)
+    assert not s.observe(299, W, progress=10, backlog=5)
+    assert s.observe(300, W, progress=10, backlog=5)
 
 
 def test_progress_or_an_empty_backlog_restarts_the_clock() -> None:
     s = Stall(timeout=300)
-    s.observe(0, progress=10, backlog=5)
-    assert not s.observe(200, progress=11, backlog=5)  # moved
-    assert not s.observe(450, progress=11, backlog=5)  # 250 s since it moved
-    assert not s.observe(460, progress=11, backlog=0)  # nothing to do: not stalled
-    assert not s.observe(700, progress=11, backlog=3)  # 240 s since it had nothing
-    assert s.observe(760, progress=11, backlog=3)
+    s.observe(0, W, progress=10, backlog=5)
+    assert not s.observe(200, W, progress=11, backlog=5)  # moved
+    assert not s.observe(450, W, progress=11, backlog=5)  # 250 s since it moved
+    assert not s.observe(460, W, progress=11, backlog=0)  # nothing to do: not stalled
+    assert not s.observe(700, W, progress=11, backlog=3)  # 240 s since it had nothing
+    assert s.observe(760, W, progress=11, backlog=3)
 
 
-def test_idle_phases_and_a_zero_timeout_never_stall() -> None:
+def test_slow_phases_get_three_times_the_timeout_but_not_forever() -> None:
+    # Seen after a broker restart: an empty assignment that is never revisited.
     s = Stall(timeout=300)
-    s.observe(0, progress=1, backlog=5)
-    s.idle(250)  # e.g. rebalancing
-    assert not s.observe(500, progress=1, backlog=5)
-    assert s.observe(550, progress=1, backlog=5)
+    assert not s.observe(0, U, progress=40, backlog=5)
+    assert not s.observe(899, U, progress=40, backlog=5)
+    assert s.observe(900, U, progress=40, backlog=5)
+    r = Stall(timeout=300)
+    r.observe(0, R, progress=40, backlog=5)
+    assert (r.observe(600, R, progress=40, backlog=5),
+            r.observe(900, R, progress=40, backlog=5)) == (False, True)
+
+
+def test_a_phase_change_or_an_unknown_backlog_restarts_the_clock() -> None:
+    s = Stall(timeout=300)
+    s.observe(0, W, progress=1, backlog=5)
+    s.observe(250, R, progress=1, backlog=5)  # a rebalance began
+    assert not s.observe(500, W, progress=1, backlog=5)  # working again since 500
+    assert not s.observe(700, W, progress=1, backlog=None)  # the broker cannot be asked
+    assert not s.observe(999, W, progress=1, backlog=5)
+    assert s.observe(1000, W, progress=1, backlog=5)
+    assert s.state(1000) == {"phase": "working", "backlog": 5, "unchanged_s": 300}
+
+
+def test_a_zero_timeout_never_stalls() -> None:
     off = Stall(timeout=0)
-    off.observe(0, progress=1, backlog=5)
-    assert not off.observe(10_000, progress=1, backlog=5)
+    off.observe(0, W, progress=1, backlog=5)
+    assert not off.observe(10_000, W, progress=1, backlog=5)
+
+
+def test_group_position_backlog_counts_only_what_is_not_committed() -> None:
+    pos = GroupPosition(committed={0: 10, 1: 0, 2: 7}, ends={0: 12, 1: 5, 2: 7})
+    assert (pos.backlog(), pos.backlog({0}), pos.backlog({1, 2})) == (7, 2, 5)
 
 
 def test_until_done_retries_what_it_is_told_to_and_nothing_else() -> None:

@@ -250,9 +250,30 @@ def drained(stack: Stack, parser_groups: tuple[str, ...] = (PARSER_GROUP,)) -> b
 def wait_drained(stack: Stack, timeout: float = 300,
                  parser_groups: tuple[str, ...] = (PARSER_GROUP,)) -> float:
     t0 = time.monotonic()
-    wait_until(lambda: drained(stack, parser_groups), timeout=timeout, interval=0.5,
-               what="pipeline drained")
+    try:
+        wait_until(lambda: drained(stack, parser_groups), timeout=timeout, interval=0.5,
+                   what="pipeline drained")
+    except TimeoutError as exc:
+        raise TimeoutError(f"{exc}\n{stream_report(stack, parser_groups)}") from None
     return time.monotonic() - t0
+
+
+def stream_report(stack: Stack, parser_groups: tuple[str, ...] = (PARSER_GROUP,)) -> str:
+    """Each group's lag and each stream worker's /health: what a stuck run was doing."""
+    lines = []
+    groups = (*((g, TOPIC_RAW_PAGES) for g in parser_groups),
+              (AGGREGATOR_GROUP, TOPIC_CASE_EVENTS))
+    try:
+        o = KafkaProbe(stack.bootstrap, groups).read(timeout=30)
+        lines += [f"lag {g} on {t}: {o.lag(g, t)} of {o.ends.get(t, 0)}" for g, t in groups]
+    except Exception as exc:
+        lines.append(f"offsets unavailable: {exc!r}")
+    for name in ("parser", "aggregator"):
+        try:
+            lines.append(f"{name} /health: {health(stack, stack.ops_ports[name])}")
+        except Exception as exc:
+            lines.append(f"{name} /health unavailable: {exc!r}")
+    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------------- results
@@ -305,7 +326,8 @@ class Verdict:
         return not self.problems
 
 
-def verdict(stack: Stack, baseline_ids: set[str] | None) -> Verdict:
+def verdict(stack: Stack, baseline_ids: set[str] | None,
+            described: dict[str, tuple[str, str]] | None = None) -> Verdict:
     """Lost = truth cases missing from case_state + monthly cases short + clean-run event
     ids missing; double-counted = extra case_state rows + monthly cases over + event rows
     visible twice through FINAL; new_ids = event ids a clean run does not produce."""
@@ -337,8 +359,9 @@ def verdict(stack: Stack, baseline_ids: set[str] | None) -> Verdict:
          "case_events rows visible twice through FINAL")
     if baseline_ids is not None:
         missing, extra = baseline_ids - snap.event_ids, snap.event_ids - baseline_ids
-        note("lost", len(missing),
-             f"event ids of the clean run missing, e.g. {sorted(missing)[:3]}")
+        what = [described.get(i, ("?", "?")) for i in sorted(missing)] if described else []
+        note("lost", len(missing), f"event ids of the clean run missing, e.g. "
+             f"{sorted(missing)[:3]} (type, case: {what[:10]})")
         types: Counter[str] = Counter()
         if extra:
             rows = stack.sql("SELECT event_id, event_type, case_key FROM case_events "
@@ -402,6 +425,8 @@ class Baseline:
     event_ids: set[str]
     raw_pages: int
     events: int  # records in the events topic after the clean run
+    # event id → (event type, case key) of the clean run, to say what a crash run lost
+    described: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def make_baseline(workdir: Path, corpus: Corpus) -> Baseline:
@@ -410,8 +435,10 @@ def make_baseline(workdir: Path, corpus: Corpus) -> Baseline:
     try:
         snap = clean_run(stack, corpus)
         offsets = KafkaProbe(stack.bootstrap).read()
+        described = {i: (t, k) for i, t, k in stack.sql(
+            "SELECT event_id, any(event_type), any(case_key) FROM case_events GROUP BY 1")}
         return Baseline(corpus, snap.event_ids, offsets.ends[TOPIC_RAW_PAGES],
-                        offsets.ends[TOPIC_CASE_EVENTS])
+                        offsets.ends[TOPIC_CASE_EVENTS], described)
     finally:
         kill_all(stack)
 
@@ -492,5 +519,5 @@ def run_trial(stack: Stack, baseline: Baseline, component: str, fraction: float)
     wait_drained(stack, timeout=600)
     recovery = time.monotonic() - t_kill
     wait_sql(stack)
-    return Trial(component, fraction, verdict(stack, baseline.event_ids), recovery, mid,
-                 note.strip())
+    return Trial(component, fraction, verdict(stack, baseline.event_ids, baseline.described),
+                 recovery, mid, note.strip())

@@ -12,11 +12,12 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
 
 import faust
+from faust.types import EventT
 from mode import Service
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_random_exponential
 
@@ -123,6 +124,24 @@ async def finish_batch(work: Awaitable[T]) -> T:
             log.error("the batch in hand could not finish; exiting unacknowledged")
             os._exit(75)
         raise
+
+
+def batched_agent(app: faust.App, topic: Any, work: Callable[[Sequence[EventT]], Awaitable[None]],
+                  *, size: int, within: float, name: str) -> None:
+    """An at-least-once agent over batches of ``topic``'s records.
+
+    One batch at a time, so that one wait (for Kafka's acks, for an insert) covers many
+    records; faust acknowledges a batch's offsets only once ``work`` returned, including
+    when the worker is told to stop meanwhile (``finish_batch``).
+    """
+
+    async def agent(stream: faust.StreamT[bytes]) -> None:
+        # take_events is faust-streaming API missing from its StreamT protocol.
+        batches = stream.take_events(size, within=within)  # type: ignore[attr-defined]
+        async for events in batches:
+            await finish_batch(work(events))
+
+    app.agent(topic, name=name)(agent)
 
 
 class Phase(StrEnum):

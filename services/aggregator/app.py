@@ -18,7 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-import faust
 from aiohttp import web
 from clickhouse_connect.driver.client import Client
 
@@ -38,7 +37,7 @@ from docketwatch.ops import OpsServer
 from docketwatch.streams import (
     OpsService,
     Stall,
-    finish_batch,
+    batched_agent,
     make_app,
     raw_topic,
     stream_health,
@@ -185,13 +184,6 @@ def sink(topic_name: str, model: type[Any], writer: Writer, *, dead_letter_bad: 
     """
     topic = raw_topic(app, topic_name)
 
-    async def agent(stream: faust.StreamT[bytes]) -> None:
-        # take_events is faust-streaming API missing from its StreamT protocol.
-        batches = stream.take_events(  # type: ignore[attr-defined]
-            settings.batch_size, within=settings.batch_within_s)
-        async for batch in batches:
-            await finish_batch(write_batch(batch))
-
     async def write_batch(batch: Sequence[Any]) -> None:
         good: list[Any] = []
         for event in batch:
@@ -214,7 +206,8 @@ def sink(topic_name: str, model: type[Any], writer: Writer, *, dead_letter_bad: 
         if on_written is not None:
             on_written(written)
 
-    app.agent(topic, name=f"sink-{topic_name}")(agent)
+    batched_agent(app, topic, write_batch, size=settings.batch_size,
+                  within=settings.batch_within_s, name=f"sink-{topic_name}")
 
 
 def _events_written(n: int) -> None:

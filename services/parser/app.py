@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import faust
 from aiokafka.errors import KafkaError
 from faust.exceptions import FaustError
 from faust.streams import _current_event
@@ -36,7 +35,7 @@ from docketwatch.contract import (
 from docketwatch.ops import OpsServer
 from docketwatch.streams import (
     OpsService,
-    finish_batch,
+    batched_agent,
     make_app,
     stream_health,
     until_done,
@@ -243,16 +242,6 @@ async def _process(events: Sequence[EventT]) -> None:
     await batch.commit()
 
 
-@app.agent(raw_topic)
-async def parse_raw_pages(stream: faust.StreamT[bytes]) -> None:
-    # Pages are taken in batches so that one wait for Kafka's acks covers many pages; the
-    # batch's offsets are acknowledged only after its events (and table updates) are.
-    batches = stream.take_events(  # type: ignore[attr-defined]
-        settings.parser_batch_pages, within=settings.parser_batch_seconds)
-    async for events in batches:
-        await finish_batch(_process_until_done(events))
-
-
 async def _process_until_done(events: Sequence[EventT]) -> None:
     # Our infrastructure failed, not the pages: dead-lettering good pages would lose them,
     # and raising would let faust acknowledge the batch on its way out. Retry the whole
@@ -260,3 +249,9 @@ async def _process_until_done(events: Sequence[EventT]) -> None:
     # a retry re-sends the same events.
     await until_done(lambda: _process(events), retry_on=(KafkaError, FaustError),
                      what="raw-page batch", on_retry=metrics.BATCH_RETRIES.inc)
+
+
+# Pages are taken in batches so that one wait for Kafka's acks covers many pages; a batch's
+# offsets are acknowledged only after its events (and table updates) are.
+batched_agent(app, raw_topic, _process_until_done, size=settings.parser_batch_pages,
+              within=settings.parser_batch_seconds, name="parse_raw_pages")

@@ -91,8 +91,8 @@ def make_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
 
 @dataclass(frozen=True)
 class GroupPosition:
-    """Where a consumer group stands on a topic: per partition, its committed offset (0 if
-    none yet) and the end of the log."""
+    """Where a consumer group stands on a topic: per partition, the offset it reads next
+    (its committed offset, or the log's start if it has none) and the end of the log."""
 
     committed: dict[int, int]
     ends: dict[int, int]
@@ -122,11 +122,13 @@ async def group_position(bootstrap: str, group: str, topic: str, *,
                 await consumer._client.force_metadata_update()
                 parts = consumer.partitions_for_topic(topic) or set()
             tps = [TopicPartition(topic, p) for p in parts]
+            starts = await consumer.beginning_offsets(tps)
             ends = await consumer.end_offsets(tps)
             listed = await admin.list_consumer_group_offsets(group, partitions=tps)
+            # No commit yet (or one older than the log): the group starts at the log's start.
             return GroupPosition(
-                committed={tp.partition: listed[tp].offset if tp in listed
-                           and listed[tp].offset >= 0 else 0 for tp in tps},
+                committed={tp.partition: max(starts[tp], listed[tp].offset if tp in listed
+                                             else 0) for tp in tps},
                 ends={tp.partition: ends[tp] for tp in tps})
 
     return await asyncio.wait_for(read(), timeout_s)

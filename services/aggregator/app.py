@@ -207,7 +207,8 @@ def sink(topic_name: str, model: type[Any], writer: Writer, *, dead_letter_bad: 
             on_written(written)
 
     batched_agent(app, topic, write_batch, size=settings.batch_size,
-                  within=settings.batch_within_s, name=f"sink-{topic_name}")
+                  within=settings.batch_within_s, name=f"sink-{topic_name}",
+                  bootstrap=settings.kafka_bootstrap)
 
 
 def _events_written(n: int) -> None:

@@ -254,4 +254,5 @@ async def _process_until_done(events: Sequence[EventT]) -> None:
 # Pages are taken in batches so that one wait for Kafka's acks covers many pages; a batch's
 # offsets are acknowledged only after its events (and table updates) are.
 batched_agent(app, raw_topic, _process_until_done, size=settings.parser_batch_pages,
-              within=settings.parser_batch_seconds, name="parse_raw_pages")
+              within=settings.parser_batch_seconds, name="parse_raw_pages",
+              bootstrap=settings.kafka_bootstrap)

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from docketwatch.kafka import GroupPosition
-from docketwatch.streams import Phase, Stall, until_done
+from docketwatch.streams import Continuity, OffsetGap, Phase, Stall, until_done
 
 W, U, R = Phase.WORKING, Phase.UNASSIGNED, Phase.REBALANCING
 
@@ -83,3 +83,35 @@ def test_until_done_retries_what_it_is_told_to_and_nothing_else() -> None:
 
     with pytest.raises(KeyError):
         asyncio.run(until_done(broken, retry_on=ValueError, what="test"))
+
+
+def test_continuity_admits_each_partition_from_where_it_left_off() -> None:
+    c = Continuity()
+    assert c.unknown(1, {0, 1}) == {0, 1}
+    c.start({0: 280, 1: 5})
+    assert c.admit([(0, 280), (1, 5), (0, 281), (1, 6)]) == [0, 1, 2, 3]
+    assert c.unknown(1, {0, 1}) == set()
+    # re-deliveries of records already handled are skipped, the rest goes on
+    assert c.admit([(0, 280), (0, 281), (0, 282), (1, 7)]) == [2, 3]
+    assert c.next == {0: 283, 1: 8}
+
+
+def test_continuity_refuses_a_batch_that_skips_records() -> None:
+    # What faust handed the parser after a restart: 480 and 481 never came.
+    c = Continuity()
+    c.unknown(2, {1})
+    c.start({1: 280})
+    c.admit([(1, o) for o in range(280, 480)])
+    with pytest.raises(OffsetGap, match="offset 482 delivered, 480 expected"):
+        c.admit([(1, 482), (1, 483)])
+    assert c.next == {1: 480}  # a refused batch moves nothing
+
+
+def test_continuity_asks_again_after_a_rebalance() -> None:
+    c = Continuity()
+    c.unknown(1, {0})
+    c.start({0: 10})
+    c.admit([(0, 10), (0, 11)])
+    assert c.unknown(2, {0, 3}) == {0, 3}  # new generation: the group's commits decide
+    c.start({0: 11, 3: 0})
+    assert c.admit([(0, 11), (3, 0)]) == [0, 1]

@@ -32,5 +32,6 @@ class CommonSettings(BaseSettings):
         "partitions")
     stall_timeout_s: float = Field(
         180.0, description="a stream worker with a backlog on its partitions and no progress "
-        "for this long restarts itself in place (0: off)")
+        "for this long (three times this while unassigned, rebalancing or recovering) "
+        "restarts itself in place (0: off)")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")

@@ -54,7 +54,7 @@ def test_aggregator_kill9_mid_ingest(stack: Stack, baseline: Baseline) -> None:
     assert probe.read().lag(AGGREGATOR_GROUP, TOPIC_CASE_EVENTS) > 0
 
     start_aggregator(stack)
-    wait_drained(stack, timeout=180)
+    wait_drained(stack, timeout=480)
     snap = assert_exact(stack, baseline.event_ids)
     final = int(stack.sql("SELECT count() FROM case_events FINAL")[0][0])
     distinct = int(stack.sql("SELECT uniqExact(event_id) FROM case_events")[0][0])

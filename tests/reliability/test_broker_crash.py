@@ -43,6 +43,6 @@ def test_broker_kill9_mid_run(stack: Stack, baseline: Baseline) -> None:
     start_fetcher(stack)  # resume whatever the outage made fail
     second = stack.wait_exit("fetcher", timeout=600)
     assert second == 0, f"fetcher exited {first} then {second}"
-    wait_drained(stack, timeout=240)
+    wait_drained(stack, timeout=480)
     wait_sql(stack)
     assert_exact(stack, baseline.event_ids, tolerate_new_observed=True)

@@ -42,6 +42,6 @@ def test_fetcher_kill9_mid_backfill(stack: Stack, baseline: Baseline) -> None:
 
     start_fetcher(stack)
     wait_fetcher_done(stack)
-    wait_drained(stack, timeout=180)
+    wait_drained(stack, timeout=480)
     wait_sql(stack)
     assert_exact(stack, baseline.event_ids, tolerate_new_observed=True)

@@ -48,7 +48,7 @@ def test_parser_kill9_mid_stream(stack: Stack, baseline: Baseline) -> None:
     assert at_kill.lag(PARSER_GROUP, TOPIC_RAW_PAGES) > 0  # really mid-stream
 
     start_parser(stack)
-    wait_drained(stack, timeout=180)
+    wait_drained(stack, timeout=480)
     after = probe.read()
     # The restart re-read what was not committed, so some events were re-emitted ...
     assert after.ends[TOPIC_CASE_EVENTS] >= baseline.events

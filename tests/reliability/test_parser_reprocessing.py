@@ -62,7 +62,7 @@ def test_reprocessing_pages_the_table_already_saw_emits_no_new_ids(
     events_before = probe.read().ends[TOPIC_CASE_EVENTS]
 
     start_parser(stack)  # same group: same changelog, table restored ahead of offsets
-    wait_drained(stack, timeout=240)
+    wait_drained(stack, timeout=480)
     after = snapshot(stack)
     v = verdict(stack, baseline.event_ids)
     assert v.lost == 0 and v.double_counted == 0, v.problems  # counts stay exact ...

@@ -57,7 +57,7 @@ def test_replay_from_offset_zero_under_a_new_group_changes_nothing(
     events_before = KafkaProbe(stack.bootstrap).read().ends[TOPIC_CASE_EVENTS]
 
     start_parser(stack, "parser-replay", {"DW_PARSER_GROUP": REPLAY_GROUP})
-    wait_drained(stack, timeout=240, parser_groups=(PARSER_GROUP, REPLAY_GROUP))
+    wait_drained(stack, timeout=480, parser_groups=(PARSER_GROUP, REPLAY_GROUP))
 
     # The replay really ran: it re-emitted (at least) every event of the clean run ...
     events_after = KafkaProbe(stack.bootstrap).read().ends[TOPIC_CASE_EVENTS]

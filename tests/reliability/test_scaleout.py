@@ -41,13 +41,13 @@ def test_two_parser_workers_killed_one_at_a_time(stack: Stack, baseline: Baselin
     def both_working() -> bool:
         return all(health(stack, p).get("pages", 0) > 0 for p in ports.values())
 
-    wait_until(both_working, timeout=120, interval=0.05, what="both workers parsing")
+    wait_until(both_working, timeout=300, interval=0.05, what="both workers parsing")
     o = probe.read()
     assert o.lag(PARSER_GROUP, TOPIC_RAW_PAGES) > 0, "drained before the kill"
     kill9(stack, "parser-a")
     start_parser(stack, "parser-a", {"DW_PARSER_OPS_PORT": str(ports["parser-a"])})
     # /health answers while the group rebalances and the table recovers, not only after.
-    first = wait_until(lambda: health(stack, ports["parser-a"]), timeout=60,
+    first = wait_until(lambda: health(stack, ports["parser-a"]), timeout=120,
                        what="restarted parser-a answering /health")
     assert first["phase"] in {"recovering", "rebalancing", "running"}
 
@@ -57,11 +57,11 @@ def test_two_parser_workers_killed_one_at_a_time(stack: Stack, baseline: Baselin
         return (probe.read().lag(PARSER_GROUP, TOPIC_RAW_PAGES) == 0
                 or health(stack, ports["parser-a"]).get("pages", 0) > 0)
 
-    wait_until(a_back_at_work, timeout=120, interval=0.1, what="parser-a back at work")
+    wait_until(a_back_at_work, timeout=300, interval=0.1, what="parser-a back at work")
     kill9(stack, "parser-b")
     start_parser(stack, "parser-b", {"DW_PARSER_OPS_PORT": str(ports["parser-b"])})
 
-    wait_drained(stack, timeout=240)
+    wait_drained(stack, timeout=480)
     after = probe.read()
     assert after.ends[TOPIC_CASE_EVENTS] >= baseline.events
     assert_exact(stack, baseline.event_ids, tolerate_new_observed=True)

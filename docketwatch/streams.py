@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 # How long a stopping worker may take to finish the batch in hand.
 FINISH_BATCH_TIMEOUT_S = 60.0
+# How long a failed worker waits before it starts over.
+RESTART_PAUSE_S = 5.0
 
 
 def make_app(app_id: str, settings: CommonSettings, *, partitions: int,
@@ -100,9 +102,22 @@ def stream_health(app: faust.App, stall: Stall | None = None) -> dict[str, Any]:
 
 
 def run_worker(app: faust.App, ops: OpsService, settings: CommonSettings) -> None:
+    """Run the faust worker until it is told to stop (SIGTERM, SIGINT: exit 0).
+
+    A worker that fails instead starts over after a pause. Seen in the fault trials: the
+    broker killed while a worker was starting, faust's start-up (declaring the changelog
+    topic) raised NodeNotReadyError and the worker exited for good, the rest of the stack
+    waiting on it.
+    """
     from faust.worker import Worker
 
-    Worker(app, ops, loglevel=settings.log_level.lower()).execute_from_commandline()
+    try:
+        Worker(app, ops, loglevel=settings.log_level.lower()).execute_from_commandline()
+    except SystemExit as exc:
+        if exc.code not in (None, 0):
+            time.sleep(RESTART_PAUSE_S)
+            restart_in_place(f"the worker failed (exit {exc.code})")
+        raise
 
 
 async def finish_batch(work: Awaitable[T]) -> T:

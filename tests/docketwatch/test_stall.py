@@ -115,3 +115,33 @@ def test_continuity_asks_again_after_a_rebalance() -> None:
     assert c.unknown(2, {0, 3}) == {0, 3}  # new generation: the group's commits decide
     c.start({0: 11, 3: 0})
     assert c.admit([(0, 11), (3, 0)]) == [0, 1]
+
+
+class _Restarted(Exception):
+    pass
+
+
+@pytest.mark.parametrize(("code", "restarts"), [(1, True), (0, False), (None, False)])
+def test_a_failed_worker_starts_over_a_stopped_one_exits(
+        monkeypatch: pytest.MonkeyPatch, code: int | None, restarts: bool) -> None:
+    import faust.worker
+
+    import docketwatch.streams as streams
+
+    class Worker:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def execute_from_commandline(self) -> None:
+            raise SystemExit(code)  # what mode's Worker does on a failure (1) or a signal (0)
+
+    def restart(reason: str) -> None:
+        raise _Restarted(reason)
+
+    monkeypatch.setattr(faust.worker, "Worker", Worker)
+    monkeypatch.setattr(streams, "restart_in_place", restart)
+    monkeypatch.setattr(streams, "RESTART_PAUSE_S", 0.0)
+    settings = type("S", (), {"log_level": "INFO"})()
+    expected: type[BaseException] = _Restarted if restarts else SystemExit
+    with pytest.raises(expected):
+        streams.run_worker(None, None, settings)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -30,8 +31,38 @@ DEFAULT_PORTS = {"fetcher": 9101, "parser": 9102, "aggregator": 9103, "alerts": 
                  "dashboard": 9110}
 
 
+_PORTS = random.Random()  # its own generator: tests that seed `random` must not repeat it
+_handed_out: set[int] = set()
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    with socket.socket() as s:
+    """A free TCP port on 127.0.0.1, below the OS's ephemeral range.
+
+    A port from bind(0) lies inside that range, where every outgoing connection also takes
+    its local port: one of the stack's own Kafka clients could take it before the server
+    meant for it binds (seen: the simulator's "address already in use").
+    """
+    hi = min(_ephemeral_low(), 32768)
+    lo = 20000 if hi > 21000 else 1024
+    for _ in range(500):
+        port = _PORTS.randrange(lo, hi)
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    with socket.socket() as s:  # the range is crowded: let the OS choose
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 

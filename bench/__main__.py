@@ -36,6 +36,7 @@ BENCHES: list[tuple[str, list[str]]] = [
     ("bench_scaleout", []),
     ("bench_faults", []),
     ("bench_fuzz", ["--mutations", "20000", "--service-pages", "2000"]),
+    ("bench_soak", ["--minutes", "2"]),
 ]
 
 

@@ -258,8 +258,7 @@ class Stall:
     Stalled = records waiting and no progress for the phase's limit: ``timeout`` while
     working; three times that while unassigned, rebalancing or recovering, which are
     normally short but have been seen to last forever (after a broker restart a worker
-    was handed an empty assignment and never asked again; another sat in a rebalance
-    whose revocation waited on a batch that could not finish). A changed phase, progress
+    was handed an empty assignment and never asked again). A changed phase, progress
     or an empty backlog restarts the clock; an unknown backlog (the broker cannot be asked)
     is not a stall: restarting would not bring the broker back.
     """

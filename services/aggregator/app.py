@@ -129,7 +129,7 @@ ops = OpsService(OpsServer("aggregator", settings.ops_host, settings.aggregator_
 
 # Progress = batches written, on any topic; the stall rule watches the case events.
 _stall: Stall = watch_stalls(app, settings, settings.aggregator_group, TOPIC_CASE_EVENTS,
-                      lambda: int(_counts["batches"]) + int(_counts["dead_letters"]))
+                             lambda: int(_counts["batches"]) + int(_counts["dead_letters"]))
 
 # The pipeline's backlog in one place: the aggregator is the process every deployment has.
 _LAGS = (("docketwatch-parser", TOPIC_RAW_PAGES),

@@ -101,8 +101,10 @@ def stream_health(app: faust.App, stall: Stall | None = None) -> dict[str, Any]:
     return {"phase": phase, **({"stall": stall.state(time.monotonic())} if stall else {})}
 
 
-def run_worker(app: faust.App, ops: OpsService, settings: CommonSettings) -> None:
-    """Run the faust worker until it is told to stop (SIGTERM, SIGINT: exit 0).
+def run_worker(app: faust.App, ops: OpsService, settings: CommonSettings,
+               *services: Service) -> None:
+    """Run the faust worker (and ``services`` beside it) until it is told to stop
+    (SIGTERM, SIGINT: exit 0).
 
     A worker that fails instead starts over after a pause. Seen in the fault trials: the
     broker killed while a worker was starting, faust's start-up (declaring the changelog
@@ -112,7 +114,8 @@ def run_worker(app: faust.App, ops: OpsService, settings: CommonSettings) -> Non
     from faust.worker import Worker
 
     try:
-        Worker(app, ops, loglevel=settings.log_level.lower()).execute_from_commandline()
+        Worker(app, ops, *services,
+               loglevel=settings.log_level.lower()).execute_from_commandline()
     except SystemExit as exc:
         if exc.code not in (None, 0):
             time.sleep(RESTART_PAUSE_S)
@@ -290,8 +293,18 @@ class Stall:
                 "unchanged_s": round(now - self.since, 1)}
 
 
+def faust_phase(app: faust.App, topic: str) -> Callable[[], tuple[Phase, set[int]]]:
+    """A faust worker's phase and its partitions of ``topic``."""
+    def phase() -> tuple[Phase, set[int]]:
+        mine = {tp.partition for tp in app.consumer.assignment() if tp.topic == topic}
+        return (Phase.RECOVERING if app.in_recovery else Phase.REBALANCING if app.rebalancing
+                else Phase.WORKING if mine else Phase.UNASSIGNED), mine
+    return phase
+
+
 def watch_stalls(app: faust.App, settings: CommonSettings, group: str, topic: str,
-                 progress: Callable[[], int], *, interval: float = 10.0) -> Stall:
+                 progress: Callable[[], int], *, interval: float = 10.0,
+                 phase: Callable[[], tuple[Phase, set[int]]] | None = None) -> Stall:
     """A faust timer that restarts the worker in place when it stalls (see ``Stall``).
 
     Progress while working is the worker's own count of handled records and the group's
@@ -300,15 +313,15 @@ def watch_stalls(app: faust.App, settings: CommonSettings, group: str, topic: st
     (at-least-once: nothing unprocessed was acknowledged) and a fresh process rejoins the
     group, which ends a stuck rebalance or an empty assignment. The restart replaces this
     process (exec: same pid, sockets and locks released), so it needs no supervisor.
+    ``phase`` says what the reader of ``topic`` is doing (default: the faust worker's own).
     """
     stall = Stall(settings.stall_timeout_s)
+    phase_of = phase or faust_phase(app, topic)
 
     @app.timer(interval)
     async def _check_stall() -> None:
         now = time.monotonic()
-        mine = {tp.partition for tp in app.consumer.assignment() if tp.topic == topic}
-        phase = (Phase.RECOVERING if app.in_recovery else Phase.REBALANCING if app.rebalancing
-                 else Phase.WORKING if mine else Phase.UNASSIGNED)
+        phase, mine = phase_of()
         if stall.timeout <= 0:
             return
         try:

@@ -1,8 +1,14 @@
-"""The aggregator service: case events in, ClickHouse rows out (faust-streaming).
+"""The aggregator service: case events in, ClickHouse rows out (a faust-streaming worker).
 
-At-least-once delivery made effectively-once: events are inserted in batches with a
-deduplication token built from their offsets, tables deduplicate by event id, and faust
-acknowledges (and later commits) the batch's offsets only after the insert returned.
+At-least-once delivery made effectively-once: records are inserted in batches with a
+deduplication token built from their offsets, tables deduplicate by event id, and a
+batch's offsets are committed only after its insert returned.
+
+Case events, the volume, are read in whole fetches by a BatchConsumer (aiokafka, group
+DW_AGGREGATOR_GROUP) and go to ClickHouse as their own JSON, which ClickHouse parses:
+faust's per-record stream path and pydantic's per-record validation each cost more than
+the rest of the work (see docketwatch.batch_consumer, store.sink). Court health, alerts and
+dead letters, a trickle, are faust agents (group DW_AGGREGATOR_GROUP + "-ops").
 
 In embedded mode this process owns the chDB data directory, so it also serves the
 read-only SQL endpoint (POST /sql) that the CLI, the alerts and the dashboard use.
@@ -21,6 +27,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from clickhouse_connect.driver.client import Client
 
+from docketwatch.batch_consumer import BatchConsumer, Records
 from docketwatch.contract import (
     TOPIC_ALERTS,
     TOPIC_CASE_EVENTS,
@@ -28,7 +35,6 @@ from docketwatch.contract import (
     TOPIC_RAW_PAGES,
     TOPIC_SOURCE_HEALTH,
     AlertEvent,
-    CaseEvent,
     CourtHealth,
     DeadLetter,
 )
@@ -46,13 +52,14 @@ from docketwatch.streams import (
 )
 from services.aggregator import metrics
 from services.aggregator.settings import AggregatorSettings
-from services.aggregator.store import connect, migrate, write_events
+from services.aggregator.store import connect, migrate
 from services.aggregator.store.ops_sink import (
     write_alerts,
     write_court_health,
     write_dead_letters,
 )
 from services.aggregator.store.readonly import ReadonlyQueryError, run_readonly_query
+from services.aggregator.store.sink import write_event_records
 
 log = logging.getLogger("docketwatch.aggregator")
 VERSION = "aggregator/1"
@@ -61,8 +68,9 @@ Writer = Callable[..., int]
 
 settings = AggregatorSettings()
 
+OPS_GROUP = f"{settings.aggregator_group}-ops"
 app = make_app(
-    settings.aggregator_group, settings, partitions=settings.events_partitions,
+    OPS_GROUP, settings, partitions=settings.events_partitions,
     broker_commit_every=settings.batch_size,
     stream_buffer_maxsize=max(4096, settings.batch_size),
 )
@@ -123,13 +131,14 @@ async def _open_store() -> None:
 
 # The store opens (and migrates) at once; a query that comes first waits for it (one
 # database thread).
-ops = OpsService(OpsServer("aggregator", settings.ops_host, settings.aggregator_ops_port,
-                           lambda: {**stream_health(app, _stall), **_counts},
-                           routes=[("POST", "/sql", _sql)]), warm_up=_open_store)
+def _health() -> dict[str, Any]:
+    now = time.monotonic()
+    return {**stream_health(app, _ops_stall), "events_stall": _events_stall.state(now),
+            **_counts}
 
-# Progress = batches written, on any topic; the stall rule watches the case events.
-_stall: Stall = watch_stalls(app, settings, settings.aggregator_group, TOPIC_CASE_EVENTS,
-                             lambda: int(_counts["batches"]) + int(_counts["dead_letters"]))
+
+ops = OpsService(OpsServer("aggregator", settings.ops_host, settings.aggregator_ops_port,
+                           _health, routes=[("POST", "/sql", _sql)]), warm_up=_open_store)
 
 # The pipeline's backlog in one place: the aggregator is the process every deployment has.
 _LAGS = (("docketwatch-parser", TOPIC_RAW_PAGES),
@@ -148,14 +157,16 @@ async def _measure_lag() -> None:
         _counts[f"lag_{topic}"] = lag
 
 
-async def _dead_letter(value: bytes, exc: BaseException, msg: Any) -> None:
-    metrics.DEAD.labels(type(exc).__name__).inc()
+async def _dead_letter(value: bytes, error_type: str, error: str, msg: Any) -> None:
+    """Sent and acknowledged before the batch's offsets are."""
+    metrics.DEAD.labels(error_type).inc()
     _counts["dead_letters"] += 1
     letter = DeadLetter(
-        stage="aggregator", error_type=type(exc).__name__, error=str(exc)[:2000],
+        stage="aggregator", error_type=error_type, error=error[:2000],
         stage_version=VERSION, source_topic=msg.topic, source_partition=msg.partition,
         source_offset=msg.offset, created_at=datetime.now(UTC), payload=value,
     )
+    await app.maybe_start_producer()
     await (await dead_topic.send(key=b"", value=letter.to_bytes()))
 
 
@@ -169,14 +180,23 @@ def dedup_token(messages: Sequence[Any]) -> str:
     return ",".join(f"{t}:{p}:{a}-{b}" for (t, p), (a, b) in sorted(spans.items()))
 
 
-async def _insert_until_done(writer: Writer, records: list[Any], token: str) -> int:
+async def _insert_until_done(writer: Callable[..., T], records: Sequence[Any],
+                             token: str) -> T:
     """The batch is not acknowledged until this returns (see until_done)."""
     return await until_done(lambda: in_db(lambda c: writer(c, records, dedup_token=token)),
                             retry_on=Exception, what="insert")
 
 
-def sink(topic_name: str, model: type[Any], writer: Writer, *, dead_letter_bad: bool = True,
-         on_written: Callable[[int], None] | None = None) -> None:
+def _inserted(seconds: float) -> None:
+    metrics.INSERT_SECONDS.observe(seconds)
+    metrics.BATCHES.inc()
+    metrics.LAST_INSERT.set(time.time())
+    _counts["batches"] += 1
+    _counts["last_insert"] = datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def sink(topic_name: str, model: type[Any], writer: Writer, *,
+         dead_letter_bad: bool = True) -> None:
     """A batched, at-least-once agent that writes one topic's records into ClickHouse.
 
     Offsets of a batch are acknowledged only after its insert returned; records that do not
@@ -191,32 +211,46 @@ def sink(topic_name: str, model: type[Any], writer: Writer, *, dead_letter_bad: 
                 good.append(model.from_bytes(event.value))
             except ValueError as exc:
                 if dead_letter_bad:
-                    await _dead_letter(event.value, exc, event.message)
+                    await _dead_letter(event.value, type(exc).__name__, str(exc), event.message)
                 else:
                     metrics.DEAD.labels("unreadable_dead_letter").inc()
                     log.error("unreadable record on %s: %s", topic_name, exc)
         token = dedup_token([e.message for e in batch])
         t0 = time.perf_counter()
-        written = await _insert_until_done(writer, good, token)
-        metrics.INSERT_SECONDS.observe(time.perf_counter() - t0)
-        metrics.BATCHES.inc()
-        metrics.LAST_INSERT.set(time.time())
-        _counts["batches"] += 1
-        _counts["last_insert"] = datetime.now(UTC).isoformat(timespec="seconds")
-        if on_written is not None:
-            on_written(written)
+        await _insert_until_done(writer, good, token)
+        _inserted(time.perf_counter() - t0)
 
     batched_agent(app, topic, write_batch, size=settings.batch_size,
                   within=settings.batch_within_s, name=f"sink-{topic_name}",
                   bootstrap=settings.kafka_bootstrap)
 
 
-def _events_written(n: int) -> None:
-    metrics.EVENTS_WRITTEN.inc(n)
-    _counts["events_written"] += n
-
-
-sink(TOPIC_CASE_EVENTS, CaseEvent, write_events, on_written=_events_written)
 sink(TOPIC_SOURCE_HEALTH, CourtHealth, write_court_health)
 sink(TOPIC_ALERTS, AlertEvent, write_alerts)
 sink(TOPIC_DEAD_LETTERS, DeadLetter, write_dead_letters, dead_letter_bad=False)
+
+
+async def _write_events(records: Records) -> None:
+    """One fetch of case events into ClickHouse; records it refuses are dead-lettered."""
+    values = [r.value or b"" for r in records]
+    t0 = time.perf_counter()
+    result = await _insert_until_done(write_event_records, values, dedup_token(records))
+    _inserted(time.perf_counter() - t0)
+    for bad in result.rejected:
+        await _dead_letter(values[bad.position], bad.error_type, bad.error, records[bad.position])
+    metrics.EVENTS_WRITTEN.inc(result.written)
+    _counts["events_written"] += result.written
+
+
+events = BatchConsumer(bootstrap=settings.kafka_bootstrap, group=settings.aggregator_group,
+                       topic=TOPIC_CASE_EVENTS, work=_write_events, size=settings.batch_size,
+                       within_s=settings.batch_within_s,
+                       session_timeout_s=settings.kafka_session_timeout_s)
+
+# Each group has its stall rule (see docketwatch.streams.Stall): the case events' reader,
+# progress = the batches it finished; faust's agents, watched on the dead letters.
+_events_stall: Stall = watch_stalls(
+    app, settings, settings.aggregator_group, TOPIC_CASE_EVENTS,
+    lambda: events.handled + int(_counts["dead_letters"]), phase=events.phase)
+_ops_stall: Stall = watch_stalls(app, settings, OPS_GROUP, TOPIC_DEAD_LETTERS,
+                                 lambda: int(_counts["batches"]))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-import pyarrow as pa
 from clickhouse_connect.driver.client import Client
 from pydantic import TypeAdapter
 
@@ -16,6 +15,7 @@ from docketwatch.contract import (
     CaseEvent,
     ColonyRegime,
     DecisionClass,
+    Defendant,
     DefendantSentence,
     EventType,
     PageKind,
@@ -27,7 +27,7 @@ from docketwatch.contract import (
 from services.aggregator.store import migrate
 from services.aggregator.store.migrations import applied_migrations, load_migrations
 from services.aggregator.store.settings import set_publication_delay_days
-from services.aggregator.store.sink import events_table, write_events
+from services.aggregator.store.sink import write_events
 
 from .conftest import new_database
 from .factories import COURT, COURT_REGION, make_event
@@ -35,6 +35,7 @@ from .factories import COURT, COURT_REGION, make_event
 K = PunishmentKind
 V = DecisionClass.VERDICT
 _SENTENCES = TypeAdapter(tuple[DefendantSentence, ...])
+_DEFENDANT_LIST = TypeAdapter(tuple[Defendant, ...])
 
 
 def sentence(index: int, kind: PunishmentKind, *arts: str, **fields: object) -> DefendantSentence:
@@ -227,9 +228,19 @@ def test_upgrade_keeps_old_rows_and_is_rerunnable(chdb_dsn: str) -> None:
         client.insert("schema_migrations", [[m.version, m.name, m.checksum, datetime.now(UTC)]],
                       column_names=["version", "name", "checksum", "applied_at"])
     e1 = decided("1-1/2024", date(2024, 3, 5), "2024-03-10T08:00:00")
-    table: pa.Table = events_table([e1]).drop_columns(
-        ["act_status", "sentences_json", "disappeared_at"])
-    client.insert_arrow("case_events", table)
+    # A row as the 0013 writer stored it (no act columns yet).
+    s1 = e1.snapshot
+    client.insert("case_events", [[
+        e1.event_id, e1.event_type.value, e1.case_key, e1.observed_at, e1.parser_version, 1,
+        s1.court_code, s1.case_number, s1.receipt_date, s1.decision_date,
+        s1.decision_class.value if s1.decision_class else None, s1.has_act,
+        _DEFENDANT_LIST.dump_json(s1.defendants).decode(), "[]", e1.source.page_id,
+        e1.source.url, e1.source.sha256, e1.source.fetched_at,
+    ]], column_names=[
+        "event_id", "event_type", "case_key", "observed_at", "parser_version",
+        "schema_version", "court_code", "case_number", "receipt_date", "decision_date",
+        "decision_class", "has_act", "defendants_json", "card_events_json", "source_page_id",
+        "source_url", "source_sha256", "source_fetched_at"])
     assert migrate(client, seed=False) == [m.version for m in load_migrations() if m.version > 13]
     assert client.query("SELECT act_status, sentences_json FROM case_state FINAL").result_rows \
         == [(None, "[]")]

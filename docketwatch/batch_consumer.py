@@ -1,0 +1,94 @@
+"""Whole fetches of one topic, at least once, inside a faust worker.
+
+faust-streaming hands an agent one record at a time through its stream machinery: with an
+agent that does nothing it delivers ~14k records/s on the development machine, while an
+aiokafka consumer's ``getmany`` delivers ~280k/s (``bench/bench_pipeline.py`` part a and
+the README's performance table). A sink whose work per record is small (the aggregator's
+case events: ClickHouse parses them) is bound by that path, so it reads with aiokafka
+directly, as a service of the same faust worker (started and stopped with it, its health
+in the same /health).
+
+At least once: a batch's offsets are committed only after ``work`` returned; a stop waits
+for the batch in hand (``finish_batch``). After a rebalance aiokafka resumes each partition
+at the group's committed offset, so a batch handed to another worker is read again, which
+an idempotent sink absorbs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from mode import Service
+
+from docketwatch.streams import Phase, finish_batch
+
+log = logging.getLogger(__name__)
+
+Records = Sequence[ConsumerRecord[bytes, bytes]]
+
+
+class BatchConsumer(Service):
+    """Consume ``topic`` (created beforehand: see ``ensure_topics``) as group ``group``, in
+    batches of at most ``size`` records, each handed to ``work`` as soon as fetched."""
+
+    def __init__(self, *, bootstrap: str, group: str, topic: str,
+                 work: Callable[[Records], Awaitable[None]], size: int, within_s: float,
+                 session_timeout_s: float) -> None:
+        super().__init__()
+        self.bootstrap, self.group, self.topic = bootstrap, group, topic
+        self.work, self.size, self.within_s = work, size, within_s
+        self.session_timeout_s = session_timeout_s
+        self.consumer: AIOKafkaConsumer | None = None
+        self.handled = 0  # records handed to ``work`` that it finished
+
+    def phase(self) -> tuple[Phase, set[int]]:
+        """For the stall watch: the partitions of the topic this worker holds."""
+        mine = {tp.partition for tp in self.consumer.assignment()} if self.consumer else set()
+        return (Phase.WORKING if mine else Phase.UNASSIGNED), mine
+
+    async def on_start(self) -> None:
+        self.consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap, group_id=self.group,
+            client_id=f"{self.group}-batches", enable_auto_commit=False,
+            auto_offset_reset="earliest", max_poll_records=self.size,
+            fetch_max_bytes=64 * 1024 * 1024, max_partition_fetch_bytes=16 * 1024 * 1024,
+            session_timeout_ms=int(self.session_timeout_s * 1000),
+            heartbeat_interval_ms=int(max(1.0, self.session_timeout_s / 5) * 1000))
+        await self.consumer.start()
+        self.consumer.subscribe([self.topic])
+        self.add_future(self._consume())
+
+    async def on_stop(self) -> None:
+        if self.consumer is not None:
+            await self.consumer.stop()  # leaves the group: the others take over at once
+
+    async def _consume(self) -> None:
+        assert self.consumer is not None
+        while not self.should_stop:
+            fetched = await self.consumer.getmany(timeout_ms=int(self.within_s * 1000),
+                                                  max_records=self.size)
+            records = [r for batch in fetched.values() for r in batch]
+            if not records:
+                continue
+            offsets = {tp: batch[-1].offset + 1 for tp, batch in fetched.items()}
+            try:
+                await finish_batch(self.work(records))
+            except asyncio.CancelledError:
+                await self._commit(offsets)  # the batch did finish: spare its re-reading
+                raise
+            self.handled += len(records)
+            await self._commit(offsets)
+
+    async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
+        assert self.consumer is not None
+        try:
+            await self.consumer.commit(offsets)
+        except (CommitFailedError, IllegalStateError, KafkaError) as exc:
+            # The group moved the partitions meanwhile (or the broker is away): their new
+            # owner reads the batch again from the last commit; the sink is idempotent.
+            log.warning("%s: commit of a written batch failed, it will be read again: %s",
+                        self.topic, exc)

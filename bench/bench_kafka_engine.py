@@ -11,7 +11,7 @@ on that same topic, each with its own consumer group, median of --runs:
   consumer lag 0).
 * Kafka engine, full: in this process's chDB, the real schema (migrate) plus
   ``ENGINE = Kafka`` (kafka_format 'JSONAsString', one consumer, blocks of 5,000 like the
-  aggregator's batches) and a materialized view that extracts every column the Sink
+  aggregator's batches) and a materialized view that extracts every column the writer
   supplies with JSONExtract* into the real case_events (ReplacingMergeTree, which fills
   case_state through its own materialized view). Timed from CREATE MATERIALIZED VIEW until
   count() = N.
@@ -161,9 +161,9 @@ def client_dsn(client: Any) -> str:
 
 
 def upper_bound(client: Any, events: list[Any], runs: int, batch: int = 5000) -> list[float]:
-    from services.aggregator.store.sink import events_table
+    from bench.bench_sink import flattened
 
-    tables = [events_table(events[k:k + batch]) for k in range(0, len(events), batch)]
+    tables = flattened(client_dsn(client), events, batch)
     cols = ", ".join(f"`{c}`" for c in tables[0].column_names)
     client.command("CREATE DATABASE IF NOT EXISTS ub")
     src = client.command("SELECT name FROM system.databases WHERE name LIKE 'ke_full_%' "

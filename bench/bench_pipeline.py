@@ -12,10 +12,13 @@ a. Aggregator sustained events/s. The events topic is pre-filled with N syntheti
    a fresh aggregator process (fresh chDB dir, fresh consumer group) is started and timed
    until its consumer-group lag is 0 (docketwatch.kafka.consumer_lag). Two figures per run:
    wall (spawn → lag 0, start-up and migrations included) and sustained (first insert →
-   all events written, from the /health counters). Baseline, same run, same events: the
-   in-process Sink path with no Kafka and no faust: (1) write_events of CaseEvent objects
-   (bench_sink's figure) and (2) CaseEvent.from_bytes of the Kafka payloads + write_events
-   (everything the aggregator does per record, minus consuming). Medians over --runs.
+   all events written, from the /health counters). Baselines, same run, same records:
+   the store path alone in-process (write_event_records of the payloads, no Kafka); a bare
+   aiokafka consumer reading the topic (getmany, no work); a faust agent that takes
+   batches and does nothing (bench/faust_noop.py, the ceiling of faust's per-record path,
+   which the aggregator used before); pydantic CaseEvent.from_bytes of each payload alone
+   (the per-record validation it did before). --compare DIR runs another checkout's
+   aggregator interleaved with this one's. Medians over --runs.
 b. Freshness. With the aggregator running and caught up, events are produced at --rate/s
    for --seconds in one-second cohorts (cohort id in court_code, FRnnnnnn); a poller posts
    `SELECT court_code, sum(cases) FROM monthly_received WHERE court_code LIKE 'FR%' …`
@@ -43,6 +46,7 @@ import re
 import shlex
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -294,31 +298,72 @@ def run_aggregator_once(stack: Stack, n: int, run: int,
             "batches": float(stats["batches"]), "group": group}  # type: ignore[dict-item]
 
 
-def baseline_rates(events: Sequence[CaseEvent], records: Sequence[tuple[bytes, bytes]],
-                   runs: int, batch: int, workdir: Path) -> dict[str, list[float]]:
+def baseline_rates(records: Sequence[tuple[bytes, bytes]], runs: int, batch: int,
+                   workdir: Path) -> dict[str, list[float]]:
+    """In this process, same payloads: the aggregator's store path without Kafka, and what
+    validating each record against the contract (the path before) costs alone."""
     from services.aggregator.store import connect, migrate
-    from services.aggregator.store.sink import batch_token, write_events
+    from services.aggregator.store.sink import batch_token, write_event_records
 
-    out: dict[str, list[float]] = {"objects": [], "bytes": []}
+    out: dict[str, list[float]] = {"store": [], "validate": []}
     dsn = f"chdb://{workdir / 'baseline-chdb'}"
-    n = len(events)
+    values = [v for _, v in records]
+    n = len(values)
     for run in range(runs):
-        for mode in ("objects", "bytes"):
-            client = connect(dsn, database=f"bl_{mode}_{run}")
-            migrate(client)
-            t0 = time.perf_counter()
-            for k in range(0, n, batch):
-                if mode == "objects":
-                    chunk: Sequence[CaseEvent] = events[k:k + batch]
-                else:
-                    chunk = [CaseEvent.from_bytes(v) for _, v in records[k:k + batch]]
-                write_events(client, chunk, batch_token("bench", 0, k, k + len(chunk) - 1))
-            out[mode].append(n / (time.perf_counter() - t0))
-            got = client.query("SELECT count() FROM case_events FINAL").result_rows[0][0]
-            assert int(got) == n, got
-            client.command(f"DROP DATABASE bl_{mode}_{run}")
-            client.close()
+        client = connect(dsn, database=f"bl_{run}")
+        migrate(client)
+        t0 = time.perf_counter()
+        for k in range(0, n, batch):
+            chunk = values[k:k + batch]
+            result = write_event_records(client, chunk,
+                                         batch_token("bench", 0, k, k + len(chunk) - 1))
+            assert not result.rejected, result.rejected[:3]
+        out["store"].append(n / (time.perf_counter() - t0))
+        got = client.query("SELECT count() FROM case_events FINAL").result_rows[0][0]
+        assert int(got) == n, got
+        client.command(f"DROP DATABASE bl_{run}")
+        client.close()
+        t0 = time.perf_counter()
+        for v in values:
+            CaseEvent.from_bytes(v)
+        out["validate"].append(n / (time.perf_counter() - t0))
     return out
+
+
+async def consume_rate(bootstrap: str, n: int) -> float:
+    """records/s of a bare aiokafka consumer (fresh group, getmany, no work): the ceiling
+    of reading the topic on this machine."""
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(TOPIC_CASE_EVENTS, bootstrap_servers=bootstrap,
+                                group_id=f"bench-bare-{time.time_ns()}",
+                                enable_auto_commit=False, auto_offset_reset="earliest",
+                                fetch_max_bytes=64 << 20, max_partition_fetch_bytes=16 << 20)
+    await consumer.start()
+    try:
+        got, t0 = 0, 0.0
+        while got < n:
+            fetched = await consumer.getmany(timeout_ms=1000, max_records=5000)
+            if fetched and not got:
+                t0 = time.perf_counter()
+            got += sum(len(b) for b in fetched.values())
+        return n / (time.perf_counter() - t0)
+    finally:
+        await consumer.stop()
+
+
+def faust_rate(stack: Stack, n: int) -> float:
+    """records/s through a faust agent that does nothing with its batches (bench/faust_noop.py,
+    its own process and group): the ceiling of faust's per-record stream path."""
+    env = {**stack.service_env(), "BENCH_RECORDS": str(n),
+           "DW_DATA_DIR": str(stack.workdir / f"faust-noop-{time.time_ns()}")}
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "faust_noop.py"), "worker",
+                          "-l", "warn"], env=env, cwd=ROOT, capture_output=True, text=True,
+                         timeout=600, check=False)
+    found = re.search(r"RATE ([0-9.]+)", out.stdout + out.stderr)
+    if not found:
+        raise RuntimeError(f"faust_noop gave no rate:\n{(out.stdout + out.stderr)[-2000:]}")
+    return float(found.group(1))
 
 
 # --------------------------------------------------------------------------- b./d. load
@@ -585,12 +630,14 @@ def part_a_b_d(args: argparse.Namespace, parts: set[str], sampler: RssSampler) -
         # baseline in this process, same events, while no aggregator writes (the last one is
         # caught up and idle, as is the broker)
         sampler.phase = "a. baseline (in-process, idle aggregator)"
-        base = baseline_rates(events, records, args.runs, 5000, stack.workdir)
+        base = baseline_rates(records, args.runs, 5000, stack.workdir)
+        sampler.phase = "a. baseline (bare consumer, faust no-op agent)"
+        base["consume"] = [asyncio.run(consume_rate(stack.bootstrap, len(records)))
+                           for _ in range(args.runs)]
+        base["faust"] = [faust_rate(stack, len(records)) for _ in range(args.runs)]
         del events
         agg_sus = statistics.median(r["sustained_rate"] for r in runs)
         agg_wall = statistics.median(r["wall_rate"] for r in runs)
-        b_obj = statistics.median(base["objects"])
-        b_bytes = statistics.median(base["bytes"])
         lines.append(f"### a. aggregator throughput ({len(records):,} events, "
                      f"{size:,.0f} B JSON each; medians of {args.runs} runs)\n")
         lines.append(f"generated in {gen_s:.1f} s; pre-filled the topic (6 partitions, "
@@ -611,8 +658,13 @@ def part_a_b_d(args: argparse.Namespace, parts: set[str], sampler: RssSampler) -
                 rates = [r[key] for r in cmp_runs]
                 row(f"compared: {args.compare} aggregator, {what}", rates,
                     statistics.median(rates))
-        row("baseline: write_events(CaseEvent objects), in-process", base["objects"], b_obj)
-        row("baseline: from_bytes + write_events, in-process", base["bytes"], b_bytes)
+        for key, label in (
+                ("store", "baseline: the store path alone, in-process (write_event_records "
+                          "of the payloads, batches of 5,000, no Kafka)"),
+                ("consume", "baseline: bare aiokafka consumer, getmany, no work"),
+                ("faust", "baseline: faust agent taking batches of 5,000 and doing nothing"),
+                ("validate", "baseline: pydantic CaseEvent.from_bytes alone, in-process")):
+            row(label, base[key], statistics.median(base[key]))
         lines.append(f"\naggregator start-up (spawn → first insert) median "
                      f"{statistics.median(r['startup_s'] for r in runs):.1f} s; "
                      f"spawn → lag 0 median {statistics.median(r['wall_s'] for r in runs):.1f} s; "

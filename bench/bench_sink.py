@@ -1,12 +1,13 @@
-"""Sustained write throughput of the store Sink into embedded chDB, vs a raw baseline.
+"""Sustained write throughput of the store's event path into embedded chDB, vs a raw baseline.
 
     .venv/bin/python bench/bench_sink.py [--batches 10] [--batch-size 5000] [--runs 5]
 
-Sink: CaseEvent objects → Sink.write_events (flattening, case_events ReplacingMergeTree
-with dedup token and window, case_state materialized view, page_provenance insert).
-Baseline: the same already-flattened rows inserted with plain clickhouse-connect into a
-plain MergeTree with the same columns. Each run uses a fresh database; the figure is the
-median over runs of events / total seconds for all batches of the run.
+Sink: the events' Kafka payloads (JSON) → write_event_records (ClickHouse parses and checks
+them in case_events_in, flattens them through its materialized view into the
+case_events ReplacingMergeTree with dedup token and window, case_state view).
+Baseline: the same rows, already flattened, inserted with plain clickhouse-connect
+(rows, and Arrow) into a plain MergeTree with the same columns. Each run uses a fresh
+database; the figure is the median over runs of events / total seconds for all batches.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import statistics
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
+
+import pyarrow as pa
+from clickhouse_connect.driver.client import Client
 
 from docketwatch.contract import (
     Article,
@@ -29,8 +33,8 @@ from docketwatch.contract import (
     event_id,
     sha256_hex,
 )
-from services.aggregator.store import Sink, batch_token, connect, migrate
-from services.aggregator.store.sink import events_table
+from services.aggregator.store import batch_token, connect, migrate
+from services.aggregator.store.sink import write_event_records
 
 ARTICLES = (("337",), ("337",), ("337",), ("332",), ("338",), ("337", "338"), ("337", "105"))
 COURTS = ("25GV0001", "27GV0001", "61GV0001", "77GV0001", "78GV0001")
@@ -77,6 +81,28 @@ def make_events(n: int) -> list[CaseEvent]:
     return events
 
 
+def flattened(dsn: str, events: list[CaseEvent], batch: int) -> list[pa.Table]:
+    """The case_events columns the writer supplies, as the store flattened them, in
+    batches: the input of the plain-insert baselines (built once, not timed)."""
+    scratch = connect(dsn, database="bench_flat")
+    migrate(scratch)
+    write_event_records(scratch, [e.to_bytes() for e in events])
+    columns = supplied_columns(scratch)
+    table = scratch.query_arrow(
+        f"SELECT {', '.join(columns)} FROM case_events ORDER BY event_id")
+    scratch.command("DROP DATABASE bench_flat")
+    scratch.close()
+    return [table.slice(k, batch) for k in range(0, table.num_rows, batch)]
+
+
+def supplied_columns(client: Client) -> list[str]:
+    """case_events columns that are neither computed nor stamped by ClickHouse."""
+    rows = client.query(
+        "SELECT name FROM system.columns WHERE database = currentDatabase() "
+        "AND table = 'case_events' AND default_kind = '' ORDER BY position").result_rows
+    return [r[0] for r in rows]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--batches", type=int, default=10)
@@ -85,25 +111,25 @@ def main() -> None:
     args = parser.parse_args()
     n = args.batches * args.batch_size
     events = make_events(n)
-    batches = [events[i:i + args.batch_size] for i in range(0, n, args.batch_size)]
-    # baseline input: the same rows, already flattened (not timed)
-    tables = [events_table(b) for b in batches]
-    columns = tables[0].column_names
-    rows = [[list(r.values()) for r in t.to_pylist()] for t in tables]
+    payloads = [e.to_bytes() for e in events]
+    batches = [payloads[i:i + args.batch_size] for i in range(0, n, args.batch_size)]
 
     with tempfile.TemporaryDirectory() as tmp:
         dsn = f"chdb://{tmp}/chdb"
+        tables = flattened(dsn, events, args.batch_size)
+        columns = tables[0].column_names
+        rows = [[list(r.values()) for r in t.to_pylist()] for t in tables]
         sink_rates: list[float] = []
         raw_rates: list[float] = []
         arrow_rates: list[float] = []
         for run in range(args.runs):
             client = connect(dsn, database=f"bench_sink_{run}")
             migrate(client)
-            sink = Sink(client)
             start = time.perf_counter()
             for k, batch in enumerate(batches):
                 first = k * args.batch_size
-                sink.write_events(batch, batch_token("bench", 0, first, first + len(batch) - 1))
+                write_event_records(client, batch,
+                                    batch_token("bench", 0, first, first + len(batch) - 1))
             sink_rates.append(n / (time.perf_counter() - start))
             assert client.command("SELECT count() FROM case_events FINAL") == n
             client.close()
@@ -128,7 +154,7 @@ def main() -> None:
 
     print(f"events per run: {n:,} in batches of {args.batch_size:,}; runs: {args.runs}")
     for label, rates in (
-        ("Sink.write_events (from CaseEvents)", sink_rates),
+        ("write_event_records (Kafka payloads)", sink_rates),
         ("baseline client.insert rows", raw_rates),
         ("baseline client.insert_arrow", arrow_rates),
     ):

@@ -1,30 +1,31 @@
 """Whole fetches of one topic, at least once, inside a faust worker.
 
 faust-streaming hands an agent one record at a time through its stream machinery: with an
-agent that does nothing it delivers ~14k records/s on the development machine, while an
-aiokafka consumer's ``getmany`` delivers ~280k/s (``bench/bench_pipeline.py`` part a and
-the README's performance table). A sink whose work per record is small (the aggregator's
+agent that does nothing it delivers ~12k records/s on the development machine, while an
+aiokafka consumer's ``getmany`` delivers ~180k/s (``bench/bench_pipeline.py`` part a, the
+README's performance table). A sink whose work per record is small (the aggregator's
 case events: ClickHouse parses them) is bound by that path, so it reads with aiokafka
 directly, as a service of the same faust worker (started and stopped with it, its health
 in the same /health).
 
-At least once: a batch's offsets are committed only after ``work`` returned; a stop waits
-for the batch in hand (``finish_batch``). After a rebalance aiokafka resumes each partition
-at the group's committed offset, so a batch handed to another worker is read again, which
-an idempotent sink absorbs.
+At least once: a batch's offsets are committed only after ``work`` returned for it and for
+every batch fetched before it; a stop waits for the batches in hand (``finish_batch``).
+After a rebalance aiokafka resumes each partition at the group's committed offset, so a
+batch handed to another worker is read again, which an idempotent sink absorbs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from mode import Service
 
-from docketwatch.streams import Phase, finish_batch
+from docketwatch.streams import Phase, finish_batch, restart_in_place
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +34,16 @@ Records = Sequence[ConsumerRecord[bytes, bytes]]
 
 class BatchConsumer(Service):
     """Consume ``topic`` (created beforehand: see ``ensure_topics``) as group ``group``, in
-    batches of at most ``size`` records, each handed to ``work`` as soon as fetched."""
+    batches of at most ``size`` records, each handed to ``work`` as soon as fetched, with
+    up to ``concurrency`` batches in flight (``work`` must be safe to run concurrently)."""
 
     def __init__(self, *, bootstrap: str, group: str, topic: str,
                  work: Callable[[Records], Awaitable[None]], size: int, within_s: float,
-                 session_timeout_s: float) -> None:
+                 session_timeout_s: float, concurrency: int = 1) -> None:
         super().__init__()
         self.bootstrap, self.group, self.topic = bootstrap, group, topic
         self.work, self.size, self.within_s = work, size, within_s
+        self.concurrency = max(1, concurrency)
         self.session_timeout_s = session_timeout_s
         self.consumer: AIOKafkaConsumer | None = None
         self.handled = 0  # records handed to ``work`` that it finished
@@ -68,20 +71,47 @@ class BatchConsumer(Service):
 
     async def _consume(self) -> None:
         assert self.consumer is not None
-        while not self.should_stop:
-            fetched = await self.consumer.getmany(timeout_ms=int(self.within_s * 1000),
-                                                  max_records=self.size)
-            records = [r for batch in fetched.values() for r in batch]
-            if not records:
-                continue
-            offsets = {tp: batch[-1].offset + 1 for tp, batch in fetched.items()}
-            try:
-                await finish_batch(self.work(records))
-            except asyncio.CancelledError:
-                await self._commit(offsets)  # the batch did finish: spare its re-reading
-                raise
-            self.handled += len(records)
-            await self._commit(offsets)
+        # Batches in flight, oldest first; their offsets are committed in this order, each
+        # once it and every batch before it finished, so a commit never covers a record
+        # whose batch is still being written.
+        inflight: deque[tuple[asyncio.Future[None], dict[TopicPartition, int], int]] = deque()
+        try:
+            while not self.should_stop:
+                fetched = await self.consumer.getmany(timeout_ms=int(self.within_s * 1000),
+                                                      max_records=self.size)
+                records = [r for batch in fetched.values() for r in batch]
+                if records:
+                    offsets = {tp: batch[-1].offset + 1 for tp, batch in fetched.items()}
+                    inflight.append((asyncio.ensure_future(self.work(records)), offsets,
+                                     len(records)))
+                while inflight and (inflight[0][0].done() or len(inflight) >= self.concurrency):
+                    await self._settle(inflight.popleft())
+        except asyncio.CancelledError:
+            # Told to stop: the batches in hand finish (or the process ends unacknowledged,
+            # as a kill -9 would), and what finished is committed.
+            if inflight:
+                log.info("stopping: finishing %d batches in hand first", len(inflight))
+                await finish_batch(self._settle_all(inflight))
+            raise
+
+    async def _settle(self, item: tuple[asyncio.Future[None], dict[TopicPartition, int], int],
+                      ) -> None:
+        task, offsets, n = item
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            # ``work`` retries what can pass (an outage); anything else would leave a silent
+            # consumer. Nothing from this batch on was committed: start over.
+            restart_in_place(f"{self.topic}: a batch failed: {exc!r}")
+        self.handled += n
+        await self._commit(offsets)
+
+    async def _settle_all(self, inflight: deque[tuple[asyncio.Future[None],
+                                                      dict[TopicPartition, int], int]]) -> None:
+        while inflight:
+            await self._settle(inflight.popleft())
 
     async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
         assert self.consumer is not None

@@ -20,12 +20,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 
 from aiohttp import web
-from clickhouse_connect.driver.client import Client
+from aiokafka.errors import KafkaError
 
 from docketwatch.batch_consumer import BatchConsumer, Records
 from docketwatch.contract import (
@@ -51,8 +51,8 @@ from docketwatch.streams import (
     watch_stalls,
 )
 from services.aggregator import metrics
+from services.aggregator.db import Connections
 from services.aggregator.settings import AggregatorSettings
-from services.aggregator.store import connect, migrate
 from services.aggregator.store.ops_sink import (
     write_alerts,
     write_court_health,
@@ -76,24 +76,10 @@ app = make_app(
 )
 dead_topic = raw_topic(app, TOPIC_DEAD_LETTERS)
 
-# chDB is not safe for concurrent use and has no async client: one thread owns it.
-_db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clickhouse")
-_client: Client | None = None
+# One reader and DW_INSERT_WORKERS writers, a thread and a connection each (see db.py).
+db = Connections(settings.dsn(), settings.insert_workers)
 _counts: dict[str, Any] = {"events_written": 0, "batches": 0, "dead_letters": 0,
                            "last_insert": None}
-
-
-async def in_db(fn: Callable[[Client], T]) -> T:
-    loop = asyncio.get_running_loop()
-
-    def call() -> T:
-        global _client
-        if _client is None:
-            _client = connect(settings.dsn())
-            migrate(_client)
-        return fn(_client)
-
-    return await loop.run_in_executor(_db_thread, call)
 
 
 async def _sql(request: web.Request) -> web.Response:
@@ -107,7 +93,7 @@ async def _sql(request: web.Request) -> web.Response:
         metrics.SQL_QUERIES.labels("bad_request").inc()
         return web.json_response({"error": f"bad request: {exc}"}, status=400)
     try:
-        columns, rows = await in_db(lambda c: run_readonly_query(
+        columns, rows = await db.read(lambda c: run_readonly_query(
             c, sql, params, max_rows=settings.sql_max_rows, max_seconds=settings.sql_max_seconds))
     except ReadonlyQueryError as exc:
         metrics.SQL_QUERIES.labels("refused").inc()
@@ -126,7 +112,7 @@ def _dumps(obj: Any) -> str:
 
 
 async def _open_store() -> None:
-    await in_db(lambda c: None)  # open and migrate before the first batch arrives
+    await db.open()  # open and migrate before the first batch arrives
 
 
 # The store opens (and migrates) at once; a query that comes first waits for it (one
@@ -183,7 +169,7 @@ def dedup_token(messages: Sequence[Any]) -> str:
 async def _insert_until_done(writer: Callable[..., T], records: Sequence[Any],
                              token: str) -> T:
     """The batch is not acknowledged until this returns (see until_done)."""
-    return await until_done(lambda: in_db(lambda c: writer(c, records, dedup_token=token)),
+    return await until_done(lambda: db.write(lambda c: writer(c, records, dedup_token=token)),
                             retry_on=Exception, what="insert")
 
 
@@ -237,7 +223,10 @@ async def _write_events(records: Records) -> None:
     result = await _insert_until_done(write_event_records, values, dedup_token(records))
     _inserted(time.perf_counter() - t0)
     for bad in result.rejected:
-        await _dead_letter(values[bad.position], bad.error_type, bad.error, records[bad.position])
+        await until_done(partial(_dead_letter, values[bad.position], bad.error_type,
+                                 bad.error, records[bad.position]),
+                         retry_on=(KafkaError, OSError, asyncio.TimeoutError),
+                         what="dead-lettering a refused event")
     metrics.EVENTS_WRITTEN.inc(result.written)
     _counts["events_written"] += result.written
 
@@ -245,7 +234,8 @@ async def _write_events(records: Records) -> None:
 events = BatchConsumer(bootstrap=settings.kafka_bootstrap, group=settings.aggregator_group,
                        topic=TOPIC_CASE_EVENTS, work=_write_events, size=settings.batch_size,
                        within_s=settings.batch_within_s,
-                       session_timeout_s=settings.kafka_session_timeout_s)
+                       session_timeout_s=settings.kafka_session_timeout_s,
+                       concurrency=settings.insert_workers)
 
 # Each group has its stall rule (see docketwatch.streams.Stall): the case events' reader,
 # progress = the batches it finished; faust's agents, watched on the dead letters.

@@ -14,7 +14,10 @@ class AggregatorSettings(CommonSettings):
     )
     aggregator_ops_port: int = Field(9103, description="/health, /metrics and /sql port")
     aggregator_group: str = Field("docketwatch-aggregator", description="consumer group")
-    batch_size: int = Field(5000, description="events per ClickHouse insert at most")
+    batch_size: int = Field(20_000, description="events per ClickHouse insert at most")
+    insert_workers: int = Field(
+        3, ge=1, description="case-event inserts in flight at once, each on its own "
+        "ClickHouse connection (offsets are still committed in order)")
     batch_within_s: float = Field(0.5, description="insert a partial batch after this long")
     sql_max_rows: int = Field(100_000, description="read-only endpoint: result row limit")
     sql_max_seconds: int = Field(30, description="read-only endpoint: execution time limit")

@@ -11,8 +11,9 @@ Kafka delivers at least once. Exactly-once *effect* comes from two layers:
 The caller commits Kafka offsets only after :func:`write_event_records` returned.
 
 Events go in as the Kafka records' own JSON (JSONEachRow into ``case_events_in``, migration
-0019): ClickHouse parses and checks them in C++. Validating each record with pydantic in
-Python was the aggregator's bound (~15k records/s a core); this path runs at ~70k/s.
+0019): ClickHouse parses and checks them in C++, with no Python object per record (pydantic
+objects, then Arrow columns built from them, ran at ~33k events/s; this path at ~70k/s,
+bench/bench_sink.py).
 A batch ClickHouse refuses is taken apart (:func:`write_event_records`): each record is
 validated against the contract, bad ones are returned for the dead-letter topic with their
 error, and the rest go in re-encoded canonically.
@@ -20,8 +21,8 @@ error, and the rest go in re-encoded canonically.
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,6 +53,10 @@ JSON_INSERT_SETTINGS: dict[str, int | str] = {
     "input_format_allow_errors_num": 0,
     "input_format_allow_errors_ratio": 0,
     "deduplicate_blocks_in_dependent_materialized_views": 1,
+    # Collapsing a batch's duplicates at insert (sort + replace, on case_events and again on
+    # case_state) cost a quarter of the insert's time (bench/bench_sink.py); every view
+    # reads with FINAL, and background merges collapse them anyway.
+    "optimize_on_insert": 0,
 }
 
 # ClickHouse error codes that blame the inserted data, not the store: a batch failing with
@@ -111,28 +116,32 @@ class WriteResult:
     rejected: list[Rejected] = field(default_factory=list)
 
 
-def _insert_json(client: Client, values: Sequence[bytes], dedup_token: str | None) -> None:
-    blob = b"\n".join(values)
+def _insert_json(client: Client, blob: bytes, dedup_token: str | None) -> None:
+    """Insert records joined by newlines (JSONEachRow) in one insert."""
     settings = dict(JSON_INSERT_SETTINGS)
     if dedup_token:
         # Offsets alone are not an identity: a re-created topic restarts at offset 0, and
-        # its new records must not be dropped as "duplicates" of old ones. The digest
-        # makes the token name these exact bytes (and each part of a taken-apart batch).
-        digest = hashlib.blake2b(blob, digest_size=8).hexdigest()
-        settings["insert_deduplication_token"] = f"{dedup_token}#{digest}"
+        # its new records must not be dropped as "duplicates" of old ones. The checksum and
+        # length make the token name these exact bytes (and each part of a taken-apart
+        # batch). crc32: the token already names the offsets, a cryptographic hash of
+        # tens of MB per insert would buy nothing.
+        settings["insert_deduplication_token"] = \
+            f"{dedup_token}#{zlib.crc32(blob):08x}.{len(blob):x}"
     client.raw_insert("case_events_in", None, blob, settings=settings, fmt="JSONEachRow")
 
 
-def _one_line_utf8(values: Sequence[bytes]) -> bool:
-    """One record, one JSONEachRow line: a raw newline would let a record smuggle in a
-    second event, and invalid UTF-8 would be stored as it is (pydantic refuses both)."""
+def _one_line_utf8(values: Sequence[bytes]) -> bytes | None:
+    """The batch as JSONEachRow, or None if a record is not one line of UTF-8: a raw
+    newline would let a record smuggle in a second event, and invalid UTF-8 would be
+    stored as it is (pydantic refuses both)."""
     if any(b"\n" in v for v in values):
-        return False
+        return None
+    blob = b"\n".join(values)
     try:
-        b"".join(values).decode("utf-8")
+        blob.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
+    return blob
 
 
 def write_event_records(client: Client, values: Sequence[bytes],
@@ -146,9 +155,10 @@ def write_event_records(client: Client, values: Sequence[bytes],
     """
     if not values:
         return WriteResult()
-    if _one_line_utf8(values):
+    blob = _one_line_utf8(values)
+    if blob is not None:
         try:
-            _insert_json(client, values, dedup_token)
+            _insert_json(client, blob, dedup_token)
             return WriteResult(written=len(values))
         except Exception as exc:
             if not is_data_error(exc):
@@ -174,7 +184,7 @@ def _insert_apart(client: Client, values: list[bytes], index: list[int],
     if not values:
         return
     try:
-        _insert_json(client, values, dedup_token)
+        _insert_json(client, b"\n".join(values), dedup_token)
         result.written += len(values)
         return
     except Exception as exc:

@@ -1,0 +1,71 @@
+"""The aggregator's ClickHouse connections: one reader and a few writers, a thread each.
+
+A client is used by one thread at a time (clickhouse-connect's chDB handle serialises its
+calls, and neither chDB nor the HTTP client has an async API), so each connection owns a
+thread. Separate connections to one chDB engine run their queries in parallel (chDB's
+documented contract), which is what lets two inserts use both cores, and lets a read on
+``/sql`` go past an insert in progress. The first connection to open migrates the store;
+the others wait for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from clickhouse_connect.driver.client import Client
+
+from services.aggregator.store import connect, migrate
+
+T = TypeVar("T")
+
+
+class _Connection:
+    def __init__(self, dsn: str, name: str) -> None:
+        self.dsn = dsn
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self.client: Client | None = None
+
+    async def run(self, fn: Callable[[Client], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.thread, self._call, fn)
+
+    def _call(self, fn: Callable[[Client], T]) -> T:
+        if self.client is None:
+            self.client = connect(self.dsn)
+        return fn(self.client)
+
+
+class Connections:
+    """``read`` for queries, ``write`` for inserts (at most ``writers`` at once)."""
+
+    def __init__(self, dsn: str, writers: int) -> None:
+        self.reader = _Connection(dsn, "clickhouse-read")
+        self.writers = [_Connection(dsn, f"clickhouse-write-{i}") for i in range(writers)]
+        self._idle: asyncio.Queue[_Connection] | None = None
+        self._open: asyncio.Future[list[int]] | None = None
+
+    async def open(self) -> None:
+        """Open and migrate once (on the reader); every call waits for it. A failed
+        attempt (the server is away) is tried again by the next call."""
+        if self._open is None or (self._open.done() and (self._open.cancelled()
+                                                         or self._open.exception())):
+            self._open = asyncio.ensure_future(self.reader.run(migrate))
+        await asyncio.shield(self._open)
+
+    async def read(self, fn: Callable[[Client], T]) -> T:
+        await self.open()
+        return await self.reader.run(fn)
+
+    async def write(self, fn: Callable[[Client], T]) -> T:
+        await self.open()
+        if self._idle is None:
+            self._idle = asyncio.Queue()
+            for writer in self.writers:
+                self._idle.put_nowait(writer)
+        writer = await self._idle.get()
+        try:
+            return await writer.run(fn)
+        finally:
+            self._idle.put_nowait(writer)

@@ -46,6 +46,7 @@ class BatchConsumer(Service):
         self.concurrency = max(1, concurrency)
         self.session_timeout_s = session_timeout_s
         self.consumer: AIOKafkaConsumer | None = None
+        self._reading: asyncio.Future[None] | None = None
         self.handled = 0  # records handed to ``work`` that it finished
 
     def phase(self) -> tuple[Phase, set[int]]:
@@ -63,11 +64,16 @@ class BatchConsumer(Service):
             heartbeat_interval_ms=int(max(1.0, self.session_timeout_s / 5) * 1000))
         await self.consumer.start()
         self.consumer.subscribe([self.topic])
-        self.add_future(self._consume())
+        self._reading = asyncio.ensure_future(self._consume())
 
     async def on_stop(self) -> None:
+        # The loop first (it finishes and commits the batches in hand), then the consumer,
+        # which leaves the group: the others take over at once.
+        if self._reading is not None:
+            self._reading.cancel()
+            await asyncio.gather(self._reading, return_exceptions=True)
         if self.consumer is not None:
-            await self.consumer.stop()  # leaves the group: the others take over at once
+            await self.consumer.stop()
 
     async def _consume(self) -> None:
         assert self.consumer is not None
@@ -93,6 +99,8 @@ class BatchConsumer(Service):
                 log.info("stopping: finishing %d batches in hand first", len(inflight))
                 await finish_batch(self._settle_all(inflight))
             raise
+        except Exception as exc:  # a consumer that stops reading must not stay up silent
+            restart_in_place(f"{self.topic}: the consumer failed: {exc!r}")
 
     async def _settle(self, item: tuple[asyncio.Future[None], dict[TopicPartition, int], int],
                       ) -> None:

@@ -81,3 +81,9 @@ def test_events_written_once_and_bad_records_dead_lettered(stack: Stack) -> None
     assert count(stack, "SELECT count() FROM case_events FINAL") == 300
     assert count(stack, "SELECT count() FROM cases") == 300
     wait_until(lambda: len(letters()) == 4, timeout=60, what="second letters")
+
+    # SIGTERM: the batches in hand finish, their offsets are committed, exit 0.
+    proc = stack.procs["aggregator"]
+    stack.stop("aggregator", timeout=60)
+    assert proc.returncode == 0
+    assert asyncio.run(consumer_lag(stack.bootstrap, AGGREGATOR_GROUP, TOPIC_CASE_EVENTS)) == 0

@@ -686,7 +686,7 @@ def part_a_b_d(args: argparse.Namespace, parts: set[str], sampler: RssSampler) -
             verdict = "meets" if pct(lat, .95) <= 2.0 and fr["visible"] == fr["cohorts"] \
                 else "MISSES"
             lines.append(f"\nfreshness p95 {verdict} the 2 s aim; the query runs on the "
-                         "aggregator's single chDB thread, between inserts.\n")
+                         "aggregator's reader connection, beside the inserts.\n")
         if "d" in parts and args.minutes > 0:
             sampler.phase = "d. soak"
             sk = soak(stack, args.minutes, args.rate)

@@ -107,8 +107,6 @@ class BatchConsumer(Service):
         task, offsets, n = item
         try:
             await asyncio.shield(task)
-        except asyncio.CancelledError:
-            raise
         except Exception as exc:
             # ``work`` retries what can pass (an outage); anything else would leave a silent
             # consumer. Nothing from this batch on was committed: start over.

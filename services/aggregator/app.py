@@ -6,7 +6,7 @@ batch's offsets are committed only after its insert returned.
 
 Case events, the volume, are read in whole fetches by a BatchConsumer (aiokafka, group
 DW_AGGREGATOR_GROUP) and go to ClickHouse as their own JSON, which ClickHouse parses:
-faust's per-record stream path and pydantic's per-record validation each cost more than
+faust's per-record stream path and building Python objects per record each cost more than
 the rest of the work (see docketwatch.batch_consumer, store.sink). Court health, alerts and
 dead letters, a trickle, are faust agents (group DW_AGGREGATOR_GROUP + "-ops").
 
@@ -115,8 +115,7 @@ async def _open_store() -> None:
     await db.open()  # open and migrate before the first batch arrives
 
 
-# The store opens (and migrates) at once; a query that comes first waits for it (one
-# database thread).
+# The store opens (and migrates) at once; a query or insert that comes first waits for it.
 def _health() -> dict[str, Any]:
     now = time.monotonic()
     return {**stream_health(app, _ops_stall), "events_stall": _events_stall.state(now),

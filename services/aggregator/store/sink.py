@@ -130,6 +130,17 @@ def _insert_json(client: Client, blob: bytes, dedup_token: str | None) -> None:
     client.raw_insert("case_events_in", None, blob, settings=settings, fmt="JSONEachRow")
 
 
+def _refused(client: Client, blob: bytes, dedup_token: str | None) -> str | None:
+    """Insert; ClickHouse's reason if it refused the data (an error of the store raises)."""
+    try:
+        _insert_json(client, blob, dedup_token)
+    except Exception as exc:
+        if not is_data_error(exc):
+            raise
+        return str(exc)
+    return None
+
+
 def _one_line_utf8(values: Sequence[bytes]) -> bytes | None:
     """The batch as JSONEachRow, or None if a record is not one line of UTF-8: a raw
     newline would let a record smuggle in a second event, and invalid UTF-8 would be
@@ -156,13 +167,8 @@ def write_event_records(client: Client, values: Sequence[bytes],
     if not values:
         return WriteResult()
     blob = _one_line_utf8(values)
-    if blob is not None:
-        try:
-            _insert_json(client, blob, dedup_token)
-            return WriteResult(written=len(values))
-        except Exception as exc:
-            if not is_data_error(exc):
-                raise
+    if blob is not None and _refused(client, blob, dedup_token) is None:
+        return WriteResult(written=len(values))
     result = WriteResult()
     canonical: list[bytes] = []
     index: list[int] = []
@@ -183,16 +189,13 @@ def _insert_apart(client: Client, values: list[bytes], index: list[int],
     ClickHouse refuses on their own (a constraint the contract does not state)."""
     if not values:
         return
-    try:
-        _insert_json(client, b"\n".join(values), dedup_token)
+    why = _refused(client, b"\n".join(values), dedup_token)
+    if why is None:
         result.written += len(values)
         return
-    except Exception as exc:
-        if not is_data_error(exc):
-            raise
-        if len(values) == 1:
-            result.rejected.append(Rejected(index[0], "RefusedByClickHouse", str(exc)))
-            return
+    if len(values) == 1:
+        result.rejected.append(Rejected(index[0], "RefusedByClickHouse", why))
+        return
     half = len(values) // 2
     _insert_apart(client, values[:half], index[:half], dedup_token, result)
     _insert_apart(client, values[half:], index[half:], dedup_token, result)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -137,6 +138,13 @@ def card_params(interface: str, case_id: str, case_uid: str) -> list[tuple[str, 
             ("case_uid", case_uid), ("delo_id", CRIMINAL_FIRST_INSTANCE)]
 
 
+def card_ids(query: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """(case_id, case_uid) of a card link's query, in either interface's names
+    (``case_id``/``case_uid`` standard, ``_id``/``_uid`` VNKOD and the new portal)."""
+    return (query.get("case_id") or query.get("_id") or None,
+            query.get("case_uid") or query.get("_uid") or None)
+
+
 def list_layout(text: str) -> str | None:
     """Which interface produced a result (or empty-result) page; None if it does not say."""
     if _VNKOD_RESULTS.search(text):
@@ -195,16 +203,15 @@ def list_rows(text: str) -> list[ListRow]:
         link = tr.css_first("a[href*='name_op=case']")
         if link is None:
             continue
-        q = dict(parse_qsl(urlsplit(link.attributes.get("href") or "").query))
-        case_id = q.get("case_id") or q.get("_id") or ""
-        case_uid = q.get("case_uid") or q.get("_uid") or ""
+        case_id, case_uid = card_ids(dict(parse_qsl(urlsplit(link.attributes.get("href")
+                                                             or "").query)))
         if not case_uid:
             continue
         # What the row says (text) plus where its links point (an act link appearing
         # changes no text); whitespace is layout, not content.
         hrefs = "|".join(a.attributes.get("href") or "" for a in tr.css("a"))
         content = " ".join((tr.text(separator=" ") or "").split()) + "\x1f" + hrefs
-        rows.append(ListRow(case_id, case_uid, link.text(strip=True),
+        rows.append(ListRow(case_id or "", case_uid, link.text(strip=True),
                             sha256_hex(content.encode("utf-8"))))
     return rows
 

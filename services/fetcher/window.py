@@ -227,8 +227,7 @@ class WindowCrawler:
         return min(2.0, self._client.pacer.interval or 0.05)
 
     async def _checked(self, court: Court, query: list[tuple[str, str]], kind: PageKind,
-                       force: bool, pending: Pending, extra: dict[str, str] | None = None,
-                       ) -> tuple[Fetched, Sent]:
+                       force: bool, pending: Pending) -> tuple[Fetched, Sent]:
         """GET and publish; returns an OK or EMPTY page, raises CourtBlocked otherwise.
 
         A captcha, wrong-captcha or WAF page is re-requested as is (no answer) a few
@@ -248,8 +247,7 @@ class WindowCrawler:
             metrics.PAGES.labels(kind.value, f.state.value).inc()
             ok = f.state in (PageState.OK, PageState.EMPTY)
             self._health.page(court.vnkod, ok)
-            sent = await self._pub.send(court.vnkod, f, {**dict(q), **(extra or {})}, kind,
-                                        force, pending)
+            sent = await self._pub.send(court.vnkod, f, dict(q), kind, force, pending)
             if ok:
                 return f, sent
             last = f
@@ -293,10 +291,7 @@ class WindowCrawler:
         async def one(r: ListRow) -> None:
             async with gate:
                 query = card_params(iface, r.case_id, r.case_uid)
-                # The parser merges card and row by case_uid; the VNKOD URL names it _uid.
-                extra = {"case_uid": r.case_uid, "case_id": r.case_id}
-                f, sent = await self._checked(court, query, PageKind.CARD, force, pending,
-                                              extra)
+                f, sent = await self._checked(court, query, PageKind.CARD, force, pending)
                 if f.state is PageState.OK:
                     sent.after = _remember(self._state, court.vnkod, r)
 

@@ -42,6 +42,7 @@ from docketwatch.streams import (
     watch_stalls,
 )
 from docketwatch.streams import raw_topic as raw_topic_of
+from docketwatch.sudrf import card_ids
 from services.parser import lifecycle, metrics
 from services.parser.settings import ParserSettings
 from services.parser.state import (
@@ -163,10 +164,11 @@ async def handle_page(batch: Batch, value: bytes, partition: int, offset: int) -
         await handle_manifest(batch, page, value, (partition, offset))
         return
     t0 = time.perf_counter()
+    case_id, case_uid = card_ids(page.params)
     try:
         parsed = parse_page(page.body, page.kind, page.court_code, charset=page.charset,
-                            keep_names=settings.keep_names,
-                            case_uid=page.params.get("case_uid"))
+                            keep_names=settings.keep_names, case_uid=case_uid,
+                            case_id=case_id)
     except ParseError as exc:
         metrics.PAGES.labels("unreadable").inc()
         await _dead_letter(batch, value, exc, partition=partition, offset=offset, page=page)

@@ -34,6 +34,10 @@ _IDENTITY = ("case_uid", "case_id")
 # Fields a result-list row shows that a case card may not (the entry-into-force column):
 # a card that leaves one out says nothing about it, so the row's value stands.
 _LIST_SHOWN = ("entry_into_force_date",)
+# Fields a result list may not show at all (a layout without a persons column): a row that
+# shows none says nothing about them, since every criminal case has a defendant. Without
+# this, a list page read after the card erased the case's articles (VNKOD decision windows).
+_LIST_MAY_OMIT = ("defendants",)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ def merge(prev: CaseSnapshot | None, obs: CaseSnapshot, kind: PageKind) -> CaseS
     # and the order in which they were fetched would decide which events a run emits.
     silent = _IDENTITY + (_LIST_SHOWN if kind == PageKind.CARD else ())
     updates.update({f: getattr(prev, f) for f in silent if getattr(obs, f) is None})
+    if kind == PageKind.LIST:
+        updates.update({f: getattr(prev, f) for f in _LIST_MAY_OMIT if not getattr(obs, f)})
     return obs.model_copy(update=updates) if updates else obs
 
 

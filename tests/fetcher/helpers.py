@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from docketwatch.contract import PageKind, RawPage
 from docketwatch.stack import Stack
+from docketwatch.sudrf import card_ids
 from services.parser.sudrf import ParseError, parse_page
 from services.simulator.courts import CSV_COLUMNS, default_courts_path
 
@@ -78,8 +79,9 @@ def cases_in(pages: list[RawPage]) -> set[tuple[str, str]]:
         if p.kind is PageKind.WINDOW:
             continue  # the fetcher's own account of a window, not a page of the site
         try:
+            case_id, case_uid = card_ids(p.params)
             parsed = parse_page(p.body, p.kind, p.court_code, charset=p.charset,
-                                case_uid=p.params.get("case_uid"))
+                                case_uid=case_uid, case_id=case_id)
         except ParseError:
             # The parser cannot read the simulator's VNKOD lists yet (their counter);
             # those courts' cases are found through their cards.

@@ -12,6 +12,7 @@ import pytest
 
 from docketwatch.contract import TOPIC_SOURCE_HEALTH, CourtHealth, CourtState, PageKind
 from docketwatch.stack import Stack
+from docketwatch.sudrf import card_ids
 from tests.fetcher.helpers import (
     AS_OF,
     cases_in,
@@ -88,10 +89,11 @@ def test_cards_of_every_row_from_the_courts_own_site(crawled: Stack) -> None:
     courts = {line.split(",")[0]: line.rstrip().split(",")[-1]
               for line in crawled.courts_file.read_text(encoding="utf-8").splitlines()[1:]}
     cards = [p for p in raw_pages(crawled.bootstrap) if p.kind is PageKind.CARD]
-    assert {(p.court_code, p.params["case_uid"].lower()) for p in cards} == truth
+    ids = {p.page_id: card_ids(p.params) for p in cards}
+    assert {(p.court_code, (ids[p.page_id][1] or "").lower()) for p in cards} == truth
     for p in cards:
         assert p.url.startswith(courts[p.court_code] + "/modules.php?"), p.url
-        assert p.params["case_id"].isdigit()
+        assert (ids[p.page_id][0] or "").isdigit()
         # VNKOD courts are asked in their own parameters.
         assert ("_uid" in p.params) == (p.court_code in VNKOD_COURTS)
     vnkod_lists = [p for p in raw_pages(crawled.bootstrap)

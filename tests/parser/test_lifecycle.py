@@ -229,3 +229,20 @@ def test_a_snapshot_that_never_disappeared_serialises_as_before() -> None:
     assert "disappeared_at" not in PENDING.model_dump_json()
     gone = lifecycle.disappear(PENDING, GONE_AT)
     assert CaseSnapshot.model_validate_json(gone.model_dump_json()) == gone
+
+
+def test_a_list_row_without_persons_keeps_the_known_defendants() -> None:
+    """A layout without a persons column shows no defendant; the case keeps its articles."""
+    bare = PENDING.model_copy(update={"defendants": ()})
+    merged = lifecycle.merge(PENDING, bare, PageKind.LIST)
+    assert merged.defendants == (D337,) and merged.articles == ("337",)
+    assert lifecycle.changes(PENDING, merged) == []
+    # A card is the case's own account: what it shows stands.
+    assert lifecycle.merge(PENDING, bare, PageKind.CARD).defendants == ()
+
+
+def test_the_new_portal_category_line_is_not_a_defendant() -> None:
+    from services.parser.sudrf.articles import persons_from_text
+    got = persons_from_text("КАТЕГОРИЯ: 3.025 - Гл. 22 КАС РФ\n"
+                            "<Информация скрыта> - ст.337 ч.5 УК РФ")
+    assert [d.articles[0].article for d in got] == ["337"] and len(got) == 1

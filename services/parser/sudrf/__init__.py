@@ -44,7 +44,7 @@ from .vnkod_list import parse_vnkod_result_list
 
 # Bump on every change that can alter parser output: it is stamped on events and dead
 # letters so a replay can tell which logic produced what.
-PARSER_VERSION = "sudrf-1.1.0"
+PARSER_VERSION = "sudrf-1.2.0"
 
 
 class InternalParserError(ParseError):

@@ -94,6 +94,9 @@ def _parse_segment(segment: str) -> tuple[Article, ...]:
 # inner hyphen ("Петров-Водкин") have no spaces around it.
 _PERSON = re.compile(r"^(?P<name>.*?)\s+[-–—]\s+(?P<articles>ст\..*)$", re.DOTALL)
 _TAG = re.compile(r"<(?P<close>/?)(?P<tag>[a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
+# «Информация по делу» cells (VNKOD, new portal) may carry the case's category line
+# (real/samara_oblsud_uid_listing_newlayout: «КАТЕГОРИЯ: 3.025 - …»): not a defendant.
+_NOT_A_PERSON = ("КАТЕГОРИЯ:",)
 
 
 def _html_to_text(fragment: str) -> str:
@@ -115,7 +118,7 @@ def persons_from_text(text: str, keep_names: bool = False) -> tuple[Defendant, .
     defendants: list[Defendant] = []
     for line in text.split("\n"):
         entry = _clean(line).rstrip(";").strip()
-        if not entry:
+        if not entry or entry.upper().startswith(_NOT_A_PERSON):
             continue
         m = _PERSON.match(entry)
         if m:

@@ -25,6 +25,9 @@ LIST_COLUMNS: dict[str, str] = {
     "номер дела": "number",
     "дата поступления": "receipt",
     "лица": "persons",
+    # The VNKOD interface and the new portal layout title the same cell so (a defendant a
+    # line, «NAME - ст.337 ч.5 УК РФ»); read under another title, a row loses its articles.
+    "информация по делу": "persons",
     "судья": "judge",
     "дата решения": "decision_date",
     "решение": "decision",

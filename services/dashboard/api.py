@@ -56,9 +56,14 @@ class Endpoint:
     route: str | None = None
 
 
-P_CATEGORY = Param("category", "refusal (arts. 332, 337, 338), military (the rest of "
-                   "chapter 33), other or unknown", {"type": "string",
-                                                     "enum": list(queries.CATEGORIES)})
+# A case's one category (docketwatch.categories): the first that applies.
+CATEGORY_HELP = ("refusal (the case has an article 332, 337 or 338), military (no refusal "
+                 "article, but another article of chapter 33, 331-352), other (no chapter-33 "
+                 "article) or unknown (no article read); every case is in exactly one")
+P_CATEGORY = Param("category", CATEGORY_HELP, {"type": "string",
+                                               "enum": list(queries.CATEGORIES)})
+P_CATEGORY_OR_ALL = Param("category", f"{CATEGORY_HELP}, or all (every case)", {
+    "type": "string", "enum": [*queries.CATEGORIES, "all"]})
 P_COURT = Param("court", "court code (vnkod), e.g. 25OV0000", STR)
 P_REGION = Param("region", "the court's region, e.g. Приморский край", STR)
 P_FROM = Param("from", "first month, YYYY-MM", {"type": "string", "pattern": r"^\d{4}-\d{2}$"})
@@ -190,7 +195,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                   "courts_with_cases": INT, "latest_observed_at": STAMP,
                   "complete_through": DATE}),
     Endpoint("/received", "received", "Cases received per month by category (a case counts "
-             "once in each category it touches)", _received, (P_CATEGORY, *MONTHLY_FILTERS),
+             "once, in its one category, so a month's categories add up to its cases)",
+             _received, (P_CATEGORY, *MONTHLY_FILTERS),
              {"month": DATE, "category": STR, "cases": INT,
               "status": {"type": "string", "enum": ["complete", "provisional"]}}),
     Endpoint("/decisions", "decisions", "Cases decided per month by decision class, for one "
@@ -200,23 +206,20 @@ ENDPOINTS: tuple[Endpoint, ...] = (
               "cases": INT, "status": STR}),
     Endpoint("/verdicts-per-working-day", "verdictsPerWorkingDay", "Verdicts per official "
              "working day, nationally", _verdicts_per_day,
-             (Param("category", "a category or all", {
-                 "type": "string", "enum": [*queries.CATEGORIES, "all"]}),),
+             (P_CATEGORY_OR_ALL,),
              {"month": DATE, "verdicts": INT, "working_days": INT, "per_day": NUM,
               "status": STR}),
     Endpoint("/suspended-share", "suspendedShare", "Share of suspended sentences among "
              "the punishments read from published verdicts, by month of decision",
              _suspended_share,
-             (Param("category", "a category or all", {
-                 "type": "string", "enum": [*queries.CATEGORIES, "all"]}),),
+             (P_CATEGORY_OR_ALL,),
              {"month": DATE, "punished": INT, "suspended": INT, "unreadable": INT,
               "suspended_pct": NUM, "status": STR}),
     Endpoint("/year-over-year", "yearOverYear", "Monthly values with rolling sums and the "
              "change on the same month a year earlier", _year_over_year,
              (Param("measure", "what is counted", {"type": "string",
                                                    "enum": list(queries.MEASURES)}),
-              Param("category", "a category or all", {
-                  "type": "string", "enum": [*queries.CATEGORIES, "all"]})),
+              P_CATEGORY_OR_ALL),
              {"month": DATE, "year": INT, "month_of_year": INT, "value": INT,
               "sum_3m": nullable(INT), "sum_12m": nullable(INT),
               "value_year_ago": nullable(INT), "yoy_change": nullable(INT),

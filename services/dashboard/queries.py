@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-CATEGORIES = ("refusal", "military", "other", "unknown")
+# CATEGORIES: a case's one category, in order of precedence (re-exported for the pages)
+from docketwatch.categories import CATEGORIES as CATEGORIES
+
 MEASURES = ("received", "decisions", "verdicts", "other_decisions")
 DECISION_CLASSES = ("verdict", "terminated", "returned_to_prosecutor", "transferred",
                     "other_ruling", "medical_measures", "other", "unclassified")
@@ -66,9 +68,9 @@ def summary() -> Query:
     return Query("""
 SELECT
     (SELECT count() FROM cases) AS cases,
-    (SELECT uniqExact(case_key) FROM case_articles WHERE category = 'refusal') AS refusal_cases,
-    (SELECT uniqExactIf(case_key, decision_class = 'verdict')
-     FROM case_articles WHERE category = 'refusal') AS refusal_verdicts,
+    (SELECT countIf(category = 'refusal') FROM cases) AS refusal_cases,
+    (SELECT countIf(category = 'refusal' AND decision_class = 'verdict') FROM cases)
+        AS refusal_verdicts,
     (SELECT uniqExact(court_code) FROM cases) AS courts_with_cases,
     (SELECT toString(latest_observed_at) FROM publication_status) AS latest_observed_at,
     (SELECT toString(complete_through) FROM publication_status) AS complete_through
@@ -134,18 +136,16 @@ ORDER BY month
 """.strip(), {"measure": measure, "category": category})
 
 
-# Per-court and per-region figures come from case_articles, whose category rule is the
-# views' own; uniqExact(case_key) counts a case once however many articles it has.
+# Per-court and per-region figures count the rows of `cases` (one per case) by its
+# `category` column, the views' own rule (docketwatch.categories).
 _COURT_STATS = """
     SELECT court_code,
-           uniqExact(case_key) AS cases,
-           uniqExactIf(case_key, category = 'refusal') AS refusal_cases,
-           uniqExactIf(case_key, category = 'refusal' AND decision_class = 'verdict')
-               AS refusal_verdicts,
-           uniqExactIf(case_key, category = 'refusal' AND decision_date IS NULL)
-               AS refusal_pending,
+           count() AS cases,
+           countIf(category = 'refusal') AS refusal_cases,
+           countIf(category = 'refusal' AND decision_class = 'verdict') AS refusal_verdicts,
+           countIf(category = 'refusal' AND decision_date IS NULL) AS refusal_pending,
            toString(max(receipt_date)) AS last_receipt_date
-    FROM case_articles
+    FROM cases
     GROUP BY court_code
 """
 
@@ -188,13 +188,13 @@ SELECT court_code, court_name, region FROM court_regions ORDER BY court_code
 
 def regions() -> Query:
     return Query("""
-SELECT region,
-       uniqExact(court_code) AS courts,
-       uniqExact(case_key) AS cases,
-       uniqExactIf(case_key, category = 'refusal') AS refusal_cases,
-       uniqExactIf(case_key, category = 'refusal' AND decision_class = 'verdict')
-           AS refusal_verdicts
-FROM case_articles
+SELECT r.region AS region,
+       uniqExact(c.court_code) AS courts,
+       count() AS cases,
+       countIf(c.category = 'refusal') AS refusal_cases,
+       countIf(c.category = 'refusal' AND c.decision_class = 'verdict') AS refusal_verdicts
+FROM cases AS c
+LEFT JOIN court_regions AS r ON r.court_code = c.court_code
 GROUP BY region
 ORDER BY refusal_cases DESC, cases DESC, region
 """.strip())

@@ -21,7 +21,7 @@ from services.dashboard.data import STORE, Store
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 JINJA = web.AppKey("jinja", jinja2.Environment)
-CATEGORY_ORDER = ("refusal", "military", "other", "unknown")
+CATEGORY_ORDER = queries.CATEGORIES  # the stacks, bottom to top
 CLASS_ORDER = ("verdict", "terminated", "returned_to_prosecutor", "transferred",
                "other_ruling", "medical_measures", "other", "unclassified")
 

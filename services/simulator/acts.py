@@ -21,7 +21,9 @@ from datetime import date, timedelta
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from .articles import REFUSAL_ARTICLES, ArticleRef
+from docketwatch.categories import REFUSAL_ARTICLES
+
+from .articles import ArticleRef
 
 if TYPE_CHECKING:
     from .model import Case

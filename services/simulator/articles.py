@@ -1,12 +1,13 @@
-"""Criminal Code article references as sudrf prints them, and the categories docketwatch counts."""
+"""Criminal Code article references as sudrf prints them.
+
+Which articles are refusal to serve, military or other, and a case's category, are decided
+by :mod:`docketwatch.categories`, the rule the store's views count by too.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-REFUSAL_ARTICLES: frozenset[str] = frozenset({"332", "337", "338"})
-# Chapter 33, crimes against military service: arts 331-352 (331 is definitions, never charged).
-MILITARY_RANGE = range(331, 353)
 # Parts created by Federal Law 365-FZ of 24.09.2022 (mobilisation, martial law, wartime).
 MOBILISATION_PARTS: dict[str, frozenset[str]] = {
     "332": frozenset({"2.1", "3"}),
@@ -40,20 +41,6 @@ class ArticleRef:
     @property
     def inchoate(self) -> str | None:
         return INCHOATE_BY_PART.get(self.inchoate_part or "")
-
-
-def category_of(article: str) -> str:
-    if article in REFUSAL_ARTICLES:
-        return "refusal"
-    head = article.split(".", 1)[0]
-    if head.isdigit() and int(head) in MILITARY_RANGE:
-        return "military"
-    return "other"
-
-
-def is_military(article: str) -> bool:
-    head = article.split(".", 1)[0]
-    return head.isdigit() and int(head) in MILITARY_RANGE
 
 
 def articles_text(refs: tuple[ArticleRef, ...]) -> str:

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .articles import REFUSAL_ARTICLES, ArticleRef, is_military
+from docketwatch.categories import REFUSAL_ARTICLES, case_category
+
+from .articles import ArticleRef
 
 # The result strings of the sudrf catalogue, keyed by docketwatch's DecisionClass values.
 DECISION_TEXT: dict[str, str] = {
@@ -81,12 +83,8 @@ class Case:
 
     @property
     def category(self) -> str:
-        arts = self.article_numbers
-        if any(a in REFUSAL_ARTICLES for a in arts):
-            return "refusal"
-        if any(is_military(a) for a in arts):
-            return "military"
-        return "other"
+        """The case's one category (docketwatch.categories), as the store counts it."""
+        return case_category(self.article_numbers)
 
     def view(self, as_of: date) -> CaseView | None:
         if self.published_at > as_of or (self.removed_at is not None

@@ -1,7 +1,10 @@
 """What a perfect pipeline would report from the simulated sites on a given date.
 
 Everything is computed from the *visible* docket (`Corpus.visible`), so it is what the
-pages show, not the corpus' hidden future.
+pages show, not the corpus' hidden future. Categories follow docketwatch.categories, the
+store's rule: a case counts once, in its one category (``Case.category``), so the
+by-category counts of a month add up to its cases; per-article counts count a case once
+under each of its articles.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from docketwatch.categories import REFUSAL_ARTICLES
+
 from .acts import ACT_PENDING, ACT_PUBLISHED, ACT_WITHHELD
-from .articles import REFUSAL_ARTICLES, is_military
 from .corpus import Corpus
 from .model import CaseView
 
@@ -97,16 +101,14 @@ def truth(corpus: Corpus, as_of: date) -> dict[str, Any]:
         c = v.case
         month = _month(c.receipt_date)
         arts = c.article_numbers
-        cats = _categories(arts)
+        cat = c.category
         for a in arts:
             received[(month, a, c.court)] += 1
-        for cat in cats:
-            received_cat[(month, cat, c.court)] += 1
-            by_year[(str(c.receipt_date.year), cat)] += 1
+        received_cat[(month, cat, c.court)] += 1
+        by_year[(str(c.receipt_date.year), cat)] += 1
         if v.decision_class is not None and v.decision_date is not None:
             dmonth = _month(v.decision_date)
-            for cat in cats:
-                decided[(dmonth, v.decision_class, cat, c.court)] += 1
+            decided[(dmonth, v.decision_class, cat, c.court)] += 1
             for a in arts:
                 decided_art[(dmonth, v.decision_class, a, c.court)] += 1
     refusal_totals = {
@@ -167,18 +169,6 @@ def truth(corpus: Corpus, as_of: date) -> dict[str, Any]:
             ),
         },
     }
-
-
-def _categories(arts: tuple[str, ...]) -> list[str]:
-    """'refusal' and 'military' each once per case; 'other' only without any chapter-33 article."""
-    out: list[str] = []
-    if any(a in REFUSAL_ARTICLES for a in arts):
-        out.append("refusal")
-    if any(is_military(a) for a in arts):
-        out.append("military")
-    if not out:
-        out.append("other")
-    return out
 
 
 def write_truth_json(t: dict[str, Any], path: str | Path) -> None:

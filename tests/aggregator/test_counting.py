@@ -30,8 +30,9 @@ def q(client: Client, sql: str, **params: Any) -> list[tuple[Any, ...]]:
 
 
 def test_received_per_article(loaded: Client) -> None:
-    rows = q(loaded, "SELECT month, article, category, toUInt64(sum(cases)) FROM monthly_received "
-                     "WHERE toYear(month) = 2024 GROUP BY ALL ORDER BY month, article")
+    rows = q(loaded, "SELECT month, article, article_group, toUInt64(sum(cases)) "
+                     "FROM monthly_received WHERE toYear(month) = 2024 GROUP BY ALL "
+                     "ORDER BY month, article")
     assert rows == [
         (JUN, "334", "military", 1),
         (JUL, "", "unknown", 1),
@@ -58,12 +59,12 @@ def test_received_by_category_counts_a_case_once(loaded: Client) -> None:
                      "GROUP BY ALL ORDER BY month, category")
     assert rows == [
         (JUN, "military", 1),
-        (JUL, "other", 2),  # D (also refusal) and E
-        (JUL, "refusal", 3),  # B has 337 and 338 but is one case
+        (JUL, "other", 1),  # E (D, under 337 and 105, is a refusal case only)
+        (JUL, "refusal", 3),  # A, B, D: B has 337 and 338 but is one case
         (JUL, "unknown", 1),
         (AUG, "refusal", 2),
     ]
-    # the 'all' measure counts every case once, whatever its categories
+    # the 'all' measure counts every case once: the sum of the categories
     rows = q(loaded, "SELECT month, value FROM monthly_measures WHERE measure = 'received' "
                      "AND category = 'all' AND toYear(month) = 2024 ORDER BY month")
     assert rows == [(JUN, 1), (JUL, 5), (AUG, 2)]
@@ -71,7 +72,8 @@ def test_received_by_category_counts_a_case_once(loaded: Client) -> None:
 
 def test_defendants(loaded: Client) -> None:
     rows = q(loaded, "SELECT article, cases, defendants FROM monthly_received_defendants "
-                     "WHERE month = {m:Date} AND category = 'refusal' ORDER BY article", m=JUL)
+                     "WHERE month = {m:Date} AND article_group = 'refusal' ORDER BY article",
+             m=JUL)
     assert rows == [("337", 3, 4), ("338", 1, 1)]  # B: 2 defendants under 337, 1 under 338
 
 

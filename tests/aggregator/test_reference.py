@@ -6,7 +6,8 @@ from pathlib import Path
 
 from clickhouse_connect.driver.client import Client
 
-from services.aggregator.store.reference import article_category, load_courts
+from docketwatch.categories import article_group
+from services.aggregator.store.reference import load_courts
 from services.aggregator.store.sink import write_events
 
 from .factories import make_event
@@ -16,7 +17,7 @@ STORE_CSV = (
     Path(__file__).resolve().parents[2] / "services/aggregator/store/data/military_courts.csv"
 )
 
-CATEGORY_CASES = {
+GROUP_CASES = {
     "332": "refusal", "337": "refusal", "338": "refusal", "331": "military",
     "334": "military", "352": "military", "352.1": "military", "330": "other",
     "353": "other", "205.1": "other", "105": "other", "": "unknown",
@@ -49,23 +50,24 @@ def test_courts_table(store: Client) -> None:
     ).result_rows == [("Приморский край", "25OV0000")]
 
 
-def test_article_category_python() -> None:
-    for article, category in CATEGORY_CASES.items():
-        assert article_category(article) == category, article
+def test_article_group_python() -> None:
+    for article, group in GROUP_CASES.items():
+        assert article_group(article) == group, article
 
 
-def test_article_category_sql_agrees_with_python(store: Client) -> None:
+def test_article_group_sql_agrees_with_python(store: Client) -> None:
+    # tests/aggregator/test_categories.py checks many more articles, and case categories
     events = [
         make_event(f"1-{i}/2024", observed="2024-08-01T10:00:00", arts=[[a]] if a else [])
-        for i, a in enumerate(CATEGORY_CASES)
+        for i, a in enumerate(GROUP_CASES)
     ]
     write_events(store, events)
-    rows = store.query("SELECT article, category FROM case_articles").result_rows
-    assert {str(a): str(c) for a, c in rows} == CATEGORY_CASES
-    listed_rows = store.query("SELECT article, category FROM articles").result_rows
+    rows = store.query("SELECT article, article_group FROM case_articles").result_rows
+    assert {str(a): str(c) for a, c in rows} == GROUP_CASES
+    listed_rows = store.query("SELECT article, article_group FROM articles").result_rows
     listed = {str(a): str(c) for a, c in listed_rows}
-    for article, category in listed.items():
-        assert article_category(article) == category, article
+    for article, group in listed.items():
+        assert article_group(article) == group, article
     assert store.query(
         "SELECT name FROM articles WHERE article = '337'"
     ).result_rows == [("Самовольное оставление части или места службы",)]

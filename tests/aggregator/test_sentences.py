@@ -158,7 +158,7 @@ def test_monthly_punishments(store: Client) -> None:
     set_publication_delay_days(store, 0)
     write_events(store, dataset())
     rows = store.query(
-        "SELECT toString(month), article, category, court_code, kind, cases, defendants, "
+        "SELECT toString(month), article, article_group, court_code, kind, cases, defendants, "
         "median_term_months, median_probation_months, status FROM monthly_punishments "
         "ORDER BY month, article, kind"
     ).result_rows

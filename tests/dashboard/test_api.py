@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
@@ -15,6 +17,7 @@ import pytest
 
 from docketwatch.settings import REPO_ROOT
 from docketwatch.stack import wait_until
+from services.dashboard import queries
 from tests.dashboard.conftest import Dashboard
 
 pytestmark = pytest.mark.integration
@@ -58,6 +61,33 @@ def test_received_refusal_equals_monthly_measures(dashboard: Dashboard) -> None:
         "SELECT toString(month), value, status FROM monthly_measures "
         "WHERE measure = 'received' AND category = 'refusal' ORDER BY month")
     assert api == [tuple(r) for r in direct]
+
+
+def test_received_stack_is_the_number_of_cases(dashboard: Dashboard) -> None:
+    """Each case is in one category, so a month's stack (the overview chart's bar) is the
+    number of cases received that month: the same as counting `cases`, and as 'all'."""
+    stack: Counter[str] = Counter()
+    for r in dashboard.api("/received")["data"]:
+        assert r["category"] in queries.CATEGORIES
+        stack[r["month"]] += r["cases"]
+    direct = dashboard.sql(
+        "SELECT toString(toStartOfMonth(receipt_date)) AS m, count() FROM cases "
+        "WHERE receipt_date IS NOT NULL GROUP BY m")
+    assert stack == dict(map(tuple, direct))
+    everything = dashboard.sql(
+        "SELECT toString(month), value FROM monthly_measures "
+        "WHERE measure = 'received' AND category = 'all'")
+    assert stack == dict(map(tuple, everything))
+    # the chart as drawn: every bar (the sum of its datasets) is its month's cases
+    status, page, _ = dashboard.get("/")
+    assert status == 200
+    found = re.search(r'<script type="application/json" id="chart-received">(.*?)</script>',
+                      page, re.S)
+    assert found is not None
+    chart = json.loads(found[1])
+    bars = [sum(d["data"][i] for d in chart["datasets"]) for i in range(len(chart["labels"]))]
+    assert bars == [stack.get(f"{m}-01", 0) for m in chart["labels"]]
+    assert sum(bars) == sum(stack.values()) > 0
 
 
 def test_decisions_by_class_equal_a_count_over_cases(dashboard: Dashboard) -> None:

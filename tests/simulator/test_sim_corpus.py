@@ -9,6 +9,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+from docketwatch.categories import CATEGORIES, article_group, case_category
 from services.simulator.articles import MOBILISATION_PARTS
 from services.simulator.corpus import MOBILISATION_DATE, Corpus, build_corpus
 from services.simulator.courts import Court, load_courts
@@ -165,6 +166,36 @@ def test_truth_counts_follow_the_visible_cases(small_corpus: Corpus, tmp_path: P
     ]
     with (tmp_path / "csv" / "cases.csv").open(encoding="utf-8") as fh:
         assert sum(1 for _ in csv.DictReader(fh)) == len(cases)
+
+
+def test_truth_categories_are_the_stores_rule(small_corpus: Corpus) -> None:
+    """One category per case (docketwatch.categories.case_category, the rule of the store's
+    views): a month's by-category rows add up to its visible cases."""
+    t = truth(small_corpus, AS_OF)
+    cases = t["cases"]
+    for c in cases:
+        assert c["category"] == case_category(c["articles"]), c["case_number"]
+    per_month = Counter(c["receipt_date"][:7] for c in cases)
+    by_category: Counter[str] = Counter()
+    for r in t["monthly_received_by_category"]:
+        assert r["category"] in CATEGORIES
+        by_category[r["month"]] += r["cases"]
+    assert by_category == per_month
+    want = Counter((c["receipt_date"][:7], c["category"], c["court"]) for c in cases)
+    got = {(r["month"], r["category"], r["court"]): r["cases"]
+           for r in t["monthly_received_by_category"]}
+    assert got == dict(want)
+    decided = Counter((c["decision_date"][:7], c["decision_class"], c["category"], c["court"])
+                      for c in cases if c["decision_class"] is not None)
+    assert {(r["month"], r["decision_class"], r["category"], r["court"]): r["cases"]
+            for r in t["monthly_decided"]} == dict(decided)
+    by_year = Counter((c["receipt_date"][:4], c["category"]) for c in cases)
+    assert {(r["year"], r["category"]): r["cases"]
+            for r in t["summary"]["received_by_year"]} == dict(by_year)
+    assert sum(by_year.values()) == t["summary"]["visible_cases"] == len(cases)
+    # the exclusive rule at work: some case has a chapter-33 article besides its refusal one
+    # or an ordinary one besides its military one, and still counts once
+    assert any(len({article_group(a) for a in c["articles"]}) > 1 for c in cases)
 
 
 def test_inchoate_article_counts_under_the_main_article() -> None:

@@ -1,4 +1,4 @@
-"""Reference rows: military courts, article names/categories, the working calendar.
+"""Reference rows: military courts, article names and groups, the working calendar.
 
 ``seed_reference`` (called by ``migrate``) loads them idempotently: a table is rewritten
 only when its content differs from what this build would load, and the tables are
@@ -16,10 +16,8 @@ from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
+from docketwatch.categories import article_group
 from services.aggregator.store.work_calendar import calendar_days
-
-REFUSAL_ARTICLES = frozenset({"332", "337", "338"})
-MILITARY_CHAPTER = range(331, 353)  # chapter 33 "crimes against military service"
 
 # Chapter 33 of the Criminal Code (names as in the code; 336 is repealed but still named
 # so old cases resolve).
@@ -56,19 +54,6 @@ ARTICLE_NAMES: dict[str, str] = {
 # The 2023 court directory leaves seat_subject empty for one court; its region code is
 # unambiguous (03 = Republic of Bashkortostan, Ufa garrison court).
 _REGION_BY_CODE_FIX = {"03": "Республика Башкортостан"}
-
-
-def article_category(article: str) -> str:
-    """'refusal' (332/337/338), 'military' (other chapter-33 articles, 331-352 incl.
-    352.1), 'other', or 'unknown' for an empty article. Mirrored in SQL (case_articles)."""
-    if article == "":
-        return "unknown"
-    if article in REFUSAL_ARTICLES:
-        return "refusal"
-    head = article.split(".", 1)[0]
-    if head.isdigit() and int(head) in MILITARY_CHAPTER:
-        return "military"
-    return "other"
 
 
 @dataclass(frozen=True)
@@ -128,15 +113,17 @@ def seed_reference(client: Client) -> dict[str, bool]:
         (c.code, c.name, c.type, c.region, c.region_code, c.district_code, c.domain)
         for c in load_courts()
     ]
-    articles = [(a, name, article_category(a)) for a, name in ARTICLE_NAMES.items()]
+    # article_group: the rule of docketwatch.categories (the `articles` view computes the
+    # same in SQL; tests/aggregator/test_categories.py checks that they agree)
+    articles = [(a, name, article_group(a)) for a, name in ARTICLE_NAMES.items()]
     days = [(d.day, int(d.is_working_day), d.holiday_name) for d in calendar_days()]
     return {
         "courts": _sync_table(
             client, "courts",
             ["code", "name", "type", "region", "region_code", "district_code", "domain"], courts,
         ),
-        "article_names": _sync_table(client, "article_names", ["article", "name", "category"],
-                                     articles),
+        "article_names": _sync_table(client, "article_names",
+                                     ["article", "name", "article_group"], articles),
         "working_calendar": _sync_table(
             client, "working_calendar", ["date", "is_working_day", "holiday_name"], days
         ),

@@ -265,13 +265,14 @@ def courts(
     registry = load_courts(FetcherSettings().courts_file)
     health: dict[str, list[Any]] = {}
     try:
-        _, rows = _query("SELECT court_code, state, checked_at, last_new_case "
+        _, rows = _query("SELECT court_code, state, checked_at, last_new_case, last_error "
                          "FROM court_health FINAL", {})
         health = {str(r[0]): r[1:] for r in rows}
     except typer.Exit:
         err.print("(court health unavailable: the aggregator is not running)")
-    columns = ["vnkod", "name", "base_url", "state", "checked_at", "last_new_case"]
-    out = [[c.vnkod, c.name, c.base_url, *health.get(c.vnkod, ["", "", ""])]
+    # note: why a court is not ok (incomplete windows, the error, the captcha)
+    columns = ["vnkod", "name", "base_url", "state", "checked_at", "last_new_case", "note"]
+    out = [[c.vnkod, c.name, c.base_url, *health.get(c.vnkod, ["", "", "", ""])]
            for c in registry]
     _print(columns, out, fmt)
 

@@ -335,6 +335,9 @@ TOPIC_ALERTS = "docketwatch.alerts.v1"
 
 class CourtState(StrEnum):
     OK = "ok"
+    # Every window was fetched, but some could not be confirmed (an empty answer no
+    # control confirmed, rows that do not add up): retried on the next pass.
+    INCOMPLETE = "incomplete"
     FAILING = "failing"  # outages, 5xx, timeouts after retries
     CAPTCHA = "captcha"  # waiting for a solver or a person; never guessed
     BLOCKED = "blocked"  # WAF

@@ -138,6 +138,16 @@ def card_params(interface: str, case_id: str, case_uid: str) -> list[tuple[str, 
             ("case_uid", case_uid), ("delo_id", CRIMINAL_FIRST_INSTANCE)]
 
 
+_FIRST_INSTANCE_CODE = re.compile(r"^\d{2}(GV|OV)\d{4}$")
+
+
+def holds_first_instance(vnkod: str) -> bool:
+    """Garrison (NNGV####) and district or fleet (NNOV####) military courts try criminal
+    cases at first instance; the Appellate (50AV0000) and Cassation (54KV0000) Military
+    Courts do not (FORMAT.md §1), so their first-instance docket is empty by law."""
+    return _FIRST_INSTANCE_CODE.match(vnkod) is not None
+
+
 def card_ids(query: Mapping[str, str]) -> tuple[str | None, str | None]:
     """(case_id, case_uid) of a card link's query, in either interface's names
     (``case_id``/``case_uid`` standard, ``_id``/``_uid`` VNKOD and the new portal)."""

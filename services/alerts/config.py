@@ -81,7 +81,8 @@ class NowcastConfig(_Section):
 
 Severity = Literal["info", "warning", "critical"]
 _DEFAULT_STATE_SEVERITY: dict[str, Severity] = {
-    "captcha": "warning", "failing": "warning", "blocked": "warning", "circuit_open": "critical"}
+    "incomplete": "warning", "captcha": "warning", "failing": "warning", "blocked": "warning",
+    "circuit_open": "critical"}
 
 
 class SourceHealthConfig(_Section):

@@ -14,6 +14,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiohttp
 
@@ -25,10 +26,11 @@ from services.fetcher.health import HealthBook
 from services.fetcher.http import HostNotAllowed, Retryable
 from services.fetcher.progress import WindowProgress
 from services.fetcher.publisher import Publisher
+from services.fetcher.reconcile import Ledger, Reconciler, reason_of
 from services.fetcher.settings import FetcherSettings
 from services.fetcher.state import CrawlState, epoch
 from services.fetcher.window import CourtBlocked, WindowCrawler
-from services.fetcher.windows import RECEIPT, Window, decision_windows, month_windows
+from services.fetcher.windows import DECISION, RECEIPT, Window, decision_windows, month_windows
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +46,24 @@ class PassReport:
     windows: int = 0
     skipped: int = 0  # windows already done in an earlier run and not due again
     cards: int = 0
-    incomplete: list[str] = field(default_factory=list)
+    controls: int = 0  # counter requests that checked the windows (reconcile.py)
+    # {court, kind, date_from, date_to, reason, note} of every window left to the next pass
+    incomplete: list[dict[str, str]] = field(default_factory=list)
     blocked: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"pages": self.pages, "published": self.published, "windows": self.windows,
+                "skipped": self.skipped, "cards": self.cards, "controls": self.controls,
+                "incomplete": self.incomplete, "blocked": self.blocked,
+                "failed": self.failed, "seconds": round(self.seconds, 1)}
+
     def line(self) -> str:
         return (f"fetcher pass: {self.pages} pages fetched, {self.published} published, "
                 f"{self.windows} windows, {self.skipped} windows already done, "
-                f"{self.cards} cards, blocked={self.blocked}, failed={self.failed}, "
+                f"{self.cards} cards, {self.controls} control requests, "
+                f"blocked={self.blocked}, failed={self.failed}, "
                 f"incomplete={len(self.incomplete)} in {self.seconds:.1f} s")
 
 
@@ -67,6 +78,7 @@ class Crawler:
         self._state = state
         self._blocks = blocks
         self._health = health
+        self._reconciler = Reconciler(windows, state, settings.fetch_start)
 
     # ------------------------------------------------------------------ planning
 
@@ -145,19 +157,14 @@ class Crawler:
         due, skipped = self.plan(court, force)
         report.skipped += skipped
         progress.add(len(due))
+        ledgers = self._ledgers(court)
         error: str | None = None
+        incomplete = 0
         for w in due:
             try:
                 outcome = await self._w.crawl(court, w, force=force)
             except CourtBlocked as exc:
-                # Never guess: mark the court and leave it until a solver or a person
-                # clears the mark.
-                state = _BLOCK_STATE.get(exc.state, CourtState.CAPTCHA)
-                self._blocks.mark(code, state.value, exc.reason, exc.url)
-                report.blocked[code] = state.value
-                log.warning("%s marked %s (%s); delete %s to clear", code, state.value,
-                            exc.reason, self._blocks.path(code))
-                return await self._report(code, state, exc.reason)
+                return await self._blocked(court, exc, report)
             except FETCH_ERRORS as exc:
                 reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
                 error = f"{w.label()}: {reason}"
@@ -179,14 +186,64 @@ class Crawler:
                 self._state.set_breaker(code, 0, 0.0)
             progress.advance()
             report.cards += outcome.cards
-            if outcome.complete:
-                report.windows += 1
-            else:
-                metrics.INCOMPLETE.inc()
-                report.incomplete.append(f"{code} {w.label()}: {outcome.note}")
-                log.warning("%s %s incomplete: %s", code, w.label(), outcome.note)
-        return await self._report(code, CourtState.OK if error is None else CourtState.FAILING,
-                                  error)
+            ledgers[w.kind].record(w, outcome)
+            report.windows += outcome.complete
+        for ledger in ledgers.values():
+            try:
+                checked = await self._reconciler.reconcile(court, ledger, force)
+            except CourtBlocked as exc:
+                return await self._blocked(court, exc, report)
+            except FETCH_ERRORS as exc:
+                error = f"{ledger.kind} control: {type(exc).__name__}: {exc}"
+                report.failed[code] = error
+                for w, o in ledger.pending.items():
+                    incomplete += 1
+                    self._incomplete(code, w, reason_of(o), f"{o.note}; {error}", report)
+                continue
+            report.windows += checked.confirmed
+            report.controls += checked.controls
+            for w, reason, note in checked.incomplete:
+                incomplete += 1
+                self._incomplete(code, w, reason, note, report)
+        if error is not None:
+            return await self._report(code, CourtState.FAILING, error)
+        if incomplete:
+            left = [f"{i['kind']} {i['date_from']}..{i['date_to']} ({i['reason']})"
+                    for i in report.incomplete if i["court"] == code]
+            return await self._report(
+                code, CourtState.INCOMPLETE,
+                f"{incomplete} window(s) incomplete, retried next pass: "
+                + ", ".join(left[:6]) + (", …" if len(left) > 6 else ""))
+        return await self._report(code, CourtState.OK, None)
+
+    def _ledgers(self, court: Court) -> dict[str, Ledger]:
+        """Every window of each kind's range, with the totals of those done before."""
+        end = self._s.end_date()
+        out: dict[str, Ledger] = {}
+        for kind, windows in ((RECEIPT, month_windows(self._s.fetch_start, end)),
+                              (DECISION, decision_windows(end, self._s.decision_days))):
+            ledger = Ledger(court.vnkod, kind, windows)
+            ledger.totals = {w: self._state.window_total(court.vnkod, kind, *w.key)
+                             for w in windows}
+            out[kind] = ledger
+        return out
+
+    def _incomplete(self, code: str, w: Window, reason: str, note: str,
+                    report: PassReport) -> None:
+        metrics.INCOMPLETE.labels(reason).inc()
+        report.incomplete.append({"court": code, "kind": w.kind, "date_from": w.key[0],
+                                  "date_to": w.key[1], "reason": reason, "note": note})
+        log.warning("%s %s incomplete: %s", code, w.label(), note)
+
+    async def _blocked(self, court: Court, exc: CourtBlocked, report: PassReport) -> CourtState:
+        # Never guess: mark the court and leave it until a solver or a person clears it.
+        code = court.vnkod
+        state = _BLOCK_STATE.get(exc.state, CourtState.CAPTCHA)
+        self._blocks.mark(code, state.value, exc.reason, exc.url)
+        report.blocked[code] = state.value
+        log.warning("%s marked %s (%s); delete %s to clear", code, state.value, exc.reason,
+                    self._blocks.path(code))
+        return await self._report(code, state, exc.reason)
 
     async def _report(self, court: str, state: CourtState, error: str | None) -> CourtState:
         await self._health.report(court, state, error)

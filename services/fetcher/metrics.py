@@ -9,8 +9,15 @@ UNCHANGED = Counter("docketwatch_fetcher_unchanged_total", "Pages skipped: conte
 RETRIES = Counter("docketwatch_fetcher_retries_total", "Retried requests, by reason", ["reason"])
 INCOMPLETE = Counter(
     "docketwatch_fetcher_incomplete_windows_total",
-    "Windows whose rows did not add up to the site's counter after retries",
+    "Windows left incomplete (retried next pass): rows that did not add up to the site's "
+    "counter after retries, an empty answer no control confirmed, or a range whose "
+    "counter its windows do not add up to (reason: rows, empty, mismatch)", ["reason"],
 )
+CONTROLS = Counter("docketwatch_fetcher_control_requests_total",
+                   "Requests for a range's counter that check the windows' totals", ["kind"])
+RECONCILED = Counter("docketwatch_fetcher_reconciliations_total",
+                     "Checks of a court's windows against the site's counter for the whole "
+                     "range, by outcome", ["kind", "outcome"])
 REFETCHES = Counter("docketwatch_fetcher_window_refetches_total",
                     "Windows fetched again because rows and counter disagreed")
 SUSPECT_EMPTY = Counter("docketwatch_fetcher_suspect_empty_total",
@@ -22,8 +29,8 @@ COURT_STATE = Gauge(
     "docketwatch_fetcher_court_up", "1 if the court's last window pass succeeded", ["court"]
 )
 COURT_IN_STATE = Gauge(
-    "docketwatch_fetcher_court_state", "1 for the court's current state (ok, failing, captcha, "
-    "blocked, circuit_open), 0 for the others", ["court", "state"])
+    "docketwatch_fetcher_court_state", "1 for the court's current state (ok, incomplete, failing, "
+    "captcha, blocked, circuit_open), 0 for the others", ["court", "state"])
 COURTS_BY_STATE = Gauge("docketwatch_fetcher_courts", "Courts per current state", ["state"])
 MANIFESTS = Counter("docketwatch_fetcher_window_manifests_total",
                     "Complete receipt windows accounted for (manifests sent or unchanged)")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import signal
+from pathlib import Path
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient
@@ -33,6 +35,12 @@ async def _topic_exists(bootstrap: str, topic: str) -> bool:
         return topic in set(await admin.list_topics())
     finally:
         await admin.close()
+
+
+def write_report(path: Path, report: dict[str, Any]) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(path)  # a reader never sees half a report
 
 
 async def run(settings: FetcherSettings, *, force: bool = False) -> PassReport:
@@ -83,10 +91,8 @@ async def run(settings: FetcherSettings, *, force: bool = False) -> PassReport:
                 await asyncio.gather(work, return_exceptions=True)
             elif (result := work.result()) is not None:
                 report = result
-                last.update(pages=report.pages, published=report.published,
-                            windows=report.windows, skipped=report.skipped,
-                            cards=report.cards, incomplete=report.incomplete,
-                            blocked=report.blocked, failed=report.failed)
+                last.update(report.as_dict())
+                write_report(settings.report_path(), last)
                 log.info("pass done: %s", last)
                 print(report.line(), flush=True)
     finally:

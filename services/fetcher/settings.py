@@ -80,6 +80,11 @@ class FetcherSettings(CommonSettings):
     def state_path(self) -> Path:
         return self.state_root() / "state.sqlite3"
 
+    def report_path(self) -> Path:
+        """The last finished pass's report (JSON): pages, windows, and every court and
+        window left blocked, failed or incomplete."""
+        return self.state_root() / "last_pass.json"
+
     def blocks_dir(self) -> Path:
         """One file per court waiting for a person or a solver; deleting it clears the court."""
         return self.state_root() / "blocked"

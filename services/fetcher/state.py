@@ -90,6 +90,12 @@ class CrawlState:
             (court, kind, date_from, date_to, total, rows, _now()),
         )
 
+    def forget_window(self, court: str, kind: str, date_from: str, date_to: str) -> None:
+        """The window is due again: its recorded total did not survive a check."""
+        self._db.execute(
+            "DELETE FROM windows WHERE court=? AND kind=? AND date_from=? AND date_to=?",
+            (court, kind, date_from, date_to))
+
     def windows_done(self, court: str | None = None) -> int:
         if court is None:
             return int(self._db.execute("SELECT count(*) FROM windows").fetchone()[0])

@@ -85,6 +85,12 @@ class WindowOutcome:
     rows: int
     cards: int
     note: str = ""
+    # The site said «no data» and nothing contradicted it yet. sudrf says so falsely at
+    # times, so the window is done only once a control confirms it (reconcile.py).
+    unconfirmed_empty: bool = False
+    # Every distinct row seen, for a window that is not done yet (reconcile.py may still
+    # confirm it).
+    seen: dict[str, ListRow] = field(default_factory=dict)
 
 
 class WindowCrawler:
@@ -141,14 +147,39 @@ class WindowCrawler:
             complete, note = False, f"empty, but {previous} rows on the last complete fetch"
         cards = await self._cards(court, iface, list(seen.values()), force)
         total = consensus if consensus is not None else max(len(seen), 0)
-        if complete and kind == RECEIPT and not self._s.articles:
+        if complete and not seen:
+            return WindowOutcome(False, 0, 0, cards, "empty", unconfirmed_empty=True)
+        if complete:
+            await self.finish(court, w, total, seen, force)
+        return WindowOutcome(complete, total, len(seen), cards, note,
+                             seen={} if complete else seen)
+
+    async def finish(self, court: Court, w: Window, total: int, seen: dict[str, ListRow],
+                     force: bool) -> None:
+        """Record a window as done (and, for a receipt window, account for its rows)."""
+        if w.kind == RECEIPT and not self._s.articles:
             # Only a complete, unfiltered receipt window says which cases the site lists
             # no more; published before the window is marked done, so a crash re-sends it.
-            await self._manifest(court, iface, w, total, seen, force)
-        if complete:
-            self._state.mark_window(court.vnkod, kind, d_from, d_to, total, len(seen))
-            metrics.WINDOWS.labels(kind).inc()
-        return WindowOutcome(complete, total, len(seen), cards, note)
+            await self._manifest(court, self.interface(court), w, total, seen, force)
+        self._state.mark_window(court.vnkod, w.kind, *w.key, total, len(seen))
+        metrics.WINDOWS.labels(w.kind).inc()
+
+    async def control(self, court: Court, w: Window, force: bool) -> int | None:
+        """The site's counter for a range (first page only), or None when the site says
+        «no data» even after re-asking: a count from a page that lists rows cannot be
+        falsely empty, an empty answer proves nothing."""
+        iface = self.interface(court)
+        pending = Pending()
+        f = await self._list_page(court, iface, self._list_query(iface, w, 1), force, pending,
+                                  self._s.empty_confirmations)
+        await self._pub.settle(pending)
+        metrics.CONTROLS.labels(w.kind).inc()
+        if f.state is PageState.EMPTY:
+            return None
+        counter = read_any_counter(f.text)
+        if counter is None:
+            raise Retryable(f"no counter at {f.url}")
+        return counter
 
     async def _manifest(self, court: Court, iface: str, w: Window, total: int,
                         seen: dict[str, ListRow], force: bool) -> None:

@@ -15,7 +15,7 @@ from .app import AccessLog, make_app
 from .clock import SimClock
 from .corpus import DEFAULT_END, DEFAULT_START, build_corpus
 from .courts import Court, load_courts, write_courts_csv
-from .faults import FaultConfig
+from .faults import FAULT_KINDS, FaultConfig
 from .truth import write_truth_csv, write_truth_json
 
 cli = typer.Typer(add_completion=False, help="sudrf court simulator for docketwatch")
@@ -47,6 +47,10 @@ def serve(
         float | None, typer.Option(help="real seconds per simulated day (live clock)")
     ] = None,
     fault_rate: Annotated[float, typer.Option(help="rate of every fault kind")] = 0.0,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(help="KIND=RATE for one fault kind (repeatable; overrides --fault-rate)"),
+    ] = None,
     waf: Annotated[bool, typer.Option(help="403 for non-browser User-Agents")] = False,
     captcha_gate: Annotated[bool, typer.Option(help="captcha courts demand a captcha")] = False,
     vnkod_interface: Annotated[
@@ -68,6 +72,12 @@ def serve(
         captcha_gate=captcha_gate,
         vnkod_interface=vnkod_interface,
     )
+    for item in fault or []:
+        kind, _, rate = item.partition("=")
+        if kind not in FAULT_KINDS:
+            raise typer.BadParameter(f"{kind!r}: one of {', '.join(FAULT_KINDS)}",
+                                     param_hint="--fault")
+        setattr(faults, kind, float(rate))
     if write_truth is not None:
         from .truth import truth
 

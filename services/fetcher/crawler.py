@@ -47,6 +47,7 @@ class PassReport:
     skipped: int = 0  # windows already done in an earlier run and not due again
     cards: int = 0
     controls: int = 0  # counter requests that checked the windows (reconcile.py)
+    check_pages: int = 0  # every request of those checks (re-asked windows included)
     # {court, kind, date_from, date_to, reason, note} of every window left to the next pass
     incomplete: list[dict[str, str]] = field(default_factory=list)
     blocked: dict[str, str] = field(default_factory=dict)
@@ -56,6 +57,7 @@ class PassReport:
     def as_dict(self) -> dict[str, Any]:
         return {"pages": self.pages, "published": self.published, "windows": self.windows,
                 "skipped": self.skipped, "cards": self.cards, "controls": self.controls,
+                "check_pages": self.check_pages,
                 "incomplete": self.incomplete, "blocked": self.blocked,
                 "failed": self.failed, "seconds": round(self.seconds, 1)}
 
@@ -189,6 +191,7 @@ class Crawler:
             ledgers[w.kind].record(w, outcome)
             report.windows += outcome.complete
         for ledger in ledgers.values():
+            pages0 = self._w.court_pages[code]
             try:
                 checked = await self._reconciler.reconcile(court, ledger, force)
             except CourtBlocked as exc:
@@ -202,6 +205,7 @@ class Crawler:
                 continue
             report.windows += checked.confirmed
             report.controls += checked.controls
+            report.check_pages += self._w.court_pages[code] - pages0
             for w, reason, note in checked.incomplete:
                 incomplete += 1
                 self._incomplete(code, w, reason, note, report)

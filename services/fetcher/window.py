@@ -13,6 +13,7 @@ import asyncio
 import logging
 import math
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -103,6 +104,7 @@ class WindowCrawler:
         self._solver = solver
         self._health = health
         self.pages = 0
+        self.court_pages: Counter[str] = Counter()  # a court's windows run one at a time
 
     def interface(self, court: Court) -> str:
         return self._state.interface(court.vnkod) or court.interface
@@ -275,6 +277,7 @@ class WindowCrawler:
             url = f"{court.base_url}/modules.php?{encode_query(q)}"
             f = await self._client.get(url, proxy=court.proxy)
             self.pages += 1
+            self.court_pages[court.vnkod] += 1
             metrics.PAGES.labels(kind.value, f.state.value).inc()
             ok = f.state in (PageState.OK, PageState.EMPTY)
             self._health.page(court.vnkod, ok)

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install kafka system-deps lint bench clean
+.PHONY: demo test install kafka clients system-deps lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,12 +22,17 @@ kafka: .cache/kafka/libs/.complete
 system-deps:
 	deploy/install-system-deps.sh
 
+# ClickHouse clients the tests run against the aggregator's ClickHouse HTTP interface: the
+# JDBC driver (Maven Central) and @clickhouse/client (npm ci); idempotent.
+clients:
+	deploy/clients/fetch.sh all
+
 install: $(STAMP) kafka
 
 demo: install
 	$(BIN)/docketwatch demo
 
-test: install system-deps
+test: install system-deps clients
 	$(BIN)/pytest
 
 lint: install

@@ -1,0 +1,80 @@
+"""A stand-in for services.aggregator.store.guard, used by chserver.py ONLY while that module
+is not in the tree (it is being written in parallel). Same interface; read-only through
+ClickHouse's readonly=1 and store.readonly's single-statement check. Delete once the guard
+has landed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from clickhouse_connect.driver.exceptions import DatabaseError
+
+from services.aggregator.store.readonly import ReadonlyQueryError, canonical_single_statement
+
+
+@dataclass(frozen=True)
+class GuardedQuery:
+    sql: str
+    params: dict[str, str]
+    settings: dict[str, str]
+    default_format: str | None
+    database: str | None
+
+
+@dataclass(frozen=True)
+class Limits:
+    rows: int = 100_000
+    bytes: int = 64 << 20
+    memory: int = 1 << 30
+    seconds: int = 30
+
+
+class Refused(Exception):
+    def __init__(self, code: int, name: str, message: str) -> None:
+        super().__init__(f"{name}: {message}")
+        self.code, self.name, self.message = code, name, message
+
+
+@dataclass(frozen=True)
+class Answer:
+    body: bytes
+    fmt: str
+
+
+_FORMAT = re.compile(r"^FORMAT (\w+)\s*$", re.MULTILINE)
+
+
+def run_guarded(client: Any, query: GuardedQuery, limits: Limits, policy: Any) -> Answer:
+    try:
+        statement = canonical_single_statement(client, query.sql)
+    except ReadonlyQueryError as exc:
+        text = str(exc)
+        if "FORMAT" not in text:
+            if text.startswith("cannot parse"):
+                raise Refused(62, "SYNTAX_ERROR", text) from exc
+            raise Refused(164, "READONLY", f"Cannot execute query in readonly mode: {text}") \
+                from exc
+        statement = client.query("SELECT formatQuery({q:String})",
+                                 parameters={"q": query.sql}).result_rows[0][0]
+    fmt = query.default_format or "TabSeparated"
+    match = _FORMAT.search(statement)
+    if match:
+        fmt = match[1]
+        statement = statement[:match.start()].rstrip()
+    settings = {**query.settings, "max_result_rows": str(limits.rows),
+                "result_overflow_mode": "throw", "max_execution_time": str(limits.seconds),
+                "readonly": "1"}
+    clause = ", ".join(f"{k} = '{_escape(v)}'" for k, v in settings.items()
+                       if re.fullmatch(r"\w+", k))
+    conn = client._backend._handle.conn  # chDB binds parameters as raw text, as over HTTP
+    try:
+        result = conn.query(f"{statement}\nSETTINGS {clause}", fmt, params=dict(query.params))
+    except Exception as exc:
+        raise DatabaseError(str(exc)) from exc
+    return Answer(bytes(result.bytes()), fmt)
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("'", "\\'")

@@ -11,7 +11,20 @@ from typing import Any
 
 from clickhouse_connect.driver.exceptions import DatabaseError
 
-from services.aggregator.store.readonly import ReadonlyQueryError, canonical_single_statement
+_READS = ("SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "EXISTS")
+
+
+def _canonical(client: Any, sql: str) -> str:
+    """ClickHouse's formatting of ``sql``: one read statement, else Refused."""
+    try:
+        text = str(client.query("SELECT formatQuery({q:String})",
+                                parameters={"q": sql}).result_rows[0][0])
+    except DatabaseError as exc:
+        raise Refused(62, "SYNTAX_ERROR", f"cannot parse query: {exc}") from exc
+    first = re.match(r"^\s*\(*\s*([A-Za-z]+)", text)
+    if not first or first[1].upper() not in _READS:
+        raise Refused(164, "READONLY", "Cannot execute query in readonly mode")
+    return text
 
 
 @dataclass(frozen=True)
@@ -47,17 +60,7 @@ _FORMAT = re.compile(r"^FORMAT (\w+)\s*$", re.MULTILINE)
 
 
 def run_guarded(client: Any, query: GuardedQuery, limits: Limits, policy: Any) -> Answer:
-    try:
-        statement = canonical_single_statement(client, query.sql)
-    except ReadonlyQueryError as exc:
-        text = str(exc)
-        if "FORMAT" not in text:
-            if text.startswith("cannot parse"):
-                raise Refused(62, "SYNTAX_ERROR", text) from exc
-            raise Refused(164, "READONLY", f"Cannot execute query in readonly mode: {text}") \
-                from exc
-        statement = client.query("SELECT formatQuery({q:String})",
-                                 parameters={"q": query.sql}).result_rows[0][0]
+    statement = _canonical(client, query.sql)
     fmt = query.default_format or "TabSeparated"
     match = _FORMAT.search(statement)
     if match:

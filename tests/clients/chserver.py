@@ -5,7 +5,8 @@ engine per process, and the test session may hold another).
 
 Settings come from the environment (DW_CLICKHOUSE_HTTP_*), as in the aggregator. Prints
 ``READY <port>`` once listening; logs (all of them, DEBUG) go to stderr; ends on SIGTERM.
-The store: default.cases (5 rows) and the view default.cases_by_court.
+The store: default.cases (5 rows) and the view default.cases_by_court. A query with the
+comment ``/* hold Ns */`` keeps its reader thread N seconds before it runs (a slow query).
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import logging
+import re
 import signal
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 if importlib.util.find_spec("services.aggregator.store.guard") is None:  # not landed yet
     from tests.clients import _guard_stub
@@ -35,6 +39,7 @@ from services.aggregator.store import (
     guard,
 )
 
+HOLD = re.compile(r"/\* hold ([0-9.]+)s \*/")
 SCHEMA = [
     """CREATE TABLE IF NOT EXISTS default.cases (
         case_id UInt32, court LowCardinality(String), article String, opened Date,
@@ -65,9 +70,13 @@ def main() -> None:
     pool = ThreadPoolExecutor(max_workers=len(readers), thread_name_prefix="reader")
     idle: list = list(readers)
     limits = guard.Limits()
-    policy = getattr(guard, "build_policy", lambda client: None)(admin)
+    # the guard's policy over the store's database (the stand-in has none)
+    policy: Any = guard.policy_for(admin, "default") if hasattr(guard, "policy_for") else None
 
     def execute(query: guard.GuardedQuery) -> guard.Answer:
+        hold = HOLD.search(query.sql)
+        if hold:  # a slow query on demand, whatever functions the guard allows
+            time.sleep(float(hold[1]))
         client = idle.pop()
         try:
             return guard.run_guarded(client, query, limits, policy)

@@ -27,8 +27,11 @@ log = logging.getLogger("docketwatch.chhttp")
 class AnswerLike(Protocol):
     """What ``run`` returns (the guard's Answer): the engine's output and its format."""
 
-    body: bytes
-    fmt: str
+    @property
+    def body(self) -> bytes: ...
+
+    @property
+    def fmt(self) -> str: ...
 
 
 Runner = Callable[[GuardedQuery], Awaitable[AnswerLike]]
@@ -341,7 +344,7 @@ async def _query(request: web.Request) -> web.StreamResponse:
         parsed = await _parse(request, state)
         query_id = parsed.query_id
         sql = parsed.sql
-        if sql is None:
+        if sql is None or not sql.strip():
             raise ChError.of("SYNTAX_ERROR", "Empty query")
         query = GuardedQuery(sql=sql, params=parsed.params, settings=parsed.settings,
                              default_format=parsed.default_format, database=parsed.database)

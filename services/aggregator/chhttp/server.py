@@ -293,9 +293,11 @@ def engine_error(exc: BaseException) -> ChError:
     """The ClickHouse error in an exception raised by ``run``."""
     if isinstance(exc, ChError):
         return exc
-    if isinstance(exc, Refused):
-        return ChError(exc.code, exc.message, exc.name)
     code = getattr(exc, "code", None)
+    name, message = getattr(exc, "name", None), getattr(exc, "message", None)
+    if isinstance(exc, Refused) or (isinstance(code, int) and isinstance(name, str)
+                                    and isinstance(message, str)):
+        return ChError(int(exc.code), str(exc.message), str(exc.name))  # type: ignore[attr-defined]
     text = str(exc)
     parsed = from_engine_text(text, code if isinstance(code, int) and code > 0 else None)
     if parsed is not None:

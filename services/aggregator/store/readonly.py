@@ -1,77 +1,59 @@
-"""Read-only SQL for the CLI, alerting and dashboard (``docketwatch sql``).
+"""Read-only SQL for the CLI, alerting and dashboard (``docketwatch sql``): a thin wrapper
+over the SQL guard (``services.aggregator.store.guard``), which decides what may run.
 
-Defence in depth, all enforced by ClickHouse rather than by parsing SQL ourselves:
-* ClickHouse's own parser (``formatQuery``) must accept the text as exactly ONE
-  statement. This matters in chDB, which otherwise executes ``a; b`` as two statements
-  and would apply our SETTINGS clause to the last one only.
-* The statement must be a query (SELECT/WITH/SHOW/DESCRIBE/EXPLAIN/EXISTS) without
-  ``INTO OUTFILE`` (chDB writes local files even with readonly=1) or its own FORMAT.
-* It runs with readonly=1 (no writes, no DDL, no table functions, and no changing
-  settings in the query, so the limits below cannot be lifted), max_result_rows with
-  result_overflow_mode='throw', and max_execution_time.
-The canonical text from formatQuery is what runs, so comments and a trailing ``;`` cannot
-interfere with the appended SETTINGS clause.
+``run_readonly_query`` keeps its signature: Python parameter values are written as
+ClickHouse's HTTP ``param_<name>`` text (clickhouse-connect's own formatting for server-side
+binding) and bound by the engine to ``{name:Type}`` placeholders; the result comes back in
+Native format and is read by clickhouse-connect's parser, so rows carry the same Python
+types as ``client.query`` gives.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from clickhouse_connect.driver.binding import format_bind_value
 from clickhouse_connect.driver.client import Client
-from clickhouse_connect.driver.exceptions import DatabaseError
 
-_ALLOWED_FIRST_WORDS = frozenset(
-    {"SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "EXISTS"}
+from services.aggregator.store.guard import (
+    GuardedQuery,
+    Limits,
+    ReadonlyQueryError,
+    Refused,
+    _run,
+    policy_for,
 )
-_FIRST_WORD = re.compile(r"^\s*\(*\s*([A-Za-z]+)")
-# formatQuery puts top-level clauses at line starts and escapes newlines inside literals,
-# so a line starting with the clause keyword is the clause, never literal text.
-_FORBIDDEN_CLAUSE = re.compile(r"^(INTO OUTFILE|FORMAT)\b", re.MULTILINE)
+
+__all__ = ["ReadonlyQueryError", "Refused", "run_readonly_query"]
 
 
-def first_word(sql: str) -> str:
-    match = _FIRST_WORD.match(sql)
-    return match[1].upper() if match else ""
+def _param_text(client: Client, params: Mapping[str, Any] | None) -> dict[str, str]:
+    tz = getattr(client, "server_tz", None)
+    return {str(k): format_bind_value(v, tz) for k, v in (params or {}).items()}
 
 
-class ReadonlyQueryError(ValueError):
-    """The query was refused before running, or ClickHouse refused/aborted it."""
+def _rows(client: Client, body: bytes) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Columns and rows of a Native body, as clickhouse-connect reads them."""
+    if not body:
+        return [], []
+    from clickhouse_connect.driver.ctypes import RespBuffCls
+    from clickhouse_connect.driver.transform import NativeTransform
 
+    class _Source:
+        last_message = None
+        exception_tag = None
 
-def canonical_single_statement(client: Client, sql: str) -> str:
-    """ClickHouse's formatting of ``sql``; refuses anything but one read-only query."""
-    if not sql.strip():
-        raise ReadonlyQueryError("empty query")
-    try:
-        formatted = client.query(
-            "SELECT formatQuery({q:String})", parameters={"q": sql}
-        ).result_rows[0][0]
-    except DatabaseError as exc:
-        if "Multi-statements are not allowed" in str(exc):
-            raise ReadonlyQueryError("only one SQL statement is allowed") from exc
-        raise ReadonlyQueryError(f"cannot parse query: {exc}") from exc
-    first = first_word(formatted)
-    if first not in _ALLOWED_FIRST_WORDS:
-        raise ReadonlyQueryError(
-            f"only read queries are allowed (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN, EXISTS), "
-            f"not {first or 'this statement'}"
-        )
-    clause = _FORBIDDEN_CLAUSE.search(formatted)
-    if clause is not None:
-        raise ReadonlyQueryError(f"{clause[1]} is not allowed here")
-    return str(formatted)
+        @property
+        def gen(self) -> Any:
+            yield body
 
+        def close(self) -> None:
+            return None
 
-def readonly_settings(max_rows: int, max_seconds: float) -> dict[str, Any]:
-    return {
-        "readonly": 1,
-        "max_result_rows": max_rows,
-        "result_overflow_mode": "throw",
-        "max_execution_time": max_seconds,
-        "timeout_overflow_mode": "throw",
-    }
+    context = client.create_query_context(query="SELECT 1")
+    result = NativeTransform().parse_response(RespBuffCls(_Source()), context)
+    return list(result.column_names), [tuple(r) for r in getattr(result, "result_rows", [])]
 
 
 def run_readonly_query(
@@ -83,26 +65,13 @@ def run_readonly_query(
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one read-only query with server-side ``{name:Type}`` parameters.
 
-    Returns (column names, rows). Raises ReadonlyQueryError when refused, when the result
-    exceeds ``max_rows`` or the query runs longer than ``max_seconds``.
+    Returns (column names, rows). Raises ReadonlyQueryError (a ``Refused``, with
+    ClickHouse's code and name) when refused, when the result exceeds ``max_rows`` or the
+    query runs longer than ``max_seconds``.
     """
-    statement = canonical_single_statement(client, sql)
-    try:
-        result = client.query(
-            statement,
-            parameters=dict(params) if params else None,
-            settings=readonly_settings(max_rows, max_seconds),
-        )
-    except DatabaseError as exc:
-        raise ReadonlyQueryError(str(exc)) from exc
-    columns = list(result.column_names)
-    if not columns and first_word(statement) in ("SELECT", "WITH"):
-        # chDB returns no bytes at all (hence no header) for an empty result; ask
-        # ClickHouse for the result's structure so callers can still print a header.
-        described = client.query(
-            f"DESCRIBE TABLE ({statement})",
-            parameters=dict(params) if params else None,
-            settings=readonly_settings(max_rows, max_seconds),
-        )
-        columns = [str(r[0]) for r in described.result_rows]
-    return columns, [tuple(r) for r in result.result_rows]
+    limits = Limits(result_rows=max_rows, result_bytes=max(64 << 20, max_rows * 1024),
+                    seconds=max_seconds)
+    query = GuardedQuery(sql=sql, params=_param_text(client, params), settings={},
+                         default_format="Native", database=None)
+    answer = _run(client, query, limits, policy_for(client), allow_format_clause=False)
+    return _rows(client, answer.body)

@@ -42,7 +42,8 @@ FETCHER_ENV = {"DW_FETCH_END": AS_OF, "DW_FETCH_MODE": "once", "DW_HOST_RATE_PER
 def trial(workdir: Path, seed: int, args: argparse.Namespace
           ) -> tuple[Verification, dict[str, Any], float]:
     stack = Stack(workdir=workdir, kafka_port=free_port(), controller_port=free_port(),
-                  simulator_port=free_port(), ops_ports={n: free_port() for n in SERVICES})
+                  simulator_port=free_port(), clickhouse_port=free_port(),
+                  ops_ports={n: free_port() for n in SERVICES})
     stack.reset()
     stack.start_broker()
     try:

@@ -76,7 +76,7 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-fetcher-") as tmp:
         stack = Stack(workdir=Path(tmp), kafka_port=free_port(), controller_port=free_port(),
-                      simulator_port=free_port(),
+                      simulator_port=free_port(), clickhouse_port=free_port(),
                       ops_ports={s: free_port() for s in ("fetcher", "parser", "aggregator")})
         stack.start_broker()
         try:

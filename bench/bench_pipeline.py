@@ -76,7 +76,7 @@ from docketwatch.contract import (  # noqa: E402
     sha256_hex,
 )
 from docketwatch.kafka import consumer_lag, ensure_topics, make_producer  # noqa: E402
-from docketwatch.sqlclient import post_sql  # noqa: E402
+from docketwatch.reader import Reader, ReaderSettings  # noqa: E402
 from docketwatch.stack import SERVICES, Stack, free_port, wait_until  # noqa: E402
 
 AGG_GROUP = "docketwatch-aggregator"
@@ -178,7 +178,8 @@ async def produce(bootstrap: str, records: Sequence[tuple[bytes, bytes]],
 def new_stack(prefix: str) -> Stack:
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-pipeline-{prefix}-", dir="/tmp"))
     return Stack(workdir=workdir, kafka_port=free_port(), controller_port=free_port(),
-                 simulator_port=free_port(), ops_ports={s: free_port() for s in SERVICES})
+                 simulator_port=free_port(), clickhouse_port=free_port(),
+                 ops_ports={s: free_port() for s in SERVICES})
 
 
 def lag(stack: Stack, group: str, topic: str = TOPIC_CASE_EVENTS) -> int:
@@ -380,7 +381,8 @@ POLL_SQL = {
 class Poller(threading.Thread):
     def __init__(self, url: str, sql: str, expect: int, period: float = 0.1) -> None:
         super().__init__(daemon=True)
-        self.url, self.sql, self.expect, self.period = url, sql, expect, period
+        self.sql, self.expect, self.period = sql, expect, period
+        self.reader = Reader(ReaderSettings(clickhouse_url=url, clickhouse_timeout_s=30))
         self.seen: dict[str, float] = {}
         self.query_s: list[float] = []
         self.errors = 0
@@ -391,7 +393,7 @@ class Poller(threading.Thread):
         while not self._halt.is_set():
             t0 = time.monotonic()
             try:
-                _, rows = post_sql(self.url, self.sql, timeout=30)
+                rows = self.reader.rows(self.sql)
                 t1 = time.monotonic()
                 self.query_s.append(t1 - t0)
                 for court, count in rows:
@@ -445,7 +447,7 @@ def cohort_events(cohorts: int, rate: int,
 
 def freshness(stack: Stack, rate: int, seconds: int, view: str) -> dict[str, Any]:
     codes, cohorts = cohort_events(seconds, rate, "0")
-    poller = Poller(stack.sql_url, POLL_SQL[view], rate)
+    poller = Poller(stack.clickhouse_url, POLL_SQL[view], rate)
     poller.start()
     try:
         last = asyncio.run(produce_paced(stack.bootstrap, cohorts, rate))

@@ -15,8 +15,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from docketwatch.reader import Reader, StoreError, StoreUnreachable
 from docketwatch.settings import REPO_ROOT
-from docketwatch.sqlclient import EndpointUnreachable, SqlError, post_sql
+
+# The published table (docketwatch report); the same text any ClickHouse client can send.
+REPORT_SQL = "SELECT * FROM year_summary(year = {year:UInt16}, since = {since:String})"
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 err = Console(stderr=True)
@@ -49,21 +52,17 @@ def demo(
 
 
 def _query(sql: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    dsn = os.environ.get("DW_CLICKHOUSE_DSN", "")
-    if dsn.startswith(("http://", "https://")):
-        # A ClickHouse server: read it directly, with the same read-only guard.
-        from services.aggregator.store import connect
-        from services.aggregator.store.readonly import run_readonly_query
-
-        columns, rows = run_readonly_query(connect(dsn), sql, params)
-        return list(columns), [list(r) for r in rows]
-    url = os.environ.get("DW_SQL_URL", "http://127.0.0.1:9103/sql")
+    """One read-only query through the store's read client (DW_CLICKHOUSE_URL: the
+    aggregator's ClickHouse HTTP interface, or a server's)."""
+    reader = Reader()
     try:
-        return post_sql(url, sql, params)
-    except EndpointUnreachable as exc:
+        return reader.query(sql, params)
+    except StoreUnreachable as exc:
         raise _fail(f"{exc}; is the aggregator running?", 3) from None
-    except SqlError as exc:
+    except StoreError as exc:
         raise _fail(str(exc)) from None
+    finally:
+        reader.close()
 
 
 def _print(columns: list[str], rows: list[list[Any]], fmt: str) -> None:
@@ -99,14 +98,15 @@ def sql(
 def report(
     year: Annotated[int, typer.Option(help="calendar year, e.g. 2024")],
     since: Annotated[str, typer.Option(help="start of the cumulative columns")] = "2022-02-24",
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
 ) -> None:
     """The year summary in the shape of the published table."""
     if not 2022 <= year <= 2100:
         raise _fail("--year must be 2022 or later")
-    columns, rows = _query(
-        "SELECT * FROM year_summary(year = {year:UInt16}, since = {since:String})",
-        {"year": year, "since": since})
-    _print(columns, rows, "table")
+    if fmt not in ("table", "csv", "json"):
+        raise _fail("--format must be table, csv or json")
+    columns, rows = _query(REPORT_SQL, {"year": year, "since": since})
+    _print(columns, rows, fmt)
 
 
 @app.command()
@@ -146,14 +146,11 @@ def alerts(
     """List active and past alerts (newest first)."""
     from services.alerts.listing import format_alerts, list_alerts
 
-    dsn = os.environ.get("DW_CLICKHOUSE_DSN", "")
     try:
-        rows = list_alerts(sql_url=os.environ.get("DW_SQL_URL"),
-                           dsn=dsn if dsn.startswith(("http://", "https://")) else None,
-                           active_only=active, limit=limit)
-    except EndpointUnreachable as exc:
+        rows = list_alerts(active_only=active, limit=limit)
+    except StoreUnreachable as exc:
         raise _fail(f"{exc}; is the aggregator running?", 3) from None
-    except SqlError as exc:
+    except StoreError as exc:
         raise _fail(str(exc)) from None
     print(format_alerts(rows))
 

@@ -21,7 +21,6 @@ from rich.table import Table
 
 from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES
 from docketwatch.kafka import consumer_lag
-from docketwatch.sqlclient import post_sql
 from docketwatch.stack import Stack, wait_until
 
 REFUSAL = ("332", "337", "338")
@@ -109,7 +108,7 @@ ORDER BY max(at) DESC LIMIT 12
 
 
 def show_year(stack: Stack, year: int, console: Console) -> None:
-    columns, rows = post_sql(stack.sql_url, YEAR_SQL, {"year": year})
+    columns, rows = stack.query(YEAR_SQL, {"year": year})
     table = Table(*columns, title=f"Year summary {year} (docketwatch report --year {year})")
     for r in rows:
         table.add_row(*(str(v) for v in r))

@@ -20,6 +20,7 @@ SETTINGS_CLASSES = [
     ("fetcher", "services.fetcher.settings:FetcherSettings"),
     ("parser", "services.parser.settings:ParserSettings"),
     ("aggregator", "services.aggregator.settings:AggregatorSettings"),
+    ("readers: CLI, alerts, dashboard", "docketwatch.reader:ReaderSettings"),
     ("alerts", "services.alerts.settings:AlertsSettings"),
     ("dashboard", "services.dashboard.settings:DashboardSettings"),
 ]

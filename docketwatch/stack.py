@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from docketwatch.reader import Reader, ReaderSettings
 from docketwatch.settings import REPO_ROOT
-from docketwatch.sqlclient import post_sql
 
 T = TypeVar("T")
 BROKER_SCRIPT = REPO_ROOT / "deploy" / "kafka" / "broker.sh"
@@ -91,17 +91,20 @@ class Stack:
     kafka_port: int = 9092
     controller_port: int = 9093
     simulator_port: int = 8090
+    # The aggregator's ClickHouse HTTP interface (embedded store): every reader's way in.
+    clickhouse_port: int = 8123
     ops_ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     broker_started: bool = False
+    _reader: Reader | None = field(default=None, repr=False)
 
     @property
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.kafka_port}"
 
     @property
-    def sql_url(self) -> str:
-        return f"http://127.0.0.1:{self.ops_ports['aggregator']}/sql"
+    def clickhouse_url(self) -> str:
+        return f"http://127.0.0.1:{self.clickhouse_port}"
 
     @property
     def courts_file(self) -> Path:
@@ -145,7 +148,8 @@ class Stack:
             "DW_KAFKA_BOOTSTRAP": self.bootstrap,
             "DW_DATA_DIR": str(self.workdir / "data"),
             "DW_COURTS_FILE": str(self.courts_file),
-            "DW_SQL_URL": self.sql_url,
+            "DW_CLICKHOUSE_URL": self.clickhouse_url,
+            "DW_CLICKHOUSE_HTTP_PORT": str(self.clickhouse_port),
             "PYTHONUNBUFFERED": "1",
         }
         ports = {**DEFAULT_PORTS, **self.ops_ports}
@@ -205,6 +209,8 @@ class Stack:
             proc.wait()
 
     def stop_all(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
         for name in list(self.procs):
             self.stop(name)
         self.stop_broker()
@@ -214,9 +220,20 @@ class Stack:
 
     # ------------------------------------------------------------------ queries
 
+    @property
+    def reader(self) -> Reader:
+        """The store's read client, on the aggregator's ClickHouse HTTP interface."""
+        if self._reader is None:
+            self._reader = Reader(ReaderSettings(clickhouse_url=self.clickhouse_url))
+        return self._reader
+
+    def query(self, query: str, params: dict[str, Any] | None = None,
+              ) -> tuple[list[str], list[list[Any]]]:
+        return self.reader.query(query, params)
+
     def sql(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
-        """Run a read-only query through the aggregator's endpoint."""
-        return post_sql(self.sql_url, query, params)[1]
+        """Rows of a read-only query, as any ClickHouse client would read them."""
+        return self.reader.rows(query, params)
 
     def truth(self) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(self.truth_file.read_text(encoding="utf-8"))

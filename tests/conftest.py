@@ -19,7 +19,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         workdir=tmp_path_factory.mktemp("stack"),
         kafka_port=free_port(),
         controller_port=free_port(),
-        simulator_port=free_port(),
+        simulator_port=free_port(), clickhouse_port=free_port(),
         ops_ports={name: free_port() for name in SERVICES},
     )
     s.start_broker()

@@ -10,8 +10,9 @@ faust's per-record stream path and building Python objects per record each cost 
 the rest of the work (see docketwatch.batch_consumer, store.sink). Court health, alerts and
 dead letters, a trickle, are faust agents (group DW_AGGREGATOR_GROUP + "-ops").
 
-In embedded mode this process owns the chDB data directory, so it also serves the
-read-only SQL endpoint (POST /sql) that the CLI, the alerts and the dashboard use.
+In embedded mode this process owns the chDB data directory, so it also serves ClickHouse's
+HTTP interface, read-only (services/aggregator/query.py), that the CLI, the alerts, the
+dashboard and people's own ClickHouse clients read the store through.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypeVar
 
-from aiohttp import web
 from aiokafka.errors import KafkaError
 
 from docketwatch.batch_consumer import BatchConsumer, Records
@@ -52,13 +52,13 @@ from docketwatch.streams import (
 )
 from services.aggregator import metrics
 from services.aggregator.db import Connections
+from services.aggregator.query import QueryInterface
 from services.aggregator.settings import AggregatorSettings
 from services.aggregator.store.ops_sink import (
     write_alerts,
     write_court_health,
     write_dead_letters,
 )
-from services.aggregator.store.readonly import ReadonlyQueryError, run_readonly_query
 from services.aggregator.store.sink import write_event_records
 
 log = logging.getLogger("docketwatch.aggregator")
@@ -77,38 +77,12 @@ app = make_app(
 dead_topic = raw_topic(app, TOPIC_DEAD_LETTERS)
 
 # One reader and DW_INSERT_WORKERS writers, a thread and a connection each (see db.py).
-db = Connections(settings.dsn(), settings.insert_workers)
+db = Connections(settings.dsn(), settings.insert_workers,
+                 readers=settings.clickhouse_http_max_queries)
+queries = (QueryInterface(db, settings, settings.read_limits()) if settings.embedded()
+           else None)
 _counts: dict[str, Any] = {"events_written": 0, "batches": 0, "dead_letters": 0,
                            "last_insert": None}
-
-
-async def _sql(request: web.Request) -> web.Response:
-    try:
-        body = await request.json()
-        sql = body["sql"]
-        params = body.get("params") or {}
-        if not isinstance(sql, str) or not isinstance(params, dict):
-            raise TypeError("sql must be a string and params an object")
-    except (ValueError, KeyError, TypeError) as exc:
-        metrics.SQL_QUERIES.labels("bad_request").inc()
-        return web.json_response({"error": f"bad request: {exc}"}, status=400)
-    try:
-        columns, rows = await db.read(lambda c: run_readonly_query(
-            c, sql, params, max_rows=settings.sql_max_rows, max_seconds=settings.sql_max_seconds))
-    except ReadonlyQueryError as exc:
-        metrics.SQL_QUERIES.labels("refused").inc()
-        return web.json_response({"error": str(exc)}, status=400)
-    except Exception as exc:  # ClickHouse's own errors (syntax, unknown table) go back as-is
-        metrics.SQL_QUERIES.labels("error").inc()
-        return web.json_response({"error": f"{type(exc).__name__}: {exc}"}, status=400)
-    metrics.SQL_QUERIES.labels("ok").inc()
-    return web.json_response({"columns": columns, "rows": rows}, dumps=_dumps)
-
-
-def _dumps(obj: Any) -> str:
-    import json
-
-    return json.dumps(obj, default=str, ensure_ascii=False)
 
 
 async def _open_store() -> None:
@@ -123,7 +97,7 @@ def _health() -> dict[str, Any]:
 
 
 ops = OpsService(OpsServer("aggregator", settings.ops_host, settings.aggregator_ops_port,
-                           _health, routes=[("POST", "/sql", _sql)]), warm_up=_open_store)
+                           _health), warm_up=_open_store)
 
 # The pipeline's backlog in one place: the aggregator is the process every deployment has.
 _LAGS = (("docketwatch-parser", TOPIC_RAW_PAGES),

@@ -1,11 +1,11 @@
-"""The aggregator's ClickHouse connections: one reader and a few writers, a thread each.
+"""The aggregator's ClickHouse connections: a few readers and a few writers, a thread each.
 
 A client is used by one thread at a time (clickhouse-connect's chDB handle serialises its
 calls, and neither chDB nor the HTTP client has an async API), so each connection owns a
 thread. Separate connections to one chDB engine run their queries in parallel (chDB's
-documented contract), which is what lets two inserts use both cores, and lets a read on
-``/sql`` go past an insert in progress. The first connection to open migrates the store;
-the others wait for it.
+documented contract), which is what lets two inserts use both cores, and lets a read of the
+ClickHouse HTTP interface go past an insert in progress. The first connection to open
+migrates the store; the others wait for it.
 """
 
 from __future__ import annotations
@@ -37,13 +37,35 @@ class _Connection:
         return fn(self.client)
 
 
-class Connections:
-    """``read`` for queries, ``write`` for inserts (at most ``writers`` at once)."""
+class _Pool:
+    """Connections handed out one task at a time."""
 
-    def __init__(self, dsn: str, writers: int) -> None:
-        self.reader = _Connection(dsn, "clickhouse-read")
-        self.writers = [_Connection(dsn, f"clickhouse-write-{i}") for i in range(writers)]
+    def __init__(self, connections: list[_Connection]) -> None:
+        self.connections = connections
         self._idle: asyncio.Queue[_Connection] | None = None
+
+    async def run(self, fn: Callable[[Client], T]) -> T:
+        if self._idle is None:
+            self._idle = asyncio.Queue()
+            for c in self.connections:
+                self._idle.put_nowait(c)
+        connection = await self._idle.get()
+        try:
+            return await connection.run(fn)
+        finally:
+            self._idle.put_nowait(connection)
+
+
+class Connections:
+    """``read`` for queries (at most ``readers`` at once), ``write`` for inserts (at most
+    ``writers`` at once); readers and writers never wait for each other's connections."""
+
+    def __init__(self, dsn: str, writers: int, readers: int = 1) -> None:
+        self.reader = _Connection(dsn, "clickhouse-read-0")
+        self.readers = _Pool([self.reader] + [_Connection(dsn, f"clickhouse-read-{i}")
+                                              for i in range(1, max(1, readers))])
+        self.writers = _Pool([_Connection(dsn, f"clickhouse-write-{i}")
+                              for i in range(writers)])
         self._open: asyncio.Future[list[int]] | None = None
 
     async def open(self) -> None:
@@ -56,16 +78,8 @@ class Connections:
 
     async def read(self, fn: Callable[[Client], T]) -> T:
         await self.open()
-        return await self.reader.run(fn)
+        return await self.readers.run(fn)
 
     async def write(self, fn: Callable[[Client], T]) -> T:
         await self.open()
-        if self._idle is None:
-            self._idle = asyncio.Queue()
-            for writer in self.writers:
-                self._idle.put_nowait(writer)
-        writer = await self._idle.get()
-        try:
-            return await writer.run(fn)
-        finally:
-            self._idle.put_nowait(writer)
+        return await self.writers.run(fn)

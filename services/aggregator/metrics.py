@@ -7,6 +7,8 @@ EVENTS_WRITTEN = Counter("docketwatch_aggregator_events_written_total",
 BATCHES = Counter("docketwatch_aggregator_batches_total", "Insert batches")
 DEAD = Counter("docketwatch_aggregator_dead_letters_total", "Events dead-lettered", ["error"])
 INSERT_SECONDS = Histogram("docketwatch_aggregator_insert_seconds", "ClickHouse insert latency")
-SQL_QUERIES = Counter("docketwatch_aggregator_sql_queries_total", "Read-only queries", ["outcome"])
+SQL_QUERIES = Counter("docketwatch_aggregator_sql_queries_total",
+                      "Queries of the ClickHouse HTTP interface, by outcome (ok, refused: the "
+                      "guard or the engine said no, error)", ["outcome"])
 LAST_INSERT = Gauge("docketwatch_aggregator_last_insert_timestamp", "Unix time of last insert")
 CONSUMER_LAG = Gauge("docketwatch_consumer_lag", "Records not yet committed", ["group", "topic"])

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from services.alerts.source import QueryFn, endpoint_query, server_query
+from docketwatch.reader import Reader
+from services.alerts.source import QueryFn, reader_query
 
 _SQL = """
 SELECT alert_id, argMax(rule, at), argMax(toString(status), at), argMax(severity, at),
@@ -44,18 +45,12 @@ class AlertRow:
         return self.status in ("firing", "escalated", "silenced")
 
 
-def list_alerts(*, sql_url: str | None = None, dsn: str | None = None,
-                query: QueryFn | None = None, active_only: bool = False,
+def list_alerts(*, query: QueryFn | None = None, active_only: bool = False,
                 limit: int = 200) -> list[AlertRow]:
-    """Latest state of each alert, newest first. One of ``sql_url`` (the aggregator's
-    endpoint, embedded mode), ``dsn`` (http(s):// ClickHouse server) or ``query``."""
+    """Latest state of each alert, newest first, read through ``query`` (default: the
+    store's read client, docketwatch.reader)."""
     if query is None:
-        if dsn and dsn.startswith(("http://", "https://")):
-            query = server_query(dsn)
-        elif sql_url:
-            query = endpoint_query(sql_url)
-        else:
-            raise ValueError("need sql_url or an http(s) dsn")
+        query = reader_query(Reader())
     having = ("HAVING argMax(toString(status), at) IN ('firing', 'escalated', 'silenced')"
               if active_only else "")
     rows: list[Sequence[Any]] = query(_SQL.format(having=having), {"limit": limit})

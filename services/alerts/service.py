@@ -24,6 +24,7 @@ from aiokafka.errors import TopicAlreadyExistsError
 from docketwatch.contract import TOPIC_ALERTS, TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES, AlertEvent
 from docketwatch.kafka import consumer_lag, make_producer
 from docketwatch.ops import OpsServer
+from docketwatch.reader import Reader
 from services.alerts import metrics
 from services.alerts.config import RulesConfig
 from services.alerts.deadletters import DeadLetterCounter, partitions
@@ -37,7 +38,7 @@ from services.alerts.receivers import (
 )
 from services.alerts.settings import AlertsSettings
 from services.alerts.silences import Silences
-from services.alerts.source import ClickHouseSource, DataSource, endpoint_query, server_query
+from services.alerts.source import ClickHouseSource, DataSource, reader_query
 from services.alerts.state import AlertState, Change
 
 log = logging.getLogger("docketwatch.alerts")
@@ -104,9 +105,8 @@ class AlertsService:
         self.silences = Silences(cfg.silences, settings.alerts_silences_file)
         self.dead = DeadLetterCounter(settings.kafka_bootstrap, cfg.dead_letters.window_s)
         if source is None:
-            dsn = settings.server_dsn()
-            query = server_query(dsn) if dsn else endpoint_query(settings.sql_url)
-            source = ClickHouseSource(query, cfg, settings.alerts_as_of, self.dead.stats)
+            source = ClickHouseSource(reader_query(Reader()), cfg, settings.alerts_as_of,
+                                      self.dead.stats)
         self.source = source
         self.workers = [ReceiverWorker(r, cfg.receivers, self.state.active)
                         for r in (receivers if receivers is not None

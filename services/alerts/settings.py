@@ -18,10 +18,6 @@ class AlertsSettings(CommonSettings):
     alerts_as_of: date | None = Field(
         None, description="reference date of the docket; default: newest receipt or "
         "decision date in the data (never the wall clock)")
-    sql_url: str = Field("http://127.0.0.1:9103/sql", description="aggregator SQL endpoint")
-    clickhouse_dsn: str | None = Field(
-        None, description="http(s)://… reads a ClickHouse server directly; otherwise the "
-        "SQL endpoint is used (embedded chDB belongs to the aggregator)")
     alerts_webhook_url: str | None = Field(None, description="generic JSON webhook")
     telegram_token: SecretStr | None = Field(None, description="bot token (secret)")
     telegram_chat_id: str | None = Field(None, description="chat to post alerts to")
@@ -33,7 +29,3 @@ class AlertsSettings(CommonSettings):
         "many records behind: counts of a pipeline catching up are not news")
     parser_group: str = Field("docketwatch-parser")
     aggregator_group: str = Field("docketwatch-aggregator")
-
-    def server_dsn(self) -> str | None:
-        dsn = self.clickhouse_dsn
-        return dsn if dsn and dsn.startswith(("http://", "https://")) else None

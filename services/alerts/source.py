@@ -1,9 +1,9 @@
 """Where snapshots come from. The engine only sees :class:`DataSource`.
 
-:class:`ClickHouseSource` reads the aggregator's views either through its read-only SQL
-endpoint (embedded chDB: one process per data directory, the aggregator owns it) or
-directly from a ClickHouse server. Tables this service reads that another service may not
-have created yet (``court_health``) are optional: their rule is skipped, not resolved.
+:class:`ClickHouseSource` reads the aggregator's views through ClickHouse's HTTP interface
+(docketwatch.reader): the aggregator's own in embedded mode, a server's otherwise. Tables
+this service reads that another service may not have created yet (``court_health``) are
+optional: their rule is skipped, not resolved.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from docketwatch.sqlclient import post_sql
+from docketwatch.reader import Reader
 from services.alerts.config import RulesConfig
 from services.alerts.model import CountRow, CourtInfo, HealthRow, Snapshot
 from services.alerts.rules.series import add_months
@@ -28,21 +28,10 @@ class DataSource(Protocol):
         """Everything one evaluation needs."""
 
 
-def endpoint_query(url: str, timeout: float = 60) -> QueryFn:
+def reader_query(reader: Reader) -> QueryFn:
+    """Read the store through the one read client (docketwatch.reader)."""
     def run(sql: str, params: dict[str, Any]) -> list[Sequence[Any]]:
-        return list(post_sql(url, sql, params, timeout=timeout)[1])
-    return run
-
-
-def server_query(dsn: str) -> QueryFn:
-    """A ClickHouse server (or, in tests, a chDB directory) read with the same guard."""
-    from services.aggregator.store import connect, run_readonly_query
-
-    client = connect(dsn)
-
-    def run(sql: str, params: dict[str, Any]) -> list[Sequence[Any]]:
-        rows = run_readonly_query(client, sql, params, max_rows=200_000, max_seconds=60)[1]
-        return list(rows)
+        return list(reader.rows(sql, params))
     return run
 
 

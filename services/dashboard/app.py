@@ -14,12 +14,12 @@ from typing import Any
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 
+from docketwatch.reader import Reader
 from services.dashboard import api, openapi, views
 from services.dashboard.backend import (
     Backend,
-    EndpointBackend,
     QueryFailed,
-    ServerBackend,
+    ReaderBackend,
     StoreUnavailable,
 )
 from services.dashboard.data import STORE, Store
@@ -121,10 +121,8 @@ async def _metrics(request: web.Request) -> web.Response:
 
 
 def make_backend(settings: DashboardSettings) -> Backend:
-    if settings.reads_server():
-        return ServerBackend(str(settings.clickhouse_dsn), settings.dashboard_max_rows,
-                             settings.dashboard_query_timeout_s)
-    return EndpointBackend(settings.sql_url, settings.dashboard_query_timeout_s)
+    del settings  # the reader has its own settings (DW_CLICKHOUSE_*)
+    return ReaderBackend(Reader())
 
 
 def create_app(backend: Backend) -> web.Application:

@@ -1,8 +1,8 @@
-"""Where the dashboard's queries run: the aggregator's SQL endpoint or a ClickHouse server.
+"""Where the dashboard's queries run: the store's read client (ClickHouse's HTTP interface).
 
-Both paths return the same JSON-able values because every dashboard query converts dates,
-timestamps and decimals to strings/floats in SQL (see queries.py): the API then serves
-exactly what ``docketwatch sql`` prints for the same statement, whichever backend is used.
+Every dashboard query converts dates, timestamps and decimals to strings/floats in SQL
+(see queries.py), so the API serves exactly what ``docketwatch sql`` prints for the same
+statement, in embedded and in server mode alike.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from prometheus_client import Histogram
 
-from docketwatch.sqlclient import EndpointUnreachable, SqlError, post_sql
+from docketwatch.reader import Reader, StoreError, StoreUnreachable
 
 QUERY_SECONDS = Histogram(
     "docketwatch_dashboard_query_seconds", "Time of one dashboard query", ["outcome"])
@@ -58,68 +58,30 @@ async def timed(backend: Backend, sql: str, params: Mapping[str, Any]) -> Result
         QUERY_SECONDS.labels(outcome).observe(time.perf_counter() - t0)
 
 
-class EndpointBackend:
-    """Embedded mode: the aggregator owns chDB and answers ``POST /sql``."""
+class ReaderBackend:
+    """The store's one read client (docketwatch.reader): ClickHouse's HTTP interface, the
+    aggregator's in embedded mode or a server's, read-only either way."""
 
-    name = "endpoint"
+    name = "clickhouse"
 
-    def __init__(self, url: str, timeout: float) -> None:
-        self.url = url
-        self.timeout = timeout
-
-    async def query(self, sql: str, params: Mapping[str, Any]) -> Result:
-        try:
-            # post_sql is the CLI's own client: same request, same JSON decoding.
-            columns, rows = await asyncio.to_thread(
-                post_sql, self.url, sql, dict(params), self.timeout)
-        except EndpointUnreachable as exc:
-            raise StoreUnavailable(str(exc)) from None
-        except SqlError as exc:
-            raise QueryFailed(str(exc)) from None
-        return Result(list(columns), [list(r) for r in rows])
-
-    async def close(self) -> None:
-        return None
-
-
-class ServerBackend:
-    """Server mode: read ClickHouse directly with the aggregator's read-only guard."""
-
-    name = "server"
-
-    def __init__(self, dsn: str, max_rows: int, timeout: float) -> None:
-        self.dsn = dsn
-        self.max_rows = max_rows
-        self.timeout = timeout
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
         # One thread owns the synchronous client, so it is never used concurrently.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clickhouse")
-        self._client: Any = None
 
     def _run(self, sql: str, params: Mapping[str, Any]) -> Result:
-        from services.aggregator.store import connect
-        from services.aggregator.store.readonly import ReadonlyQueryError, run_readonly_query
-
         try:
-            if self._client is None:
-                self._client = connect(self.dsn)
-            columns, rows = run_readonly_query(self._client, sql, params,
-                                               max_rows=self.max_rows, max_seconds=self.timeout)
-        except ReadonlyQueryError as exc:
+            columns, rows = self.reader.query(sql, params)
+        except StoreUnreachable as exc:
+            raise StoreUnavailable(str(exc)) from None
+        except StoreError as exc:
             raise QueryFailed(str(exc)) from None
-        except OSError as exc:
-            raise StoreUnavailable(f"{type(exc).__name__}: {exc}") from None
-        except Exception as exc:  # clickhouse-connect wraps connection errors its own way
-            if "connect" in type(exc).__name__.lower() or "connection" in str(exc).lower():
-                self._client = None
-                raise StoreUnavailable(str(exc)) from None
-            raise QueryFailed(f"{type(exc).__name__}: {exc}") from None
-        return Result(list(columns), [list(r) for r in rows])
+        return Result(columns, rows)
 
     async def query(self, sql: str, params: Mapping[str, Any]) -> Result:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._run, sql, params)
 
     async def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
+        self.reader.close()
         self._executor.shutdown(wait=False)

@@ -97,14 +97,14 @@ def test_alerts_service_publishes_and_notifies_once(stack: Stack) -> None:
     recorder = Recorder()
     (stack.workdir / "data").mkdir(parents=True, exist_ok=True)  # faust needs the parent
     stack.start_service("aggregator")
-    sql_url = f"http://127.0.0.1:{stack.ops_ports['aggregator']}/sql"
-    wait_until(lambda: stack.sql("SELECT 1"), timeout=120, what="aggregator SQL endpoint")
+    wait_until(lambda: stack.sql("SELECT 1"), timeout=120,
+               what="the aggregator's ClickHouse HTTP interface")
     port = free_port()
     # The documented rules, evaluated every 2 s even without new data, so that "the next
     # evaluation" below is seconds away.
     rules = stack.workdir / "rules.toml"
     rules.write_text("[evaluation]\nevaluate_every_s = 2.0\n", encoding="utf-8")
-    env = {"DW_ALERTS_OPS_PORT": str(port), "DW_SQL_URL": sql_url,
+    env = {"DW_ALERTS_OPS_PORT": str(port),
            "DW_ALERTS_WEBHOOK_URL": recorder.url, "DW_ALERTS_AS_OF": "2024-01-31",
            "DW_ALERTS_RULES_FILE": str(rules)}
     stack.start_service("alerts", env)

@@ -12,7 +12,6 @@ comment ``/* hold Ns */`` keeps its reader thread N seconds before it runs (a sl
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 import re
 import signal
@@ -20,12 +19,6 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
-
-if importlib.util.find_spec("services.aggregator.store.guard") is None:  # not landed yet
-    from tests.clients import _guard_stub
-
-    sys.modules["services.aggregator.store.guard"] = _guard_stub
 
 from services.aggregator.chhttp import (
     ClickHouseHttpSettings,
@@ -71,7 +64,7 @@ def main() -> None:
     idle: list = list(readers)
     limits = guard.Limits()
     # the guard's policy over the store's database (the stand-in has none)
-    policy: Any = guard.policy_for(admin, "default") if hasattr(guard, "policy_for") else None
+    policy = guard.policy_for(admin, "default")
 
     def execute(query: guard.GuardedQuery) -> guard.Answer:
         hold = HOLD.search(query.sql)

@@ -27,7 +27,6 @@ from docketwatch.contract import (
 from docketwatch.demo import drained
 from docketwatch.kafka import ensure_topics
 from docketwatch.settings import REPO_ROOT
-from docketwatch.sqlclient import post_sql
 from docketwatch.stack import Stack, free_port, wait_until
 from tests.dashboard.kafka_util import existing_topics, publish
 
@@ -40,8 +39,8 @@ class Dashboard:
     url: str  # http://127.0.0.1:<port>
 
     @property
-    def sql_url(self) -> str:
-        return f"http://127.0.0.1:{self.stack.ops_ports['aggregator']}/sql"
+    def clickhouse_url(self) -> str:
+        return self.stack.clickhouse_url
 
     def get(self, path: str) -> tuple[int, str, dict[str, str]]:
         try:
@@ -56,7 +55,7 @@ class Dashboard:
         return json.loads(body)
 
     def sql(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
-        return post_sql(self.sql_url, query, params)[1]
+        return self.stack.sql(query, params)
 
 
 def _ops_records() -> tuple[list[AlertEvent], list[CourtHealth]]:
@@ -88,6 +87,7 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
     stack = Stack(
         workdir=tmp_path_factory.mktemp("dashboard-stack"),
         kafka_port=free_port(), controller_port=free_port(), simulator_port=free_port(),
+        clickhouse_port=free_port(),
         ops_ports={name: free_port() for name in ("fetcher", "parser", "aggregator")},
     )
     stack.start_broker()
@@ -114,8 +114,6 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard]:
         port = free_port()
         stack.spawn("dashboard", [sys.executable, "-m", "services.dashboard"],
                     stack.service_env({"DW_DASHBOARD_PORT": str(port),
-                                       "DW_SQL_URL": f"http://127.0.0.1:"
-                                                     f"{stack.ops_ports['aggregator']}/sql",
                                        "PYTHONPATH": str(REPO_ROOT)}))
         dash = Dashboard(stack, f"http://127.0.0.1:{port}")
         wait_until(lambda: dash.get("/health")[0] == 200, timeout=60, what="dashboard up")

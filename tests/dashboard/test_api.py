@@ -49,7 +49,8 @@ def test_received_equals_docketwatch_sql_cli(dashboard: Dashboard) -> None:
     out = subprocess.run(
         [str(cli), "sql", payload["sql"], "--param", "category=refusal", "--format", "json"],
         check=True, capture_output=True, text=True, cwd=REPO_ROOT,
-        env={**os.environ, "DW_SQL_URL": dashboard.sql_url, "PYTHONPATH": str(REPO_ROOT)})
+        env={**os.environ, "DW_CLICKHOUSE_URL": dashboard.clickhouse_url,
+             "PYTHONPATH": str(REPO_ROOT)})
     assert [json.loads(line) for line in out.stdout.splitlines()] == payload["data"]
 
 

@@ -48,8 +48,7 @@ def test_bad_input_gets_a_clear_error_and_exit_code(args: list[str], code: int,
 
 
 def test_sql_with_no_aggregator_running_exits_3(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DW_SQL_URL", f"http://127.0.0.1:{free_port()}/sql")
-    monkeypatch.delenv("DW_CLICKHOUSE_DSN", raising=False)
+    monkeypatch.setenv("DW_CLICKHOUSE_URL", f"http://127.0.0.1:{free_port()}")
     result = runner.invoke(app, ["sql", "SELECT 1"])
     assert result.exit_code == 3
     assert "is the aggregator running?" in " ".join(result.output.split())

@@ -58,7 +58,7 @@ CI_CORPUS = Corpus()
 def new_stack(workdir: Path) -> Stack:
     """A stack on free ports (what tests/conftest.py's ``stack`` fixture builds)."""
     return Stack(workdir=workdir, kafka_port=free_port(), controller_port=free_port(),
-                 simulator_port=free_port(),
+                 simulator_port=free_port(), clickhouse_port=free_port(),
                  ops_ports={n: free_port() for n in SERVICES})
 
 

@@ -1,0 +1,111 @@
+"""ClickHouse's own clients read the embedded store the aggregator serves, and read the same
+numbers as ``docketwatch report --year 2024``: clickhouse-connect (and pandas through it),
+the official Node client, the JDBC driver, curl. The pipeline is the real one (simulator →
+fetcher → Kafka → parser → Kafka → aggregator with chDB)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import clickhouse_connect
+import pytest
+
+from docketwatch.cli import REPORT_SQL
+from docketwatch.demo import drained
+from docketwatch.settings import REPO_ROOT
+from docketwatch.stack import Stack, wait_until
+
+pytestmark = pytest.mark.integration
+
+AS_OF = "2024-12-27"
+LITERAL = "SELECT * FROM year_summary(year = 2024, since = '2022-02-24')"
+JARS = REPO_ROOT / ".cache" / "clients" / "jdbc"
+NODE = REPO_ROOT / "tests" / "clients" / "node"
+
+
+@pytest.fixture(scope="module")
+def store(stack: Stack) -> Stack:
+    stack.start_simulator(seed=7, as_of=AS_OF, scale=0.05, courts_limit=6)
+    stack.start_service("parser")
+    stack.start_service("aggregator")
+    stack.start_service("fetcher", {"DW_FETCH_END": AS_OF, "DW_FETCH_MODE": "once",
+                                    "DW_HOST_RATE_PER_S": "1000"})
+    assert stack.wait_exit("fetcher", timeout=600) == 0, stack.log_path("fetcher").read_text()
+    wait_until(lambda: drained(stack), timeout=300, interval=1.0, what="pipeline drained")
+    return stack
+
+
+def cell(value: Any) -> str:
+    """One spelling of a value across clients (JSON text, Java's toString, Python)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, datetime) and value.time() == time():  # pandas: a Date as Timestamp
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def table(columns: list[str], rows: list[list[Any]]) -> list[dict[str, str]]:
+    return [{c: cell(v) for c, v in zip(columns, row, strict=True)} for row in rows]
+
+
+@pytest.fixture(scope="module")
+def report(store: Stack) -> list[dict[str, str]]:
+    """What `docketwatch report --year 2024` prints (its JSON form)."""
+    out = subprocess.run(
+        [str(Path(sys.executable).with_name("docketwatch")), "report", "--year", "2024",
+         "--format", "json"], check=True, capture_output=True, text=True, cwd=REPO_ROOT,
+        env={**os.environ, "DW_CLICKHOUSE_URL": store.clickhouse_url})
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    got = [{k: cell(v) for k, v in r.items()} for r in rows]
+    assert [r["line"] for r in got] == ["332", "337", "338", "refusal"], got
+    assert int(got[-1]["received"]) > 50  # not trivially small
+    return got
+
+
+def test_clickhouse_connect_and_pandas(store: Stack, report: list[dict[str, str]]) -> None:
+    client = clickhouse_connect.get_client(host="127.0.0.1", port=store.clickhouse_port)
+    try:
+        result = client.query(REPORT_SQL, parameters={"year": 2024, "since": "2022-02-24"})
+        assert table(list(result.column_names), [list(r) for r in result.result_rows]) == report
+        df = client.query_df(LITERAL)
+        assert table(list(df.columns), df.astype(object).where(df.notna(), None)
+                     .values.tolist()) == report
+    finally:
+        client.close()
+
+
+def test_curl_with_server_side_parameters(store: Stack, report: list[dict[str, str]]) -> None:
+    out = subprocess.run(
+        ["curl", "-sS", "--fail-with-body",
+         f"{store.clickhouse_url}/?param_year=2024&param_since=2022-02-24",
+         "--data-binary", REPORT_SQL + " FORMAT CSVWithNames"],
+        check=True, capture_output=True, text=True)
+    rows = list(csv.reader(io.StringIO(out.stdout)))
+    assert table(rows[0], [[None if v == "\\N" else v for v in r] for r in rows[1:]]) == report
+
+
+def test_the_official_node_client(store: Stack, report: list[dict[str, str]]) -> None:
+    out = subprocess.run(
+        ["node", str(NODE / "report.mjs"), store.clickhouse_url, REPORT_SQL, "year=2024",
+         "since=2022-02-24"], check=True, capture_output=True, text=True, cwd=NODE)
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [{k: cell(v) for k, v in r.items()} for r in rows] == report
+
+
+def test_the_jdbc_driver(store: Stack, report: list[dict[str, str]]) -> None:
+    java = REPO_ROOT / "tests" / "clients" / "java" / "Report.java"
+    url = f"jdbc:clickhouse://127.0.0.1:{store.clickhouse_port}/default"
+    out = subprocess.run(["java", "-cp", f"{JARS}/*", str(java), url, LITERAL],
+                         check=True, capture_output=True, text=True, timeout=300)
+    lines = [line.split("\t") for line in out.stdout.splitlines()]
+    assert table(lines[0], lines[1:]) == report

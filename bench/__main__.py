@@ -36,6 +36,7 @@ BENCHES: list[tuple[str, list[str]]] = [
     ("bench_scaleout", []),
     ("bench_faults", []),
     ("bench_counts", ["--seeds", "1,2", "--scale", "0.05"]),
+    ("bench_query_flood", ["--runs", "2"]),
     ("bench_fuzz", ["--mutations", "20000", "--service-pages", "2000"]),
     ("bench_soak", ["--minutes", "2"]),
 ]

@@ -65,8 +65,15 @@ class Flood:
         from clickhouse_connect.driver.exceptions import DatabaseError
 
         port = int(self.url.rsplit(":", 1)[1])
-        client = clickhouse_connect.get_client(host="127.0.0.1", port=port,
-                                               send_receive_timeout=self.seconds + 30)
+        client = None
+        while client is None and not self._stop.is_set():
+            try:  # connecting queries the server too: a full house turns it away
+                client = clickhouse_connect.get_client(host="127.0.0.1", port=port,
+                                                       send_receive_timeout=self.seconds + 30)
+            except DatabaseError:
+                self.refused += 1
+        if client is None:
+            return
         salt = i
         while not self._stop.is_set():
             salt += 100

@@ -195,6 +195,9 @@ FIXED_SETTINGS: Mapping[str, str] = {
     "max_bytes_ratio_before_external_sort": "0",
     "output_format_parallel_formatting": "0",  # its own threads
     "use_query_cache": "0",
+    # Readers' threads run at the lowest CPU priority (nice 19): a flood of heavy queries
+    # then takes only idle CPU from the inserts beside it (bench/bench_query_flood.py).
+    "os_thread_priority": "19",
     "enable_analyzer": "1",  # what the checks assume (name resolution of IN, CTEs)
 }
 

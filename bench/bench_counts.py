@@ -29,9 +29,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docketwatch.demo import drained  # noqa: E402
-from docketwatch.stack import SERVICES, Stack, free_port, wait_until  # noqa: E402
-from docketwatch.verify import Verification, table, verify  # noqa: E402
+from launcher.demo import drained  # noqa: E402
+from launcher.stack import SERVICES, Stack, free_port, wait_until  # noqa: E402
+from launcher.verify import Verification, table, verify  # noqa: E402
 
 AS_OF = "2024-12-27"
 FETCHER_ENV = {"DW_FETCH_END": AS_OF, "DW_FETCH_MODE": "once", "DW_HOST_RATE_PER_S": "0",

@@ -9,7 +9,7 @@ a fresh broker and the whole pipeline run concurrently (simulator → fetcher �
 aggregator), the component is killed with SIGKILL once the stream has gone a random
 fraction (10–80 %) of the way, restarted at once (the broker on the same ports and data
 directory; the fetcher's pass is run again after a broker outage), and the drained result
-is compared with the simulator's truth and the clean run (tests/reliability/harness.py):
+is compared with the simulator's truth and the clean run (launcher/trials.py):
 
 - lost: truth cases missing from case_state, monthly_received cases short, clean-run event
   ids missing;
@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.reliability.harness import (  # noqa: E402
+from launcher.trials import (  # noqa: E402
     COMPONENTS,
     Corpus,
     Trial,

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_fetcher.py [--scale 0.05] [--courts 0] [--runs 3]
 
-A broker and the simulator run on free ports (docketwatch.stack.Stack); each run is a
+A broker and the simulator run on free ports (launcher.stack.Stack); each run is a
 fresh fetcher process with a fresh state dir doing one full pass (lists and cards) of every
 simulated court, published to Kafka with acks=all. pages/s = pages fetched (and published)
 over the pass's own duration; RSS is the process's VmHWM from /proc. Medians over runs.
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docketwatch.stack import Stack, free_port  # noqa: E402
+from launcher.stack import Stack, free_port  # noqa: E402
 
 _LINE = re.compile(r"fetcher pass: (\d+) pages fetched, (\d+) published, .* in ([\d.]+) s")
 

@@ -41,17 +41,17 @@ from docketwatch.contract import (  # noqa: E402
     sha256_hex,
 )
 from docketwatch.kafka import ensure_topics, make_producer  # noqa: E402
-from docketwatch.stack import wait_until  # noqa: E402
-from services.parser.sudrf import InternalParserError, ParseError, parse_page  # noqa: E402
-from tests.parser.golden import GOLDEN_DIR, court_code, fixture_kind  # noqa: E402
-from tests.parser.mutations import mutate  # noqa: E402
-from tests.reliability.harness import (  # noqa: E402
+from launcher.golden import GOLDEN_DIR, court_code, fixture_kind  # noqa: E402
+from launcher.mutations import mutate  # noqa: E402
+from launcher.stack import wait_until  # noqa: E402
+from launcher.trials import (  # noqa: E402
     PARSER_GROUP,
     KafkaProbe,
     kill_all,
     new_stack,
     start_parser,
 )
+from services.parser.sudrf import InternalParserError, ParseError, parse_page  # noqa: E402
 
 Page = tuple[str, PageKind, str, bytes]  # fixture name, kind, court, mutated bytes
 

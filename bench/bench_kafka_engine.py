@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_kafka_engine.py [--events 100000] [--runs 3]
 
-A private broker (docketwatch.stack.Stack, free ports, /tmp/bench-kafka-engine-*) holds N
+A private broker (launcher.stack.Stack, free ports, /tmp/bench-kafka-engine-*) holds N
 synthetic CaseEvents on the events topic (bench_pipeline.make_events, 6 partitions). Then,
 on that same topic, each with its own consumer group, median of --runs:
 
@@ -92,7 +92,7 @@ FEW_SELECT = ("JSONExtractString(raw, 'event_id') AS event_id, "
 
 def kafka_engine_run(client: Any, bootstrap: str, n: int, run: int, variant: str,
                      timeout: float) -> dict[str, Any]:
-    from services.aggregator.store import migrate
+    from docketwatch.store import migrate
 
     db = f"ke_{variant}_{run}"
     client.command(f"CREATE DATABASE IF NOT EXISTS {db}")
@@ -112,7 +112,7 @@ def kafka_engine_run(client: Any, bootstrap: str, n: int, run: int, variant: str
     if not exists:
         return {"ok": False, "error": error, "note": "Kafka table was not created"}
     if variant == "full":
-        from services.aggregator.store import connect
+        from docketwatch.store import connect
 
         sub = connect(client_dsn(client), database=db)
         migrate(sub)
@@ -175,7 +175,7 @@ def upper_bound(client: Any, events: list[Any], runs: int, batch: int = 5000) ->
             client.command(f"CREATE TABLE ub.raw_events ENGINE = MergeTree ORDER BY event_id "
                            f"AS SELECT {cols} FROM {src}.case_events WHERE 0")
         else:
-            from services.aggregator.store import connect, migrate
+            from docketwatch.store import connect, migrate
 
             sub = connect(client_dsn(client), database="ub_schema")
             migrate(sub)
@@ -198,7 +198,7 @@ def main() -> None:
     args = ap.parse_args()
     cmd = " ".join(shlex.quote(a) for a in [".venv/bin/python", "bench/bench_kafka_engine.py",
                                               *sys.argv[1:]])
-    from services.aggregator.store import connect
+    from docketwatch.store import connect
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the broker is stopped
     stack = new_stack("kengine")

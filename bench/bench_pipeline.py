@@ -5,7 +5,7 @@
         [--scale 0.1] [--end 2026-12-31] [--parts abcd] [--compare DIR]
 
 A private broker and the services run as separate processes on free ports
-(docketwatch.stack.Stack), with work directories under /tmp/bench-pipeline-*.
+(launcher.stack.Stack), with work directories under /tmp/bench-pipeline-*.
 
 a. Aggregator sustained events/s. The events topic is pre-filled with N synthetic CaseEvents
    (contract models, unique case keys, several articles and defendants, real court codes);
@@ -77,10 +77,10 @@ from docketwatch.contract import (  # noqa: E402
 )
 from docketwatch.kafka import consumer_lag, ensure_topics, make_producer  # noqa: E402
 from docketwatch.reader import Reader, ReaderSettings  # noqa: E402
-from docketwatch.stack import SERVICES, Stack, free_port, wait_until  # noqa: E402
+from docketwatch.settings import AGGREGATOR_GROUP, PARSER_GROUP  # noqa: E402
+from launcher.stack import SERVICES, Stack, free_port, wait_until  # noqa: E402
 
-AGG_GROUP = "docketwatch-aggregator"
-PARSER_GROUP = "docketwatch-parser"
+AGG_GROUP = AGGREGATOR_GROUP
 ARTICLES = (("337",), ("337",), ("337",), ("332",), ("338",), ("337", "338"), ("337", "105"),
             ("205.1",), ("335",), ("337", "30"))
 DECISIONS = (DecisionClass.VERDICT, DecisionClass.VERDICT, DecisionClass.TERMINATED,
@@ -303,8 +303,8 @@ def baseline_rates(records: Sequence[tuple[bytes, bytes]], runs: int, batch: int
                    workdir: Path) -> dict[str, list[float]]:
     """In this process, same payloads: the aggregator's store path without Kafka, and what
     validating each record against the contract (the path before) costs alone."""
-    from services.aggregator.store import connect, migrate
-    from services.aggregator.store.sink import batch_token, write_event_records
+    from docketwatch.store import connect, migrate
+    from docketwatch.store.sink import batch_token, write_event_records
 
     out: dict[str, list[float]] = {"store": [], "validate": []}
     dsn = f"chdb://{workdir / 'baseline-chdb'}"

@@ -41,7 +41,7 @@ from bench.bench_pipeline import (  # noqa: E402
     payloads,
     produce,
 )
-from docketwatch.stack import Stack, free_port, wait_until  # noqa: E402
+from launcher.stack import Stack, free_port, wait_until  # noqa: E402
 
 # Runs until max_execution_time stops it: a read that never ends by itself.
 HEAVY = ("SELECT count() FROM system.numbers AS n "

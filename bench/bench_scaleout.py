@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from docketwatch.contract import TOPIC_RAW_PAGES  # noqa: E402
-from tests.reliability.harness import (  # noqa: E402
+from launcher.trials import (  # noqa: E402
     Corpus,
     KafkaProbe,
     kill_all,

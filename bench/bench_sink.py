@@ -33,8 +33,8 @@ from docketwatch.contract import (
     event_id,
     sha256_hex,
 )
-from services.aggregator.store import batch_token, connect, migrate
-from services.aggregator.store.sink import write_event_records
+from docketwatch.store import batch_token, connect, migrate
+from docketwatch.store.sink import write_event_records
 
 ARTICLES = (("337",), ("337",), ("337",), ("332",), ("338",), ("337", "338"), ("337", "105"))
 COURTS = ("25GV0001", "27GV0001", "61GV0001", "77GV0001", "78GV0001")

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_pipeline import RssSampler, slope_mb_per_min  # noqa: E402
 
 from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES  # noqa: E402
-from tests.reliability.harness import (  # noqa: E402
+from launcher.trials import (  # noqa: E402
     AS_OF,
     KafkaProbe,
     kill_all,

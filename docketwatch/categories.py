@@ -28,7 +28,7 @@ In plain words:
   *group*, never the case's category.
 
 The same rule is written once in SQL, in migration
-``services/aggregator/store/migrations/0020_case_categories.sql`` (the ``cases`` view's
+``docketwatch/store/migrations/0020_case_categories.sql`` (the ``cases`` view's
 ``article_groups`` and ``category`` columns, and the ``articles`` view); the tests check
 that both give the same answer. Nothing here may import ``services``: the simulator, the
 store and the dashboard all import this module.

@@ -138,3 +138,24 @@ async def consumer_lag(bootstrap: str, group: str, topic: str,
                        partitions: set[int] | None = None) -> int:
     """Messages in ``topic`` not yet committed by ``group`` (all partitions, or these)."""
     return (await group_position(bootstrap, group, topic)).backlog(partitions)
+
+
+async def groups_reading(bootstrap: str, topic: str, *, timeout_s: float = 30.0) -> list[str]:
+    """Consumer groups with offsets committed on ``topic`` (e.g. a parser replaying the raw
+    topic under a new group as well as the one it replaces)."""
+
+    async def read() -> list[str]:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+        await admin.start()
+        try:
+            found = []
+            for listed in await admin.list_consumer_groups():
+                group = str(listed[0])
+                offsets = await admin.list_consumer_group_offsets(group)
+                if any(tp.topic == topic for tp in offsets):
+                    found.append(group)
+            return sorted(found)
+        finally:
+            await admin.close()
+
+    return await asyncio.wait_for(read(), timeout_s)

@@ -15,6 +15,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+# The consumer groups' default names, defined once: each service reads its own (and the
+# others', for lag) from the same DW_* variables, so a renamed group is renamed for all.
+PARSER_GROUP = "docketwatch-parser"
+AGGREGATOR_GROUP = "docketwatch-aggregator"
+
+
 def default_data_dir() -> Path:
     return REPO_ROOT / "var"
 
@@ -35,3 +41,7 @@ class CommonSettings(BaseSettings):
         "for this long (three times this while unassigned, rebalancing or recovering) "
         "restarts itself in place (0: off)")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+    parser_group: str = Field(PARSER_GROUP, description="the parser's consumer group (and "
+                              "faust app id); other services read its lag under this name")
+    aggregator_group: str = Field(AGGREGATOR_GROUP, description="the aggregator's consumer "
+                                  "group for case events (its faust agents use <name>-ops)")

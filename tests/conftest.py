@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from docketwatch.stack import SERVICES, Stack, free_port
+from launcher.stack import SERVICES, Stack, free_port
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

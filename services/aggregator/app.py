@@ -38,8 +38,14 @@ from docketwatch.contract import (
     CourtHealth,
     DeadLetter,
 )
-from docketwatch.kafka import consumer_lag
+from docketwatch.kafka import consumer_lag, groups_reading
 from docketwatch.ops import OpsServer
+from docketwatch.store.ops_sink import (
+    write_alerts,
+    write_court_health,
+    write_dead_letters,
+)
+from docketwatch.store.sink import write_event_records
 from docketwatch.streams import (
     OpsService,
     Stall,
@@ -54,12 +60,6 @@ from services.aggregator import metrics
 from services.aggregator.db import Connections
 from services.aggregator.query import QueryInterface
 from services.aggregator.settings import AggregatorSettings
-from services.aggregator.store.ops_sink import (
-    write_alerts,
-    write_court_health,
-    write_dead_letters,
-)
-from services.aggregator.store.sink import write_event_records
 
 log = logging.getLogger("docketwatch.aggregator")
 VERSION = "aggregator/1"
@@ -100,20 +100,25 @@ ops = OpsService(OpsServer("aggregator", settings.ops_host, settings.aggregator_
                            _health), warm_up=_open_store)
 
 # The pipeline's backlog in one place: the aggregator is the process every deployment has.
-_LAGS = (("docketwatch-parser", TOPIC_RAW_PAGES),
-         (settings.aggregator_group, TOPIC_CASE_EVENTS))
-
-
 @app.timer(15.0)
 async def _measure_lag() -> None:
-    for group, topic in _LAGS:
+    # Every group reading the raw topic, not one name: after `docketwatch replay --group X`
+    # the replaying parser's lag is the one that matters.
+    try:
+        parsers = await groups_reading(settings.kafka_bootstrap, TOPIC_RAW_PAGES)
+    except Exception as exc:  # a metric must never take the sink down
+        log.debug("consumer groups unavailable: %s", exc)
+        parsers = []
+    watched = [(g, TOPIC_RAW_PAGES) for g in sorted({settings.parser_group, *parsers})]
+    for group, topic in [*watched, (settings.aggregator_group, TOPIC_CASE_EVENTS)]:
         try:
             lag = await consumer_lag(settings.kafka_bootstrap, group, topic)
         except Exception as exc:  # a metric must never take the sink down
             log.debug("lag of %s on %s unavailable: %s", group, topic, exc)
             continue
         metrics.CONSUMER_LAG.labels(group, topic).set(lag)
-        _counts[f"lag_{topic}"] = lag
+        _counts[f"lag_{topic}" if group in (settings.parser_group, settings.aggregator_group)
+                else f"lag_{topic}_{group}"] = lag
 
 
 async def _dead_letter(value: bytes, error_type: str, error: str, msg: Any) -> None:

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from clickhouse_connect.driver.client import Client
 
-from services.aggregator.store import connect, migrate
+from docketwatch.store import connect, migrate
 
 T = TypeVar("T")
 

@@ -17,11 +17,7 @@ from typing import Any
 from aiohttp import web
 from mode import Service
 
-from services.aggregator import metrics
-from services.aggregator.chhttp import make_app, serve, server_info
-from services.aggregator.chhttp.settings import ClickHouseHttpSettings
-from services.aggregator.db import Connections
-from services.aggregator.store.guard import (
+from docketwatch.store.guard import (
     Answer,
     GuardedQuery,
     Limits,
@@ -29,6 +25,10 @@ from services.aggregator.store.guard import (
     policy_for,
     run_guarded,
 )
+from services.aggregator import metrics
+from services.aggregator.chhttp import make_app, serve, server_info
+from services.aggregator.chhttp.settings import ClickHouseHttpSettings
+from services.aggregator.db import Connections
 
 log = logging.getLogger("docketwatch.aggregator.query")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from docketwatch.settings import CommonSettings
+from docketwatch.store.guard import Limits
 from services.aggregator.chhttp.settings import ClickHouseHttpSettings
-from services.aggregator.store.guard import Limits
 
 
 class AggregatorSettings(CommonSettings, ClickHouseHttpSettings):
@@ -15,7 +15,6 @@ class AggregatorSettings(CommonSettings, ClickHouseHttpSettings):
         "default: embedded in <data_dir>/clickhouse",
     )
     aggregator_ops_port: int = Field(9103, description="/health and /metrics port")
-    aggregator_group: str = Field("docketwatch-aggregator", description="consumer group")
     batch_size: int = Field(20_000, description="events per ClickHouse insert at most")
     insert_workers: int = Field(
         3, ge=1, description="case-event inserts in flight at once, each on its own "

@@ -27,5 +27,3 @@ class AlertsSettings(CommonSettings):
     alerts_max_lag: int = Field(
         200, description="hold evaluation while the parser and aggregator are more than this "
         "many records behind: counts of a pipeline catching up are not news")
-    parser_group: str = Field("docketwatch-parser")
-    aggregator_group: str = Field("docketwatch-aggregator")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from docketwatch.roster import base_url
 from docketwatch.sudrf import STANDARD, VNKOD
 
 
@@ -31,12 +32,12 @@ class RegistryError(ValueError):
 
 
 def load_courts(path: Path) -> list[Court]:
-    """Read a courts CSV: the columns of military_courts.csv plus ``base_url`` (and an
-    optional ``proxy`` column)."""
+    """Read a courts CSV: the roster's columns (docketwatch.roster), an optional
+    ``base_url`` (default: the court's domain) and an optional ``proxy`` column."""
     courts: list[Court] = []
     with path.open(encoding="utf-8", newline="") as f:
         for n, row in enumerate(csv.DictReader(f), start=2):
-            base = (row.get("base_url") or "").rstrip("/")
+            base = base_url(row)
             parts = urlsplit(base)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise RegistryError(f"{path}:{n}: base_url {base!r} is not an http(s) URL")

@@ -8,13 +8,13 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from docketwatch.settings import REPO_ROOT, CommonSettings
-
-DEFAULT_COURTS = REPO_ROOT / "services" / "fetcher" / "data" / "military_courts.csv"
+from docketwatch.roster import ROSTER
+from docketwatch.settings import CommonSettings
 
 
 class FetcherSettings(CommonSettings):
-    courts_file: Path = Field(DEFAULT_COURTS, description="courts CSV with a base_url column")
+    courts_file: Path = Field(ROSTER, description="courts CSV (default: the 111 military "
+                              "courts); a base_url column overrides each court's domain")
     fetch_start: date = Field(date(2022, 2, 24), description="first receipt date to backfill")
     fetch_end: date | None = Field(None, description="last receipt date (default: today)")
     fetch_mode: str = Field("once", description="'once' = backfill then exit; 'live' = re-poll")

@@ -9,7 +9,6 @@ from docketwatch.settings import CommonSettings
 
 class ParserSettings(CommonSettings):
     parser_ops_port: int = Field(9102, description="/health and /metrics port")
-    parser_group: str = Field("docketwatch-parser", description="consumer group / faust app id")
     keep_names: bool = Field(False, description="store defendants' names (off: privacy)")
     parser_batch_pages: int = Field(
         200, description="raw pages per batch (one wait for Kafka's acks per batch)")

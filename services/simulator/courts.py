@@ -1,12 +1,13 @@
-"""The military-court roster the simulator serves, read from a copy of military_courts.csv."""
+"""The military-court roster the simulator serves: the one roster (docketwatch.roster)."""
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Literal
+
+from docketwatch.roster import ROSTER
 
 Interface = Literal["standard", "vnkod"]
 
@@ -47,7 +48,7 @@ class Court:
 
 
 def default_courts_path() -> Path:
-    return Path(str(resources.files("services.simulator") / "data" / "military_courts.csv"))
+    return ROSTER
 
 
 def load_courts(path: str | Path | None = None) -> list[Court]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from services.aggregator.store import connect, migrate
+from docketwatch.store import connect, migrate
 
 _counter = itertools.count()
 

@@ -18,8 +18,8 @@ from docketwatch.contract import (
     PunishmentKind,
     event_id,
 )
-from services.aggregator.store.settings import act_horizon_days, set_act_horizon_days
-from services.aggregator.store.sink import write_events
+from docketwatch.store.settings import act_horizon_days, set_act_horizon_days
+from docketwatch.store.sink import write_events
 
 from .factories import COURT, make_event, ts
 

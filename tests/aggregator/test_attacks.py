@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from services.aggregator.store import migrate
-from services.aggregator.store.guard import GuardedQuery, Limits, Policy, Refused, run_guarded
+from docketwatch.store import migrate
+from docketwatch.store.guard import GuardedQuery, Limits, Policy, Refused, run_guarded
 from tests.aggregator.attack_payloads import PAYLOADS, TOKENS, Payload, fill
 from tests.aggregator.conftest import new_database
 
@@ -194,7 +194,7 @@ def test_attack(payload: Payload, attack_store: Client, admin: Client, policy: P
 _ENVIRON_SCRIPT = """
 import json, sys
 import clickhouse_connect
-from services.aggregator.store.guard import GuardedQuery, Limits, Policy, Refused, run_guarded
+from docketwatch.store.guard import GuardedQuery, Limits, Policy, Refused, run_guarded
 client = clickhouse_connect.get_client(dsn="chdb://" + sys.argv[1])
 client.command("CREATE DATABASE IF NOT EXISTS store")
 client = clickhouse_connect.get_client(dsn="chdb://" + sys.argv[1], database="store")

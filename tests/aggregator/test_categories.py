@@ -21,11 +21,11 @@ from docketwatch.categories import (
     in_military_chapter,
 )
 from docketwatch.contract import ActStatus, DecisionClass, EventType
-from services.aggregator.store import migrate
-from services.aggregator.store.migrations import applied_migrations, load_migrations
-from services.aggregator.store.reference import ARTICLE_NAMES, seed_reference
-from services.aggregator.store.settings import set_publication_delay_days
-from services.aggregator.store.sink import write_events
+from docketwatch.store import migrate
+from docketwatch.store.migrations import applied_migrations, load_migrations
+from docketwatch.store.reference import ARTICLE_NAMES, seed_reference
+from docketwatch.store.settings import set_publication_delay_days
+from docketwatch.store.sink import write_events
 from services.simulator.corpus import build_corpus
 from services.simulator.courts import load_courts
 from services.simulator.truth import truth

@@ -10,8 +10,8 @@ import pytest
 from clickhouse_connect.driver.client import Client
 
 from docketwatch.contract import DecisionClass
-from services.aggregator.store.settings import set_publication_delay_days
-from services.aggregator.store.sink import write_events
+from docketwatch.store.settings import set_publication_delay_days
+from docketwatch.store.sink import write_events
 
 from .dataset import hand_dataset
 from .factories import COURT_REGION, make_event

@@ -9,7 +9,7 @@ from typing import Any
 from clickhouse_connect.driver.client import Client
 
 from docketwatch.contract import CaseEvent, DecisionClass, EventType
-from services.aggregator.store.sink import Sink, batch_token, write_events
+from docketwatch.store.sink import Sink, batch_token, write_events
 
 from .factories import make_event
 

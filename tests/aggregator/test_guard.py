@@ -1,4 +1,4 @@
-"""The SQL guard (services/aggregator/store/guard.py) on the real chDB engine."""
+"""The SQL guard (docketwatch/store/guard.py) on the real chDB engine."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from services.aggregator.store import migrate
-from services.aggregator.store.guard import (
+from docketwatch.store import migrate
+from docketwatch.store.guard import (
     ALLOWED_CATEGORIES,
     ALLOWED_OTHER,
     DENIED_CATEGORIES,
@@ -32,7 +32,7 @@ from services.aggregator.store.guard import (
     policy_for,
     run_guarded,
 )
-from services.aggregator.store.readonly import _rows
+from docketwatch.store.readonly import _rows
 from tests.aggregator.conftest import new_database
 
 LIMITS = Limits(result_rows=1000, result_bytes=8 << 20, memory_bytes=256 << 20, seconds=5)

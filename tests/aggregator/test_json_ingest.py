@@ -12,7 +12,7 @@ import pytest
 from clickhouse_connect.driver.client import Client
 
 from docketwatch.contract import ActStatus, CaseEvent, DecisionClass, EventType
-from services.aggregator.store.sink import (
+from docketwatch.store.sink import (
     RejectedEvents,
     is_data_error,
     write_event_records,

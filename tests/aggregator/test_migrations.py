@@ -5,13 +5,13 @@ from datetime import UTC, datetime
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from services.aggregator.store import migrate
-from services.aggregator.store.migrations import (
+from docketwatch.store import migrate
+from docketwatch.store.migrations import (
     MigrationError,
     load_migrations,
     split_statements,
 )
-from services.aggregator.store.reference import seed_reference
+from docketwatch.store.reference import seed_reference
 
 from .conftest import new_database
 

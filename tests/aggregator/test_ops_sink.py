@@ -13,7 +13,7 @@ from docketwatch.contract import (
     CourtState,
     DeadLetter,
 )
-from services.aggregator.store.ops_sink import (
+from docketwatch.store.ops_sink import (
     write_alerts,
     write_court_health,
     write_dead_letters,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from services.aggregator.store.readonly import ReadonlyQueryError, run_readonly_query
+from docketwatch.store.readonly import ReadonlyQueryError, run_readonly_query
 
 
 def test_select_with_parameters(store: Client) -> None:

@@ -7,14 +7,14 @@ from pathlib import Path
 from clickhouse_connect.driver.client import Client
 
 from docketwatch.categories import article_group
-from services.aggregator.store.reference import load_courts
-from services.aggregator.store.sink import write_events
+from docketwatch.store.reference import load_courts
+from docketwatch.store.sink import write_events
 
 from .factories import make_event
 
 SHARED_CSV = Path(__file__).resolve().parents[3] / "shared/fixtures/sudrf/military_courts.csv"
 STORE_CSV = (
-    Path(__file__).resolve().parents[2] / "services/aggregator/store/data/military_courts.csv"
+    Path(__file__).resolve().parents[2] / "docketwatch/data/military_courts.csv"
 )
 
 GROUP_CASES = {

@@ -6,8 +6,8 @@ from datetime import date
 
 from clickhouse_connect.driver.client import Client
 
-from services.aggregator.store.report import SummaryLine, format_year_summary, year_summary
-from services.aggregator.store.sink import write_events
+from docketwatch.store.report import SummaryLine, format_year_summary, year_summary
+from docketwatch.store.sink import write_events
 
 from .dataset import hand_dataset
 

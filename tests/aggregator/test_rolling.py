@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from clickhouse_connect.driver.client import Client
 
-from services.aggregator.store.sink import write_events
+from docketwatch.store.sink import write_events
 
 from .factories import make_event
 

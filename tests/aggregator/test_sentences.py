@@ -24,10 +24,10 @@ from docketwatch.contract import (
     SourceRef,
     event_id,
 )
-from services.aggregator.store import migrate
-from services.aggregator.store.migrations import applied_migrations, load_migrations
-from services.aggregator.store.settings import set_publication_delay_days
-from services.aggregator.store.sink import write_events
+from docketwatch.store import migrate
+from docketwatch.store.migrations import applied_migrations, load_migrations
+from docketwatch.store.settings import set_publication_delay_days
+from docketwatch.store.sink import write_events
 
 from .conftest import new_database
 from .factories import COURT, COURT_REGION, make_event

@@ -12,8 +12,8 @@ import pytest
 
 from docketwatch.contract import TOPIC_CASE_EVENTS, CaseEvent
 from docketwatch.kafka import consumer_lag, ensure_topics, make_producer
-from docketwatch.stack import Stack, wait_until
-from tests.reliability.harness import AGGREGATOR_GROUP, health, start_aggregator
+from launcher.stack import Stack, wait_until
+from launcher.trials import AGGREGATOR_GROUP, health, start_aggregator
 
 from .factories import make_event
 

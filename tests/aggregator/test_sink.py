@@ -8,7 +8,7 @@ from clickhouse_connect.driver.client import Client
 from pydantic import TypeAdapter
 
 from docketwatch.contract import Article, Defendant, PageKind, PageState, RawPage
-from services.aggregator.store.sink import Sink, write_events, write_provenance
+from docketwatch.store.sink import Sink, write_events, write_provenance
 
 from .dataset import hand_dataset
 from .factories import make_event, ts

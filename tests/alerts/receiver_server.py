@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from docketwatch.stack import free_port
+from launcher.stack import free_port
 
 
 class RecordingServer:

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from services.aggregator.store.reference import load_courts
+from docketwatch.store.reference import load_courts
 from services.alerts.model import CountRow, CourtInfo, HealthRow, Snapshot
 
 

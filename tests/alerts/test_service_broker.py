@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from docketwatch.contract import TOPIC_ALERTS, TOPIC_CASE_EVENTS, AlertEvent
 from docketwatch.kafka import make_producer
-from docketwatch.stack import Stack, free_port, wait_until
+from launcher.stack import Stack, free_port, wait_until
 from tests.aggregator.factories import make_event
 
 pytestmark = pytest.mark.integration

@@ -20,16 +20,16 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from docketwatch.store import (
+    connect,
+    guard,
+)
 from services.aggregator.chhttp import (
     ClickHouseHttpSettings,
     bound_port,
     make_app,
     serve,
     server_info,
-)
-from services.aggregator.store import (
-    connect,
-    guard,
 )
 
 HOLD = re.compile(r"/\* hold ([0-9.]+)s \*/")

@@ -24,10 +24,10 @@ from docketwatch.contract import (
     CourtHealth,
     CourtState,
 )
-from docketwatch.demo import drained
 from docketwatch.kafka import ensure_topics
 from docketwatch.settings import REPO_ROOT
-from docketwatch.stack import Stack, free_port, wait_until
+from launcher.demo import drained
+from launcher.stack import Stack, free_port, wait_until
 from tests.dashboard.kafka_util import existing_topics, publish
 
 AS_OF = "2024-12-27"

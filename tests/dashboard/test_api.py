@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 
 from docketwatch.settings import REPO_ROOT
-from docketwatch.stack import wait_until
+from launcher.stack import wait_until
 from services.dashboard import queries
 from tests.dashboard.conftest import Dashboard
 

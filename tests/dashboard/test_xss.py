@@ -25,7 +25,7 @@ from docketwatch.contract import (
     case_key,
     event_id,
 )
-from docketwatch.stack import wait_until
+from launcher.stack import wait_until
 from tests.dashboard import browser
 from tests.dashboard.conftest import Dashboard
 from tests.dashboard.kafka_util import publish

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from docketwatch.cli import app
-from docketwatch.stack import free_port
+from launcher.cli import app
+from launcher.stack import free_port
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "sudrf"
 LIST = GOLDEN / "2zovs_search_r_criminal1inst_article205.1_page1.excerpt.cp1251.html"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from docketwatch.settings import REPO_ROOT
-from docketwatch.settings_doc import section
+from launcher.settings_doc import section
 
 
 def test_readme_settings_table_is_current() -> None:
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    assert section() in readme, "run: python -m docketwatch.settings_doc and paste into README"
+    assert section() in readme, "run: python -m launcher.settings_doc and paste into README"

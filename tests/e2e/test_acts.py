@@ -26,10 +26,10 @@ from typing import Any
 import pytest
 
 from docketwatch.contract import case_key
-from docketwatch.stack import Stack, wait_until
+from launcher.stack import Stack, wait_until
+from launcher.trials import wait_drained
 from services.fetcher.windows import decision_horizon_start
 from tests.fetcher.helpers import write_roster
-from tests.reliability.harness import wait_drained
 
 pytestmark = pytest.mark.integration
 

@@ -18,10 +18,10 @@ from typing import Any
 import clickhouse_connect
 import pytest
 
-from docketwatch.cli import REPORT_SQL
-from docketwatch.demo import drained
 from docketwatch.settings import REPO_ROOT
-from docketwatch.stack import Stack, wait_until
+from launcher.cli import REPORT_SQL
+from launcher.demo import drained
+from launcher.stack import Stack, wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from docketwatch.categories import case_category
-from docketwatch.demo import drained
-from docketwatch.stack import Stack, wait_until
-from docketwatch.verify import Verification, verify
+from launcher.demo import drained
+from launcher.stack import Stack, wait_until
+from launcher.verify import Verification, verify
 from tests.fetcher.helpers import write_roster
 
 pytestmark = pytest.mark.integration

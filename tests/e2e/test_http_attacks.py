@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 
 from docketwatch.settings import REPO_ROOT
-from docketwatch.stack import Stack, wait_until
+from launcher.stack import Stack, wait_until
 from tests.aggregator.attack_payloads import PAYLOADS, Payload, fill
 from tests.aggregator.test_attacks import Listener
 

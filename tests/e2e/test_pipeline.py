@@ -10,8 +10,8 @@ from collections import Counter
 
 import pytest
 
-from docketwatch.demo import drained
-from docketwatch.stack import Stack, wait_until
+from launcher.demo import drained
+from launcher.stack import Stack, wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -14,8 +14,8 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from docketwatch.contract import PageKind, RawPage
-from docketwatch.stack import Stack
 from docketwatch.sudrf import card_ids
+from launcher.stack import Stack
 from services.parser.sudrf import ParseError, parse_page
 from services.simulator.courts import CSV_COLUMNS, default_courts_path
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from docketwatch.stack import Stack
+from launcher.stack import Stack
 from services.fetcher.windows import month_windows
 from tests.fetcher.helpers import AS_OF, cases_in, raw_pages, write_roster
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from docketwatch.contract import TOPIC_SOURCE_HEALTH, CourtHealth, CourtState, PageKind
-from docketwatch.stack import Stack
 from docketwatch.sudrf import card_ids
+from launcher.stack import Stack
 from tests.fetcher.helpers import (
     AS_OF,
     cases_in,

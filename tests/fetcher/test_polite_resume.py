@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import pytest
 
-from docketwatch.stack import Stack, wait_until
+from launcher.stack import Stack, wait_until
 from services.fetcher.windows import month_windows
 from tests.fetcher.helpers import (
     AS_OF,

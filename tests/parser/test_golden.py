@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .golden import GOLDEN_DIR, SHARED_DIR, dumps, expected_path, golden_output
+from launcher.golden import GOLDEN_DIR, SHARED_DIR, dumps, expected_path, golden_output
 
 PAGES = sorted(GOLDEN_DIR.glob("*.html"))
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docketwatch.contract import PageKind, PageState
+from launcher.golden import court_code, fixture_kind
+from launcher.mutations import mutate
 from services.parser.sudrf import InternalParserError, ParsedPage, ParseError, parse_page
 
-from .golden import court_code, fixture_kind
-from .mutations import mutate
 from .pages import GOLDEN, LIST_FILE, body
 
 FIXTURES = {p.name: p.read_bytes() for p in sorted(GOLDEN.glob("*.html"))}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reliability.harness import CI_CORPUS, Baseline, make_baseline
+from launcher.trials import CI_CORPUS, Baseline, make_baseline
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES
-from docketwatch.stack import Stack, wait_until
-from tests.reliability.harness import (
+from launcher.stack import Stack, wait_until
+from launcher.trials import (
     AGGREGATOR_GROUP,
     CI_CORPUS,
     PARSER_GROUP,

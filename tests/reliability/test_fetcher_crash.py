@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from docketwatch.contract import TOPIC_RAW_PAGES
-from docketwatch.stack import Stack
-from tests.reliability.harness import (
+from launcher.stack import Stack
+from launcher.trials import (
     CI_CORPUS,
     Baseline,
     KafkaProbe,

@@ -17,8 +17,8 @@ import asyncio
 import pytest
 
 from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES
-from docketwatch.stack import Stack
-from tests.reliability.harness import (
+from launcher.stack import Stack
+from launcher.trials import (
     CI_CORPUS,
     PARSER_GROUP,
     Baseline,

@@ -17,7 +17,7 @@ Replay procedure (e.g. after a parser fix, or to audit a published figure):
    writes to the same events topic; event ids are deterministic, so ClickHouse keeps one
    row per id (``insert_deduplication_token`` per batch, ReplacingMergeTree by event_id).
 3. Wait until its lag on ``docketwatch.raw-pages.v1`` is 0 and the aggregator's lag on
-   ``docketwatch.case-events.v1`` is 0 (``docketwatch.demo.drained`` measures the two
+   ``docketwatch.case-events.v1`` is 0 (``launcher.demo.drained`` measures the two
    default groups; use ``consumer_lag`` from ``docketwatch.kafka`` for the replay group).
 4. Stop the replay parser (SIGTERM). Its group and changelog topic can be deleted with
    Kafka's tools; a later replay must use yet another group name (or delete them first).
@@ -29,11 +29,13 @@ is a re-derivation, not an idempotent replay, and is outside this test.
 
 from __future__ import annotations
 
+import urllib.request
+
 import pytest
 
-from docketwatch.contract import TOPIC_CASE_EVENTS
-from docketwatch.stack import Stack
-from tests.reliability.harness import (
+from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES
+from launcher.stack import Stack, wait_until
+from launcher.trials import (
     CI_CORPUS,
     PARSER_GROUP,
     Baseline,
@@ -69,3 +71,14 @@ def test_replay_from_offset_zero_under_a_new_group_changes_nothing(
     assert after.cases == before.cases
     assert after.monthly == before.monthly
     assert_exact(stack, baseline.event_ids)
+    # The aggregator's lag gauge watches the replaying group too, by itself (no restart,
+    # no setting): it reads every group on the raw topic.
+    port = stack.ops_ports["aggregator"]
+
+    def watched() -> bool:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
+            text = resp.read().decode()
+        return (f'docketwatch_consumer_lag{{group="{REPLAY_GROUP}",topic="{TOPIC_RAW_PAGES}"}} '
+                '0.0' in text)
+
+    wait_until(watched, timeout=60, interval=1.0, what="the replay group's lag gauge")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES
-from docketwatch.stack import Stack, free_port, wait_until
-from tests.reliability.harness import (
+from launcher.stack import Stack, free_port, wait_until
+from launcher.trials import (
     CI_CORPUS,
     PARSER_GROUP,
     Baseline,

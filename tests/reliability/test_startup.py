@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from docketwatch.stack import Stack, wait_until
-from tests.reliability.harness import health, start_parser
+from launcher.stack import Stack, wait_until
+from launcher.trials import health, start_parser
 
 pytestmark = pytest.mark.integration
 

@@ -2,7 +2,7 @@
 
 Grafana's ClickHouse data source, DBeaver and other JDBC tools, clickhouse-connect (pandas,
 Arrow), the official Node client and curl talk to it as to a ClickHouse server: only the
-URL differs. Every query goes through the SQL guard (services.aggregator.store.guard), which
+URL differs. Every query goes through the SQL guard (docketwatch.store.guard), which
 makes it read-only by construction; this package is the protocol around it.
 
 Implemented (as https://clickhouse.com/docs/interfaces/http describes and the clients send):

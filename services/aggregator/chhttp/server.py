@@ -15,11 +15,11 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from multidict import CIMultiDictProxy
 
+from docketwatch.store.guard import GuardedQuery, Refused
 from services.aggregator.chhttp import compression, protocol
 from services.aggregator.chhttp.auth import BrowserGuard, Credentials, is_loopback
 from services.aggregator.chhttp.errors import ChError, error_body, from_engine_text, http_status
 from services.aggregator.chhttp.settings import ClickHouseHttpSettings
-from services.aggregator.store.guard import GuardedQuery, Refused
 
 log = logging.getLogger("docketwatch.chhttp")
 

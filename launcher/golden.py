@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from docketwatch.contract import PageKind
+from docketwatch.settings import REPO_ROOT
 from services.parser.sudrf import ParsedPage, ParseError, parse_page
 
-GOLDEN_DIR = Path(__file__).resolve().parent.parent / "golden" / "sudrf"
+GOLDEN_DIR = REPO_ROOT / "tests" / "golden" / "sudrf"
 SHARED_DIR = Path("/work/shared/fixtures/sudrf")
 
 # Court codes as the fetcher would pass them: the 2ЗОВС pager links carry vnkod=77OV0000,

@@ -11,13 +11,13 @@ import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
 from docketwatch.categories import article_group
-from services.aggregator.store.work_calendar import calendar_days
+from docketwatch.roster import ROSTER
+from docketwatch.store.work_calendar import calendar_days
 
 # Chapter 33 of the Criminal Code (names as in the code; 336 is repealed but still named
 # so old cases resolve).
@@ -68,14 +68,13 @@ class Court:
 
 
 def load_courts() -> list[Court]:
-    """The 111 military courts from data/military_courts.csv (a copy of the shared fixture).
+    """The 111 military courts of the roster (docketwatch.roster).
 
     district_code: the district/fleet court (OV) whose code shares the garrison court's
     two-digit prefix (25GV0001 → 25OV0000). Prefixes 31, 54 and 63 have no OV court of
     their own in the directory, so their district is left NULL rather than guessed.
     """
-    data = resources.files("services.aggregator.store") / "data"
-    text = (data / "military_courts.csv").read_text(encoding="utf-8")
+    text = ROSTER.read_text(encoding="utf-8")
     rows = list(csv.DictReader(text.splitlines()))
     ov_by_prefix = {r["vnkod"][:2]: r["vnkod"] for r in rows if r["type"] == "OV"}
     courts = []

@@ -21,7 +21,8 @@ from rich.table import Table
 
 from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES
 from docketwatch.kafka import consumer_lag
-from docketwatch.stack import Stack, wait_until
+from docketwatch.settings import AGGREGATOR_GROUP, PARSER_GROUP
+from launcher.stack import Stack, wait_until
 
 REFUSAL = ("332", "337", "338")
 
@@ -37,8 +38,8 @@ def drained(stack: Stack) -> bool:
     """True when both consumer groups have committed everything on their topics."""
 
     async def lags() -> tuple[int, int]:
-        return (await consumer_lag(stack.bootstrap, "docketwatch-parser", TOPIC_RAW_PAGES),
-                await consumer_lag(stack.bootstrap, "docketwatch-aggregator", TOPIC_CASE_EVENTS))
+        return (await consumer_lag(stack.bootstrap, PARSER_GROUP, TOPIC_RAW_PAGES),
+                await consumer_lag(stack.bootstrap, AGGREGATOR_GROUP, TOPIC_CASE_EVENTS))
 
     return asyncio.run(lags()) == (0, 0)
 

@@ -4,11 +4,11 @@ Works unchanged against an embedded chDB data directory (``chdb:///abs/dir``) an
 ClickHouse server (``http://host:8123``); see VIEWS.md for the user-facing views.
 """
 
-from services.aggregator.store.client import connect
-from services.aggregator.store.migrations import migrate
-from services.aggregator.store.readonly import ReadonlyQueryError, run_readonly_query
-from services.aggregator.store.report import YearSummary, format_year_summary, year_summary
-from services.aggregator.store.sink import Sink, batch_token, write_events, write_provenance
+from docketwatch.store.client import connect
+from docketwatch.store.migrations import migrate
+from docketwatch.store.readonly import ReadonlyQueryError, run_readonly_query
+from docketwatch.store.report import YearSummary, format_year_summary, year_summary
+from docketwatch.store.sink import Sink, batch_token, write_events, write_provenance
 
 __all__ = [
     "ReadonlyQueryError",

@@ -1,5 +1,5 @@
 """Read-only SQL for the CLI, alerting and dashboard (``docketwatch sql``): a thin wrapper
-over the SQL guard (``services.aggregator.store.guard``), which decides what may run.
+over the SQL guard (``docketwatch.store.guard``), which decides what may run.
 
 ``run_readonly_query`` keeps its signature: Python parameter values are written as
 ClickHouse's HTTP ``param_<name>`` text (clickhouse-connect's own formatting for server-side
@@ -16,7 +16,7 @@ from typing import Any
 from clickhouse_connect.driver.binding import format_bind_value
 from clickhouse_connect.driver.client import Client
 
-from services.aggregator.store.guard import (
+from docketwatch.store.guard import (
     GuardedQuery,
     Limits,
     ReadonlyQueryError,

@@ -13,6 +13,7 @@ the group forgets a killed member in seconds.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import signal
@@ -25,15 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_DEAD_LETTERS, TOPIC_RAW_PAGES
-from docketwatch.stack import Stack, free_port, wait_until
+from docketwatch.settings import AGGREGATOR_GROUP, PARSER_GROUP
+from launcher.stack import SERVICES, Stack, free_port, wait_until
 
-try:
-    from docketwatch.stack import SERVICES
-except ImportError:  # older stack module
-    SERVICES = ("fetcher", "parser", "aggregator")
-
-PARSER_GROUP = "docketwatch-parser"
-AGGREGATOR_GROUP = "docketwatch-aggregator"
 AS_OF = "2024-12-27"
 
 # A killed consumer stays a group member until its session expires; the services' default
@@ -209,10 +204,8 @@ class KafkaProbe:
         async def close(clients: tuple[Any, Any] | None) -> None:
             if clients is not None:
                 for stop in (clients[1].stop, clients[0].close):
-                    try:
+                    with contextlib.suppress(Exception):  # closing a dead broker's clients
                         await stop()
-                    except Exception:
-                        pass
 
         async def go() -> Offsets:
             deadline = time.monotonic() + timeout

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from docketwatch.reader import Reader, StoreError, StoreUnreachable
-from docketwatch.settings import REPO_ROOT
+from docketwatch.settings import PARSER_GROUP, REPO_ROOT
 
 # The published table (docketwatch report); the same text any ClickHouse client can send.
 REPORT_SQL = "SELECT * FROM year_summary(year = {year:UInt16}, since = {since:String})"
@@ -45,7 +45,7 @@ def demo(
         date.fromisoformat(as_of)
     except ValueError:
         raise _fail(f"--as-of {as_of!r} is not a date like 2024-12-27") from None
-    from docketwatch import demo as demo_mod
+    from launcher import demo as demo_mod
 
     raise typer.Exit(demo_mod.main(workdir=workdir, seed=seed, as_of=as_of, scale=scale,
                                    courts_limit=courts_limit, keep_running=keep_running))
@@ -245,7 +245,7 @@ def replay(
     group: Annotated[str, typer.Option(help="the new parser consumer group")],
 ) -> None:
     """Re-parse the raw topic from its start under a new consumer group (see README)."""
-    if group in ("docketwatch-parser", ""):
+    if group in (PARSER_GROUP, ""):
         raise _fail("--group must name a NEW consumer group, e.g. docketwatch-parser-v2")
     os.environ["DW_PARSER_GROUP"] = group
     _run_module("services.parser")

@@ -19,7 +19,7 @@ from importlib import resources
 
 from clickhouse_connect.driver.client import Client
 
-from services.aggregator.store import reference
+from docketwatch.store import reference
 
 _FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _STATEMENT_END = re.compile(r";[ \t]*(?:\n|$)")
@@ -68,7 +68,7 @@ def split_statements(sql: str) -> list[str]:
 
 
 def load_migrations() -> list[Migration]:
-    folder = resources.files("services.aggregator.store") / "migrations"
+    folder = resources.files("docketwatch.store") / "migrations"
     found: list[Migration] = []
     for entry in folder.iterdir():
         match = _FILE_NAME.match(entry.name)

@@ -146,7 +146,7 @@ def check_store(stack: Stack, truth: dict[str, Any]) -> dict[str, dict[str, dict
     # decision month is before the store horizon's month, counted from the docket's date
     docket = max(date.fromisoformat(d) for c in truth["cases"]
                  for d in (c["receipt_date"], c["decision_date"]) if d)
-    assert stack.sql("SELECT docket_date FROM publication_status") == [[docket.isoformat()]]
+    assert stack.sql("SELECT docket_date FROM publication_status") == [[docket]]
     first = decision_horizon_start(docket, STORE_HORIZON_DAYS)
     expected_states = {k: "published" for k in published}
     for k, c in {**want["pending"], **want["withheld"]}.items():
@@ -221,6 +221,5 @@ def test_live_fetcher_picks_up_acts_published_after_the_verdict(live: Stack) -> 
         "WHERE event_type = 'sentence_published' AND case_key IN {keys:Array(String)} "
         "GROUP BY case_key", {"keys": sorted(new)}))
     assert set(seen) == new
-    assert all(datetime.fromisoformat(t).replace(tzinfo=UTC) >= moved_at
-               for t in seen.values()), seen
+    assert all(t.astimezone(UTC) >= moved_at for t in seen.values()), seen
     assert stack.sql("SELECT count() FROM dead_letters FINAL") == [[0]]

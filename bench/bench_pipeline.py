@@ -22,7 +22,8 @@ a. Aggregator sustained events/s. The events topic is pre-filled with N syntheti
 b. Freshness. With the aggregator running and caught up, events are produced at --rate/s
    for --seconds in one-second cohorts (cohort id in court_code, FRnnnnnn); a poller posts
    `SELECT court_code, sum(cases) FROM monthly_received WHERE court_code LIKE 'FR%' …`
-   (or `count() FROM case_state FINAL`) to the aggregator's /sql every 100 ms. A cohort's
+   (or `count() FROM case_state FINAL`) to the aggregator's ClickHouse HTTP interface
+   (docketwatch.reader) every 100 ms. A cohort's
    freshness = the end of the first poll that sees all its cases − the send() of its last
    event. p50/p95/max over cohorts.
 d. Soak / RSS. After b, the same load goes on for --minutes; VmRSS of every process (the

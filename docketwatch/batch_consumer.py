@@ -2,8 +2,8 @@
 
 faust-streaming hands an agent one record at a time through its stream machinery: with an
 agent that does nothing it delivers ~12k records/s on the development machine, while an
-aiokafka consumer's ``getmany`` delivers ~180k/s (``bench/bench_pipeline.py`` part a, the
-README's performance table). A sink whose work per record is small (the aggregator's
+aiokafka consumer's ``getmany`` delivers ~180k/s (``bench/bench_pipeline.py`` part a,
+docs/performance.md). A sink whose work per record is small (the aggregator's
 case events: ClickHouse parses them) is bound by that path, so it reads with aiokafka
 directly, as a service of the same faust worker (started and stopped with it, its health
 in the same /health).

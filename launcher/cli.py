@@ -244,7 +244,7 @@ def _courts_subset(codes: list[str]) -> Path:
 def replay(
     group: Annotated[str, typer.Option(help="the new parser consumer group")],
 ) -> None:
-    """Re-parse the raw topic from its start under a new consumer group (see README)."""
+    """Re-parse the raw topic from its start under a new consumer group (docs/operations.md)."""
     if group in (PARSER_GROUP, ""):
         raise _fail("--group must name a NEW consumer group, e.g. docketwatch-parser-v2")
     os.environ["DW_PARSER_GROUP"] = group

@@ -117,7 +117,7 @@ def parse(
 ) -> None:
     """Print the case snapshots read from saved pages, one JSON object per line."""
     from docketwatch.contract import PageKind
-    from services.parser.sudrf import ParseError, parse_page
+    from docketwatch.sudrf.parse import ParseError, parse_page
 
     failed = 0
     for f in files:

@@ -21,8 +21,7 @@ from docketwatch.contract import (
     Defendant,
     DefendantSentence,
 )
-
-from ._html import (
+from docketwatch.sudrf._html import (
     child_elements,
     clean,
     lines_of,
@@ -33,10 +32,13 @@ from ._html import (
     parse_time,
     text_of,
 )
-from .articles import make_defendant, parse_articles
-from .decisions import classify_decision, normalize_decision_text
-from .errors import LayoutError
-from .sentences import ActReading, act_text_from_node, read_act
+from docketwatch.sudrf.articles import make_defendant, parse_articles
+from docketwatch.sudrf.classify import Layout
+from docketwatch.sudrf.decisions import classify_decision, normalize_decision_text
+from docketwatch.sudrf.errors import LayoutError
+from docketwatch.sudrf.sentences import ActReading, act_text_from_node, read_act
+
+LAYOUT = Layout.STANDARD_CARD
 
 # ДЕЛО tab labels → snapshot fields. «Дата вступления в законную силу» is not on the
 # fixtures; the label is the search form's, assumed to be the card's too [I].

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docketwatch.contract import PageKind, PageState
-from services.parser.sudrf import InternalParserError, ParsedPage, ParseError, parse_page
+from docketwatch.sudrf.parse import InternalParserError, ParsedPage, ParseError, parse_page
 
 from .golden import court_code, fixture_kind
 from .mutations import mutate

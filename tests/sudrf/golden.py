@@ -2,7 +2,7 @@
 
 Regenerate the expected files after an intended change with
 
-    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/parser/test_golden.py
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/sudrf/test_golden.py
 
 then REVIEW the diff (`git diff tests/golden`) against the pages before committing.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from docketwatch.contract import PageKind
-from services.parser.sudrf import ParsedPage, ParseError, parse_page
+from docketwatch.sudrf.parse import ParsedPage, ParseError, parse_page
 
 GOLDEN_DIR = Path(__file__).resolve().parent.parent / "golden" / "sudrf"
 SHARED_DIR = Path("/work/shared/fixtures/sudrf")

@@ -2,7 +2,7 @@
 
 A page without an ``.expected.json`` FAILS. To (re)generate after an intended change:
 
-    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/parser/test_golden.py
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/sudrf/test_golden.py
 
 and review every changed file against its page before committing.
 """

@@ -20,12 +20,12 @@ from pydantic import ValidationError
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from docketwatch.contract import CardEvent, CaseSnapshot, Defendant
-
-from ._html import child_elements, clean, lines_of, parse_date, parse_html, text_of
-from .articles import make_defendant, parse_articles
-from .decisions import classify_decision, normalize_decision_text
-from .errors import LayoutError
-from .standard_card import (
+from docketwatch.sudrf._html import child_elements, clean, lines_of, parse_date, parse_html, text_of
+from docketwatch.sudrf.articles import make_defendant, parse_articles
+from docketwatch.sudrf.classify import Layout
+from docketwatch.sudrf.decisions import classify_decision, normalize_decision_text
+from docketwatch.sudrf.errors import LayoutError
+from docketwatch.sudrf.pages.standard_card import (
     CASE_LABELS,
     EVENT_COLUMNS,
     PERSON_COLUMNS,
@@ -34,6 +34,8 @@ from .standard_card import (
     parse_publish_info,
     strip_case_prefix,
 )
+
+LAYOUT = Layout.VNKOD_CARD
 
 # «ДЕЛО № 2-5/2026 (2-13/2025; 2-2935/2024;) ~ М-2773/2024»: the primary number, then
 # earlier numbers in brackets and the material number after "~". Case identity uses the

@@ -3,7 +3,7 @@
 Each ``tests/golden/acts/NAME.txt`` has a reviewed ``NAME.expected.json``; a missing
 expected file fails. After an intended change regenerate with
 
-    UPDATE_GOLDEN=1 .venv/bin/pytest tests/parser/test_sentences_golden.py
+    UPDATE_GOLDEN=1 .venv/bin/pytest tests/sudrf/test_sentences_golden.py
 
 and REVIEW the diff against the texts before committing.
 """
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from docketwatch.contract import ActStatus
-from services.parser.sudrf.sentences import ActReading, act_text_from_html, read_act
+from docketwatch.sudrf.sentences import ActReading, act_text_from_html, read_act
 
 ACTS_DIR = Path(__file__).resolve().parent.parent / "golden" / "acts"
 SHARED_CARD = Path(

@@ -21,9 +21,6 @@ from docketwatch.contract import ActStatus
 from docketwatch.sudrf.sentences import ActReading, act_text_from_html, read_act
 
 ACTS_DIR = Path(__file__).resolve().parent.parent / "golden" / "acts"
-SHARED_CARD = Path(
-    "/work/shared/fixtures/sudrf/district_criminal_card_leninsky_ufa_1-151_2026.utf8.html"
-)
 GOLDEN_CARD = (
     Path(__file__).resolve().parent.parent
     / "golden"
@@ -67,8 +64,7 @@ def test_golden_act(path: Path) -> None:
 
 
 def _card_html() -> str:
-    path = SHARED_CARD if SHARED_CARD.exists() else GOLDEN_CARD
-    return path.read_text(encoding="utf-8")
+    return GOLDEN_CARD.read_text(encoding="utf-8")
 
 
 def test_real_district_act_is_a_ruling_not_a_verdict() -> None:

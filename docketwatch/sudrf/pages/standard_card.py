@@ -8,6 +8,7 @@ instances (first instance: ДЕЛО, ДВИЖЕНИЕ ДЕЛА, ЛИЦА, …; a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 
 from pydantic import ValidationError
@@ -177,13 +178,18 @@ def _data_rows(table: LexborNode) -> tuple[list[LexborNode] | None, list[list[Le
     return header, rows
 
 
-def _case_fields(table: LexborNode) -> dict[str, LexborNode]:
+def case_fields(
+    table: LexborNode,
+    labels: dict[str, str] = CASE_LABELS,
+    label_of: Callable[[LexborNode], str] = _cell_label,
+) -> dict[str, LexborNode]:
+    """Value cells of a «label | value» table by field key (the first of each label)."""
     fields: dict[str, LexborNode] = {}
     for tr in table.css("tr"):
         cells = child_elements(tr, "td")
         if len(cells) < 2:
             continue
-        key = CASE_LABELS.get(_cell_label(cells[0]))
+        key = labels.get(label_of(cells[0]))
         if key is not None:
             fields.setdefault(key, cells[1])
     return fields
@@ -263,7 +269,7 @@ def _parse_card(
     case_tab = tabs.get("ДЕЛО")
     if case_tab is None:
         raise LayoutError("card without a ДЕЛО tab")
-    fields = _case_fields(case_tab)
+    fields = case_fields(case_tab)
 
     decision_text = None
     if "decision" in fields:
@@ -324,7 +330,7 @@ def judicial_uid(html: str) -> str | None:
     """
     tree = parse_html(html)
     for table in tree.css("table#tablcont"):
-        node = _case_fields(table).get("judicial_uid")
+        node = case_fields(table).get("judicial_uid")
         if node is not None:
             return text_of(node) or None
     return None

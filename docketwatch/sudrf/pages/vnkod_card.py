@@ -29,6 +29,7 @@ from docketwatch.sudrf.pages.standard_card import (
     CASE_LABELS,
     EVENT_COLUMNS,
     PERSON_COLUMNS,
+    case_fields,
     column_map,
     events_from_rows,
     parse_publish_info,
@@ -74,18 +75,9 @@ def _header_and_rows(table: LexborNode) -> tuple[list[LexborNode], list[list[Lex
     return header, rows
 
 
-def _case_fields(table: LexborNode) -> dict[str, LexborNode]:
-    fields: dict[str, LexborNode] = {}
-    for tr in table.css("tr"):
-        cells = child_elements(tr, "td")
-        if len(cells) < 2:
-            continue
-        bold = cells[0].css_first("b")
-        label = clean((bold or cells[0]).text(deep=True)).rstrip(":").strip().casefold()
-        key = _VNKOD_CASE_LABELS.get(label)
-        if key is not None:
-            fields.setdefault(key, cells[1])
-    return fields
+def _case_label(cell: LexborNode) -> str:
+    bold = cell.css_first("b")
+    return clean((bold or cell).text(deep=True)).rstrip(":").strip().casefold()
 
 
 def _defendants(table: LexborNode, keep_names: bool) -> tuple[Defendant, ...]:
@@ -134,7 +126,7 @@ def _parse(
     case_table = _tab_table(tree, "Case")
     if case_table is None:
         raise LayoutError("VNKOD card without a Case tab")
-    fields = _case_fields(case_table)
+    fields = case_fields(case_table, _VNKOD_CASE_LABELS, _case_label)
 
     decision_text = None
     if "decision" in fields:

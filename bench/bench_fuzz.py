@@ -5,7 +5,7 @@ the parser service.
         [--seed 1] [--workdir DIR]
 
 1. In-process: ``--mutations`` pages, each a real golden page (tests/golden/sudrf) with 1–6
-   stacked byte-level mutations (tests/parser/mutations.py: truncation, byte flips, slice
+   stacked byte-level mutations (tests/sudrf/mutations.py: truncation, byte flips, slice
    deletion, duplication, markup injection), parsed as the kind it was fetched as. Counts
    outcomes; an InternalParserError (an exception the parser did not expect) is a crash.
 2. Through the service: the first ``--service-pages`` of the same mutated pages are
@@ -41,6 +41,7 @@ from docketwatch.contract import (  # noqa: E402
     sha256_hex,
 )
 from docketwatch.kafka import ensure_topics, make_producer  # noqa: E402
+from docketwatch.sudrf.parse import InternalParserError, ParseError, parse_page  # noqa: E402
 from launcher.golden import GOLDEN_DIR, court_code, fixture_kind  # noqa: E402
 from launcher.mutations import mutate  # noqa: E402
 from launcher.stack import wait_until  # noqa: E402
@@ -51,7 +52,6 @@ from launcher.trials import (  # noqa: E402
     new_stack,
     start_parser,
 )
-from services.parser.sudrf import InternalParserError, ParseError, parse_page  # noqa: E402
 
 Page = tuple[str, PageKind, str, bytes]  # fixture name, kind, court, mutated bytes
 

@@ -21,8 +21,8 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from docketwatch.contract import PageKind
-from services.parser.sudrf import PARSER_VERSION, parse_page
-from services.parser.sudrf.articles import _parse_segment, parse_articles, persons_from_text
+from docketwatch.sudrf.articles import _parse_segment, parse_articles, persons_from_text
+from docketwatch.sudrf.parse import PARSER_VERSION, parse_page
 
 PAGE = (
     Path(__file__).resolve().parent.parent

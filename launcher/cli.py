@@ -113,25 +113,46 @@ def report(
 def parse(
     files: list[Path],
     court: Annotated[str, typer.Option(help="court code to attribute the pages to")] = "UNKNOWN",
-    kind: Annotated[str, typer.Option(help="list or card")] = "list",
+    kind: Annotated[str | None, typer.Option(
+        help="list or card; by default what the page is (a window manifest is recognised "
+             "too)")] = None,
 ) -> None:
     """Print the case snapshots read from saved pages, one JSON object per line."""
-    from docketwatch.contract import PageKind
-    from services.parser.sudrf import ParseError, parse_page
+    from pydantic import ValidationError
 
+    from docketwatch.contract import PageKind, WindowManifest
+    from docketwatch.sudrf.parse import ParseError, parse_page
+
+    if kind is not None and kind not in (PageKind.LIST, PageKind.CARD):
+        raise _fail("--kind must be list or card")
     failed = 0
     for f in files:
         if not f.is_file():
             raise _fail(f"{f}: no such file")
+        body = f.read_bytes()
+        if kind is None and body.lstrip().startswith(b"{"):
+            try:
+                manifest = WindowManifest.model_validate_json(body)
+            except ValidationError as exc:
+                err.print(f"{f}: not a window manifest: {exc.error_count()} errors")
+                failed += 1
+                continue
+            for row in manifest.rows:
+                print(json.dumps({"file": str(f), "kind": PageKind.WINDOW.value,
+                                  "court_code": manifest.court_code,
+                                  "date_from": manifest.date_from.isoformat(),
+                                  "date_to": manifest.date_to.isoformat(),
+                                  **row.model_dump(mode="json")}, ensure_ascii=False))
+            continue
         try:
-            parsed = parse_page(f.read_bytes(), PageKind(kind), court)
+            parsed = parse_page(body, None if kind is None else PageKind(kind), court)
         except ParseError as exc:
             err.print(f"{f}: {exc}")
             failed += 1
             continue
         for snap in parsed.snapshots:
             print(json.dumps({"file": str(f), "state": parsed.state.value,
-                              "case_key": snap.case_key,
+                              "kind": parsed.kind.value, "case_key": snap.case_key,
                               **snap.model_dump(mode="json")}, ensure_ascii=False))
         if not parsed.snapshots:
             print(json.dumps({"file": str(f), "state": parsed.state.value}))

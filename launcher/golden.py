@@ -2,7 +2,7 @@
 
 Regenerate the expected files after an intended change with
 
-    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/parser/test_golden.py
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/sudrf/test_golden.py
 
 then REVIEW the diff (`git diff tests/golden`) against the pages before committing.
 """
@@ -15,10 +15,13 @@ from typing import Any
 
 from docketwatch.contract import PageKind
 from docketwatch.settings import REPO_ROOT
-from services.parser.sudrf import ParsedPage, ParseError, parse_page
+from docketwatch.sudrf.parse import ParsedPage, ParseError, parse_page
 
 GOLDEN_DIR = REPO_ROOT / "tests" / "golden" / "sudrf"
-SHARED_DIR = Path("/work/shared/fixtures/sudrf")
+# Real pages are verbatim copies of ../shared/fixtures/sudrf, listed with the originals'
+# sha256 in SOURCES.sha256; the rest were rendered by the simulator and are named so.
+SOURCES = GOLDEN_DIR / "SOURCES.sha256"
+SIMULATED = "simulated_"
 
 # Court codes as the fetcher would pass them: the 2ЗОВС pager links carry vnkod=77OV0000,
 # the Ufa card's r_juid link vnkod=03RS0004; the others are only labels for the test.
@@ -28,7 +31,20 @@ COURT_CODES = {
     "vnkod_variant_civil_card_zavolzhsky": "73RS0004",
     "captcha_search_form_spb_gorsud": "78OS0000",
     "captcha_wrong_code_3ksoyu": "3KSOYU",
+    "samara_oblsud_uid_listing_newlayout": "63OS0000",
+    # Pages the simulator renders (services/simulator/render*.py) for states no real page
+    # in the repository shows; rendered for its first court, the Cassation Military Court.
+    "simulated_": "54KV0000",
 }
+
+
+def read_sources() -> dict[str, str]:
+    """Copy name → sha256 of its original (``sha256sum`` lines, paths under shared/)."""
+    out: dict[str, str] = {}
+    for line in SOURCES.read_text(encoding="utf-8").splitlines():
+        digest, _, path = line.partition("  ")
+        out[Path(path).name] = digest
+    return out
 
 
 def fixture_kind(name: str) -> PageKind:

@@ -8,10 +8,13 @@ outage phrases, whereas none of the error pages contains a results table.
 
 from __future__ import annotations
 
+import base64
 import re
 from enum import StrEnum
 
 from docketwatch.contract import PageState
+from docketwatch.sudrf.counter import COUNTER_PHRASE, read_counter
+from docketwatch.sudrf.query import STANDARD, VNKOD
 
 
 class Layout(StrEnum):
@@ -28,38 +31,40 @@ class Layout(StrEnum):
 # the whole DOM parse. The site writes the id in lower case (lexbor's #tablcont lookup is
 # case-sensitive too).
 _TABLCONT = "tablcont"
-_RESULTS_COUNTER = "Всего по запросу найдено"
 _CASENUMBER = re.compile(r"""class\s*=\s*["']?casenumber\b""", re.IGNORECASE)
 _VNKOD_CARD = re.compile(r"""id\s*=\s*["']?case_bookmarks\b|class\s*=\s*["']case-num\b""")
-# [I] The VNKOD interface may print its own counter instead of the standard one.
-_VNKOD_COUNTER = re.compile(r"Найдено дел:\s*\d+")
 _VNKOD_RESULTS = re.compile(r"""id\s*=\s*["']?search_results\b""")
 _HTML_START = re.compile(r"^\s*(?:<!doctype|<html|<head|<meta|<!--)", re.IGNORECASE)
 
-_EMPTY = ("Данных по запросу не обнаружено", "Данных по запросу не найдено", "Ничего не найдено")
-_WRONG_CAPTCHA = ("Неверно указан проверочный код",)
-_CAPTCHA = (
-    "Проверочный код",
-    "код с картинки",
-    "Время жизни сессии закончилось",
-)
+# The special pages: no case data, each a fact about the fetch. Checked in this order (a
+# wrong-code page also shows the captcha form); every state here must have real example
+# pages under tests/golden/sudrf (tests/sudrf/test_discovery.py).
+SPECIAL_PAGES: dict[PageState, tuple[str, ...]] = {
+    PageState.EMPTY: (
+        "Данных по запросу не обнаружено", "Данных по запросу не найдено", "Ничего не найдено",
+    ),
+    PageState.WRONG_CAPTCHA: ("Неверно указан проверочный код",),
+    PageState.CAPTCHA: ("Проверочный код", "код с картинки", "Время жизни сессии закончилось"),
+    PageState.WAF_BLOCK: (
+        "Данный запрос некорректен",
+        "запрос заблокирован",
+        "заблокирован по соображениям безопасности",
+        # The application's own refusal of malformed parameters: like the WAF, retrying the
+        # same request cannot help, so it is reported with the blocks, not as an outage.
+        "НЕВЕРНЫЙ ФОРМАТ ЗАПРОСА",
+    ),
+    PageState.SITE_DOWN: (
+        "Информация временно недоступна",
+        "обратитесь непосредственно в суд",
+        "производится информационное наполнение сайта",
+        "Warning: pg_connect()",
+        "Данный модуль неактивен",
+        "сайт временно недоступен",
+    ),
+}
 _CAPTCHA_INPUT = re.compile(r"""<input[^>]*name\s*=\s*["']?captcha["'\s>]""", re.IGNORECASE)
-_WAF = (
-    "Данный запрос некорректен",
-    "запрос заблокирован",
-    "заблокирован по соображениям безопасности",
-    # The application's own refusal of malformed parameters: like the WAF, retrying the same
-    # request cannot help, so it is reported with the blocks rather than as an outage.
-    "НЕВЕРНЫЙ ФОРМАТ ЗАПРОСА",
-)
-_SITE_DOWN = (
-    "Информация временно недоступна",
-    "обратитесь непосредственно в суд",
-    "производится информационное наполнение сайта",
-    "Warning: pg_connect()",
-    "Данный модуль неактивен",
-    "сайт временно недоступен",
-)
+_CAPTCHA_ID = re.compile(r"""name=["']?captchaid["']?[^>]*?value=["']([^"']*)""")
+_CAPTCHA_IMG = re.compile(r"""data:\s*image/png;base64,\s*([A-Za-z0-9+/=]+)""")
 
 
 def _any(text: str, needles: tuple[str, ...]) -> bool:
@@ -98,13 +103,14 @@ def _table_closed(text: str) -> bool:
 
 def detect_layout(html: str) -> Layout:
     if _TABLCONT in html:
-        if _RESULTS_COUNTER in html:
+        if COUNTER_PHRASE in html:
             return Layout.STANDARD_LIST
         if _CASENUMBER.search(html):
             return Layout.STANDARD_CARD
     if _VNKOD_CARD.search(html):
         return Layout.VNKOD_CARD
-    if _VNKOD_RESULTS.search(html) and (_RESULTS_COUNTER in html or _VNKOD_COUNTER.search(html)):
+    # [I] The VNKOD interface may print «Найдено дел: N» instead of the standard counter.
+    if _VNKOD_RESULTS.search(html) and (COUNTER_PHRASE in html or read_counter(html) is not None):
         return Layout.VNKOD_LIST
     return Layout.NONE
 
@@ -117,16 +123,9 @@ def classify_layout(html: str) -> tuple[PageState, Layout]:
         if layout is Layout.STANDARD_LIST:
             complete = complete and _table_closed(html)
         return (PageState.OK if complete else PageState.TRUNCATED), layout
-    if _any(html, _EMPTY):
-        return PageState.EMPTY, layout
-    if _any(html, _WRONG_CAPTCHA):
-        return PageState.WRONG_CAPTCHA, layout
-    if _any(html, _CAPTCHA) or _CAPTCHA_INPUT.search(html):
-        return PageState.CAPTCHA, layout
-    if _any(html, _WAF):
-        return PageState.WAF_BLOCK, layout
-    if _any(html, _SITE_DOWN):
-        return PageState.SITE_DOWN, layout
+    for state, needles in SPECIAL_PAGES.items():
+        if _any(html, needles) or (state is PageState.CAPTCHA and _CAPTCHA_INPUT.search(html)):
+            return state, layout
     # An HTML page that stops before </html> with no marker was most likely cut before
     # its content arrived; anything else is simply not a page we know.
     if _HTML_START.match(html) and not _ends_properly(html):
@@ -137,3 +136,23 @@ def classify_layout(html: str) -> tuple[PageState, Layout]:
 def classify_page(html: str) -> PageState:
     """Classify decoded page text into a :class:`PageState` (FORMAT.md §6)."""
     return classify_layout(html)[0]
+
+
+def list_layout(text: str) -> str | None:
+    """Which interface produced a result (or empty-result) page; None if it does not say."""
+    if _VNKOD_RESULTS.search(text):
+        return VNKOD
+    if tablcont_span(text) is not None:
+        return STANDARD
+    return None
+
+
+def captcha_challenge(text: str) -> tuple[str, bytes] | None:
+    """(captchaid, PNG bytes) of a captcha form, for a configured solver."""
+    cid, img = _CAPTCHA_ID.search(text), _CAPTCHA_IMG.search(text)
+    if cid is None or img is None:
+        return None
+    try:
+        return cid.group(1), base64.b64decode(img.group(1))
+    except ValueError:
+        return None

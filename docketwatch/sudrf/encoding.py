@@ -50,13 +50,15 @@ def detect_encoding(body: bytes, declared_charset: str | None = None) -> str:
     return UTF8
 
 
-def decode_page(body: bytes, declared_charset: str | None = None) -> str:
-    """Decode a page body to text, choosing the encoding from the bytes (see module doc).
+def decode_page(body: bytes, declared_charset: str | None = None) -> tuple[str, str]:
+    """``(text, encoding)`` of a page body, the encoding chosen from the bytes (see module
+    doc), never by the meta tag: saved pages are UTF-8 under a cp1251 tag.
 
     Never raises on bad bytes: undecodable bytes become U+FFFD so that a damaged page is
     still classified (and, if unreadable, reported as a ParseError downstream).
     """
-    return decode_as(body, detect_encoding(body, declared_charset))
+    encoding = detect_encoding(body, declared_charset)
+    return decode_as(body, encoding), encoding
 
 
 def decode_as(body: bytes, encoding: str) -> str:

@@ -30,7 +30,7 @@ from docketwatch.sudrf import (
     list_layout,
     list_params,
     list_rows,
-    read_any_counter,
+    read_counter,
     vnkod_list_params,
 )
 from services.fetcher import metrics
@@ -178,7 +178,7 @@ class WindowCrawler:
         metrics.CONTROLS.labels(w.kind).inc()
         if f.state is PageState.EMPTY:
             return None
-        counter = read_any_counter(f.text)
+        counter = read_counter(f.text)
         if counter is None:
             raise Retryable(f"no counter at {f.url}")
         return counter
@@ -231,7 +231,7 @@ class WindowCrawler:
                 else:
                     att.short = True
                 return att
-            counter = read_any_counter(f.text)
+            counter = read_counter(f.text)
             if counter is None:
                 raise Retryable(f"no counter at {f.url}")
             att.counters.add(counter)

@@ -43,6 +43,7 @@ from docketwatch.streams import (
 )
 from docketwatch.streams import raw_topic as raw_topic_of
 from docketwatch.sudrf import card_ids
+from docketwatch.sudrf.parse import PARSER_VERSION, ParseError, parse_page
 from services.parser import lifecycle, metrics
 from services.parser.settings import ParserSettings
 from services.parser.state import (
@@ -53,7 +54,6 @@ from services.parser.state import (
     already_applied,
     encode_state,
 )
-from services.parser.sudrf import PARSER_VERSION, ParseError, parse_page
 
 log = logging.getLogger("docketwatch.parser")
 

@@ -262,8 +262,8 @@ def test_upgrade_keeps_old_rows_and_is_rerunnable(chdb_dsn: str) -> None:
 def test_simulator_cards_through_the_store_reproduce_the_truth(store: Client) -> None:
     """Served cards → parser → lifecycle → sink → monthly_punishments equals the
     simulator's truth (defendants per month × article × court × kind) exactly."""
+    from docketwatch.sudrf.parse import parse_page
     from services.parser import lifecycle
-    from services.parser.sudrf import parse_page
     from services.simulator.corpus import build_corpus
     from services.simulator.courts import load_courts
     from services.simulator.render import render_card

@@ -32,6 +32,34 @@ def test_parse_of_a_captcha_page_says_so() -> None:
         "file": str(GOLDEN / "captcha_wrong_code_3ksoyu.utf8.html"), "state": "wrong_captcha"}
 
 
+def test_parse_finds_the_kind_of_each_page_itself() -> None:
+    """A list and a card in one call, no --kind: each is read as what the page is."""
+    card = GOLDEN / "district_criminal_card_leninsky_ufa_1-151_2026.utf8.html"
+    result = runner.invoke(app, ["parse", str(LIST), str(card), "--court", "03RS0004"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.stdout.splitlines()]
+    assert [x["kind"] for x in lines] == ["list"] * 25 + ["card"]
+    assert lines[-1]["case_number"].startswith("1-151/2026")
+    # --kind is still accepted, and forcing the wrong one is an error, not a guess.
+    forced = runner.invoke(app, ["parse", str(card), "--kind", "list"])
+    assert forced.exit_code == 1
+    assert "expected a results page" in forced.stderr
+
+
+def test_parse_reads_a_window_manifest(tmp_path: Path) -> None:
+    manifest = tmp_path / "window.json"
+    manifest.write_text(json.dumps({
+        "court_code": "77OV0000", "date_from": "2024-01-01", "date_to": "2024-01-31",
+        "total": 1, "rows": [{"case_uid": "u-1", "case_id": "1", "case_number": "1-1/2024"}],
+    }))
+    result = runner.invoke(app, ["parse", str(manifest)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "file": str(manifest), "kind": "window", "court_code": "77OV0000",
+        "date_from": "2024-01-01", "date_to": "2024-01-31",
+        "case_uid": "u-1", "case_id": "1", "case_number": "1-1/2024"}
+
+
 @pytest.mark.parametrize(("args", "code", "message"), [
     (["demo", "--as-of", "27.12.2024"], 2, "is not a date"),
     (["backfill", "--court", "99XX0000"], 2, "unknown court code"),

@@ -15,8 +15,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from docketwatch.contract import PageKind, RawPage
 from docketwatch.sudrf import card_ids
+from docketwatch.sudrf.parse import ParseError, parse_page
 from launcher.stack import Stack
-from services.parser.sudrf import ParseError, parse_page
 from services.simulator.courts import CSV_COLUMNS, default_courts_path
 
 AS_OF = "2024-12-27"

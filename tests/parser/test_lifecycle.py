@@ -242,7 +242,7 @@ def test_a_list_row_without_persons_keeps_the_known_defendants() -> None:
 
 
 def test_the_new_portal_category_line_is_not_a_defendant() -> None:
-    from services.parser.sudrf.articles import persons_from_text
+    from docketwatch.sudrf.articles import persons_from_text
     got = persons_from_text("КАТЕГОРИЯ: 3.025 - Гл. 22 КАС РФ\n"
                             "<Информация скрыта> - ст.337 ч.5 УК РФ")
     assert [d.articles[0].article for d in got] == ["337"] and len(got) == 1

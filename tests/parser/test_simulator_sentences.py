@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from docketwatch.contract import ActStatus, CaseSnapshot, EventType, PageKind
+from docketwatch.sudrf.parse import parse_page
 from services.parser import lifecycle
-from services.parser.sudrf import parse_page
 from services.simulator.corpus import Corpus, build_corpus
 from services.simulator.courts import load_courts
 from services.simulator.model import CaseView

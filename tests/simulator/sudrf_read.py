@@ -1,7 +1,10 @@
-"""A minimal reader of sudrf result pages, used on the real fixture and on simulated pages.
+"""A strict reader of standard result pages, used on the real fixture and on simulated pages.
 
-It is deliberately the kind of reader a parser would be: the same selectors and regexes for
-both, so a golden test can assert that both sources read the same way.
+The counter, the card-link ids and the article references are read by the library
+(docketwatch.sudrf) as the fetcher and parser read them. What stays here is simulator-test
+specific: the exact href and date shapes the real site writes (so a golden test can assert
+the simulator writes the same), the raw cell texts, the pager's links and asserting
+8-column rows and «… - ст. … УК РФ» persons.
 """
 
 from __future__ import annotations
@@ -12,12 +15,10 @@ from urllib.parse import parse_qsl
 
 from selectolax.lexbor import LexborHTMLParser
 
-COUNTER_RE = re.compile(
-    r"Всего по запросу найдено — (\d+)\. На странице записи с (\d+)\s+по (\d+)\."
-)
-ARTICLE_RE = re.compile(
-    r"ст\.\s?(\d+(?:\.\d+)?)(?:\s+ч\.(\d+(?:\.\d+)?))?(?:\s+п\.(?:п\.)?([а-я](?:,[а-я])*))?"
-)
+from docketwatch.sudrf.articles import parse_articles
+from docketwatch.sudrf.pages.standard_list import parse_counter
+from docketwatch.sudrf.query import card_link_ids
+
 CASE_HREF_RE = re.compile(
     r"^/modules\.php\?name=sud_delo&srv_num=1&name_op=case&case_id=\d+"
     r"&case_uid=[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}&delo_id=1540006$"
@@ -54,25 +55,22 @@ def _clean(text: str) -> str:
     return text.replace("\xa0", " ").strip()
 
 
-INCHOATE_RE = re.compile(r"ст\. 30 ч\.(\d), ")
+_INCHOATE_PART = {"preparation": "1", "attempt": "3"}
+Ref = tuple[str, str | None, str | None, str | None]
 
 
-def parse_articles(text: str) -> list[tuple[str, str | None, str | None, str | None]]:
-    """(article, part, points, art. 30 part) per entry; art. 30 marks the next article."""
-    out = []
-    for entry in text.split("; "):
-        inch = INCHOATE_RE.match(entry)
-        main = entry[inch.end() :] if inch else entry
-        m = ARTICLE_RE.fullmatch(main.strip())
-        assert m is not None, entry
-        out.append((m.group(1), m.group(2), m.group(3), inch.group(1) if inch else None))
-    return out
+def article_refs(text: str) -> list[Ref]:
+    """(article, part, points, art. 30 part) per entry, as the simulator renders them,
+    read by the library's article reader."""
+    return [(a.article, a.part, ",".join(a.points) or None,
+             _INCHOATE_PART[a.inchoate] if a.inchoate else None)
+            for a in parse_articles(text)]
 
 
 def read_list(html: str) -> ListPage:
     tree = LexborHTMLParser(html)
-    m = COUNTER_RE.search(html)
-    assert m is not None, "no counter"
+    total, first, last = parse_counter(html)
+    assert total is not None and first is not None and last is not None, "no counter"
     pager_td = tree.css_first("td[nowrap]")
     assert pager_td is not None
     links = [int(a.text()) for a in pager_td.css("a") if a.text().strip().isdigit()]
@@ -91,7 +89,8 @@ def read_list(html: str) -> ListPage:
         a = tds[0].css_first("a")
         assert a is not None
         href = a.attributes.get("href") or ""
-        q = dict(parse_qsl(href.split("?", 1)[1]))
+        case_id, case_uid = card_link_ids(href)
+        assert case_id is not None and case_uid is not None, href
         persons = []
         cell = tds[2].html or ""
         inner = cell[cell.index(">") + 1 : cell.rindex("<")]
@@ -99,7 +98,7 @@ def read_list(html: str) -> ListPage:
             txt = _clean(LexborHTMLParser(f"<p>{part}</p>").text())
             name, _, arts = txt.partition(" - ")
             assert arts.endswith(" УК РФ"), arts
-            persons.append((name, parse_articles(arts[: -len(" УК РФ")])))
+            persons.append((name, article_refs(arts)))
         decision_html = tds[5].html or ""
         decision_inner = decision_html[decision_html.index(">") + 1 : decision_html.rindex("<")]
         decision = "\n".join(
@@ -109,8 +108,8 @@ def read_list(html: str) -> ListPage:
             Row(
                 href=href,
                 case_number=_clean(a.text()),
-                case_id=q["case_id"],
-                case_uid=q["case_uid"],
+                case_id=case_id,
+                case_uid=case_uid,
                 received=_clean(tds[1].text()),
                 persons=persons,
                 judge=_clean(tds[3].text()),
@@ -120,9 +119,9 @@ def read_list(html: str) -> ListPage:
             )
         )
     return ListPage(
-        total=int(m.group(1)),
-        first=int(m.group(2)),
-        last=int(m.group(3)),
+        total=total,
+        first=first,
+        last=last,
         page_links=links,
         current=int(bold.text()) if bold is not None else None,
         last_page=last_page,

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from docketwatch.contract import ActStatus
-from services.parser.sudrf.sentences import act_text_from_html, read_act
+from docketwatch.sudrf.sentences import act_text_from_html, read_act
 from services.simulator.acts import ACT_PENDING, ACT_PUBLISHED, ACT_WITHHELD, number_words
 from services.simulator.corpus import Corpus, build_corpus
 from services.simulator.model import CaseView

@@ -11,7 +11,7 @@ from services.simulator.courts import Court
 from services.simulator.model import Case, Defendant
 from services.simulator.render import render_results
 
-from .sudrf_read import CASE_HREF_RE, DATE_RE, parse_articles, read_list
+from .sudrf_read import CASE_HREF_RE, DATE_RE, article_refs, read_list
 
 FIXTURES = Path(__file__).resolve().parents[1] / "golden" / "sudrf"
 RESULT_FIXTURE = FIXTURES / "2zovs_search_r_criminal1inst_article205.1_page1.excerpt.cp1251.html"
@@ -85,7 +85,7 @@ def test_fixture_reads_as_documented() -> None:
     assert sum(1 for r in page.rows if r.decision == "Вынесен ПРИГОВОР") == 9
     multi = [r for r in page.rows if len(r.persons) > 1]
     assert [r.case_number for r in multi] == ["1-461/2026", "1-350/2026", "1-346/2026"]
-    assert parse_articles("ст. 30 ч.1, ст.205 ч.2 п.а") == [("205", "2", "а", "1")]
+    assert article_refs("ст. 30 ч.1, ст.205 ч.2 п.а УК РФ") == [("205", "2", "а", "1")]
 
 
 def test_simulated_page_is_byte_identical_to_the_fixture() -> None:

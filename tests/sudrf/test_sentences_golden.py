@@ -3,7 +3,7 @@
 Each ``tests/golden/acts/NAME.txt`` has a reviewed ``NAME.expected.json``; a missing
 expected file fails. After an intended change regenerate with
 
-    UPDATE_GOLDEN=1 .venv/bin/pytest tests/parser/test_sentences_golden.py
+    UPDATE_GOLDEN=1 .venv/bin/pytest tests/sudrf/test_sentences_golden.py
 
 and REVIEW the diff against the texts before committing.
 """
@@ -18,12 +18,9 @@ from typing import Any
 import pytest
 
 from docketwatch.contract import ActStatus
-from services.parser.sudrf.sentences import ActReading, act_text_from_html, read_act
+from docketwatch.sudrf.sentences import ActReading, act_text_from_html, read_act
 
 ACTS_DIR = Path(__file__).resolve().parent.parent / "golden" / "acts"
-SHARED_CARD = Path(
-    "/work/shared/fixtures/sudrf/district_criminal_card_leninsky_ufa_1-151_2026.utf8.html"
-)
 GOLDEN_CARD = (
     Path(__file__).resolve().parent.parent
     / "golden"
@@ -67,8 +64,7 @@ def test_golden_act(path: Path) -> None:
 
 
 def _card_html() -> str:
-    path = SHARED_CARD if SHARED_CARD.exists() else GOLDEN_CARD
-    return path.read_text(encoding="utf-8")
+    return GOLDEN_CARD.read_text(encoding="utf-8")
 
 
 def test_real_district_act_is_a_ruling_not_a_verdict() -> None:

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docketwatch.contract import PageKind, PageState
+from docketwatch.sudrf.parse import InternalParserError, ParsedPage, ParseError, parse_page
 from launcher.golden import court_code, fixture_kind
 from launcher.mutations import mutate
-from services.parser.sudrf import InternalParserError, ParsedPage, ParseError, parse_page
 
 from .pages import GOLDEN, LIST_FILE, body
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from docketwatch.contract import Article, Defendant
-from services.parser.sudrf.articles import parse_articles, parse_persons_cell
+from docketwatch.sudrf.articles import parse_articles, parse_persons_cell
 
 
 def art(article: str, part: str | None = None, points: tuple[str, ...] = (),

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from docketwatch.contract import DecisionClass
-from services.parser.sudrf.decisions import (
+from docketwatch.sudrf.decisions import (
     classify_decision,
     is_unknown_decision,
     normalize_decision_text,

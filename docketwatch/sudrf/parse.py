@@ -1,21 +1,8 @@
-"""Pure parsing library for sudrf.ru ``sud_delo`` pages (no I/O, no Kafka, deterministic).
+"""The parser service's one entry point: raw page bytes → :class:`ParsedPage`.
 
-One module per site variant, juriscraper-style:
-
-* :mod:`.encoding`      — cp1251 vs UTF-8 from the bytes (never the meta tag)
-* :mod:`.classify`      — results / card / empty / captcha / block / outage / truncated
-* :mod:`.articles`      — ``ст. 30 ч.1, ст.205 ч.2 п.а`` → Article; the «Лица» cell
-* :mod:`.decisions`     — «Решение» text → DecisionClass + ground
-* :mod:`.standard_list` — results table of the standard interface
-* :mod:`.standard_card` — case card of the standard interface
-* :mod:`.vnkod_card`    — case card of the VNKOD interface (mobile duplicates removed)
-* :mod:`.vnkod_list`    — results of the VNKOD interface (inferred, no real page seen)
-* :mod:`.sentences`     — the act text (СУДЕБНЫЕ АКТЫ) → act status + per-defendant sentences;
-  a standard card with an act carries them on its snapshot (VNKOD cards only link the act,
-  ``name_op=doc`` pages have no PageKind: neither is read here)
-* :mod:`.numbers_ru`    — terms and amounts in digits and in words
-
-:func:`parse_page` is the single entry point the parser service calls per raw page.
+Pure (no I/O, no Kafka, deterministic). The page is decoded (:mod:`.encoding`), classified
+(:mod:`.classify`) and handed to the parser of its layout (:mod:`.pages`, one module per
+site variant); the act text of a standard card is read by :mod:`.sentences`.
 """
 
 from __future__ import annotations
@@ -24,7 +11,7 @@ from pydantic import ValidationError
 
 from docketwatch.contract import PageKind, PageState
 from docketwatch.sudrf.classify import Layout, classify_layout, classify_page
-from docketwatch.sudrf.encoding import decode_as, decode_page, detect_encoding
+from docketwatch.sudrf.encoding import decode_page, detect_encoding
 
 from .articles import parse_articles, parse_persons_cell
 from .decisions import classify_decision, is_unknown_decision
@@ -37,10 +24,10 @@ from .errors import (
     WrongPageKindError,
 )
 from .models import ParsedPage, ResultList
-from .standard_card import judicial_uid, parse_card
-from .standard_list import parse_result_list
-from .vnkod_card import parse_vnkod_card
-from .vnkod_list import parse_vnkod_result_list
+from .pages.standard_card import judicial_uid, parse_card
+from .pages.standard_list import parse_result_list
+from .pages.vnkod_card import parse_vnkod_card
+from .pages.vnkod_list import parse_vnkod_result_list
 
 # Bump on every change that can alter parser output: it is stamped on events and dead
 # letters so a replay can tell which logic produced what.
@@ -56,9 +43,15 @@ _LIST_LAYOUTS = {Layout.STANDARD_LIST, Layout.VNKOD_LIST}
 _CARD_LAYOUTS = {Layout.STANDARD_CARD, Layout.VNKOD_CARD}
 
 
+def kind_of(layout: Layout) -> PageKind:
+    """The kind of page a layout is; pages with no layout (empty, captcha…) answer a list
+    query far more often than a card's, so they count as lists."""
+    return PageKind.CARD if layout in _CARD_LAYOUTS else PageKind.LIST
+
+
 def parse_page(
     body: bytes,
-    kind: PageKind,
+    kind: PageKind | None,
     court_code: str,
     *,
     charset: str | None = None,
@@ -77,6 +70,7 @@ def parse_page(
 
     ``charset`` is the HTTP header's value, used only to break ties on pure-ASCII bodies.
     ``case_uid``/``case_id`` are the card URL's parameters (a card does not repeat them).
+    ``kind`` None: whatever the classifier finds the page to be (``docketwatch parse``).
     """
     try:
         return _parse_page(body, kind, court_code, charset, keep_names, case_uid, case_id)
@@ -90,16 +84,16 @@ def parse_page(
 
 def _parse_page(
     body: bytes,
-    kind: PageKind,
+    asked: PageKind | None,
     court_code: str,
     charset: str | None,
     keep_names: bool,
     case_uid: str | None,
     case_id: str | None,
 ) -> ParsedPage:
-    encoding = detect_encoding(body, charset)
-    text = decode_as(body, encoding)
+    text, encoding = decode_page(body, charset)
     state, layout = classify_layout(text)
+    kind = kind_of(layout) if asked is None else asked
 
     def result(state: PageState, **data: object) -> ParsedPage:
         return ParsedPage(
@@ -155,6 +149,7 @@ __all__ = [
     "detect_encoding",
     "is_unknown_decision",
     "judicial_uid",
+    "kind_of",
     "parse_articles",
     "parse_card",
     "parse_page",

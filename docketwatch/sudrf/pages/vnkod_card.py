@@ -20,20 +20,23 @@ from pydantic import ValidationError
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from docketwatch.contract import CardEvent, CaseSnapshot, Defendant
-
-from ._html import child_elements, clean, lines_of, parse_date, parse_html, text_of
-from .articles import make_defendant, parse_articles
-from .decisions import classify_decision, normalize_decision_text
-from .errors import LayoutError
-from .standard_card import (
+from docketwatch.sudrf._html import child_elements, clean, lines_of, parse_date, parse_html, text_of
+from docketwatch.sudrf.articles import make_defendant, parse_articles
+from docketwatch.sudrf.classify import Layout
+from docketwatch.sudrf.decisions import classify_decision, normalize_decision_text
+from docketwatch.sudrf.errors import LayoutError
+from docketwatch.sudrf.pages.standard_card import (
     CASE_LABELS,
     EVENT_COLUMNS,
     PERSON_COLUMNS,
+    case_fields,
     column_map,
     events_from_rows,
     parse_publish_info,
     strip_case_prefix,
 )
+
+LAYOUT = Layout.VNKOD_CARD
 
 # «ДЕЛО № 2-5/2026 (2-13/2025; 2-2935/2024;) ~ М-2773/2024»: the primary number, then
 # earlier numbers in brackets and the material number after "~". Case identity uses the
@@ -72,18 +75,9 @@ def _header_and_rows(table: LexborNode) -> tuple[list[LexborNode], list[list[Lex
     return header, rows
 
 
-def _case_fields(table: LexborNode) -> dict[str, LexborNode]:
-    fields: dict[str, LexborNode] = {}
-    for tr in table.css("tr"):
-        cells = child_elements(tr, "td")
-        if len(cells) < 2:
-            continue
-        bold = cells[0].css_first("b")
-        label = clean((bold or cells[0]).text(deep=True)).rstrip(":").strip().casefold()
-        key = _VNKOD_CASE_LABELS.get(label)
-        if key is not None:
-            fields.setdefault(key, cells[1])
-    return fields
+def _case_label(cell: LexborNode) -> str:
+    bold = cell.css_first("b")
+    return clean((bold or cell).text(deep=True)).rstrip(":").strip().casefold()
 
 
 def _defendants(table: LexborNode, keep_names: bool) -> tuple[Defendant, ...]:
@@ -132,7 +126,7 @@ def _parse(
     case_table = _tab_table(tree, "Case")
     if case_table is None:
         raise LayoutError("VNKOD card without a Case tab")
-    fields = _case_fields(case_table)
+    fields = case_fields(case_table, _VNKOD_CASE_LABELS, _case_label)
 
     decision_text = None
     if "decision" in fields:

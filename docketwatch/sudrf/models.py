@@ -41,7 +41,7 @@ class ResultList:
 
 @dataclass(frozen=True, slots=True)
 class ParsedPage:
-    """What :func:`services.parser.sudrf.parse_page` read from one body.
+    """What :func:`docketwatch.sudrf.parse.parse_page` read from one body.
 
     Exactly one of ``result_list`` (kind LIST, state OK/EMPTY) and ``snapshot`` (kind CARD,
     state OK) is set for readable pages; both are None for captcha, block, outage and

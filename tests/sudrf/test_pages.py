@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from docketwatch.contract import DecisionClass, PageKind, PageState
-from services.parser.sudrf import (
+from docketwatch.sudrf.parse import (
     PARSER_VERSION,
     CounterMismatchError,
     FieldFormatError,

@@ -8,6 +8,7 @@ instances (first instance: ДЕЛО, ДВИЖЕНИЕ ДЕЛА, ЛИЦА, …; a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 
 from pydantic import ValidationError
@@ -21,8 +22,7 @@ from docketwatch.contract import (
     Defendant,
     DefendantSentence,
 )
-
-from ._html import (
+from docketwatch.sudrf._html import (
     child_elements,
     clean,
     lines_of,
@@ -33,10 +33,13 @@ from ._html import (
     parse_time,
     text_of,
 )
-from .articles import make_defendant, parse_articles
-from .decisions import classify_decision, normalize_decision_text
-from .errors import LayoutError
-from .sentences import ActReading, act_text_from_node, read_act
+from docketwatch.sudrf.articles import make_defendant, parse_articles
+from docketwatch.sudrf.classify import Layout
+from docketwatch.sudrf.decisions import classify_decision, normalize_decision_text
+from docketwatch.sudrf.errors import LayoutError
+from docketwatch.sudrf.sentences import ActReading, act_text_from_node, read_act
+
+LAYOUT = Layout.STANDARD_CARD
 
 # ДЕЛО tab labels → snapshot fields. «Дата вступления в законную силу» is not on the
 # fixtures; the label is the search form's, assumed to be the card's too [I].
@@ -175,13 +178,18 @@ def _data_rows(table: LexborNode) -> tuple[list[LexborNode] | None, list[list[Le
     return header, rows
 
 
-def _case_fields(table: LexborNode) -> dict[str, LexborNode]:
+def case_fields(
+    table: LexborNode,
+    labels: dict[str, str] = CASE_LABELS,
+    label_of: Callable[[LexborNode], str] = _cell_label,
+) -> dict[str, LexborNode]:
+    """Value cells of a «label | value» table by field key (the first of each label)."""
     fields: dict[str, LexborNode] = {}
     for tr in table.css("tr"):
         cells = child_elements(tr, "td")
         if len(cells) < 2:
             continue
-        key = CASE_LABELS.get(_cell_label(cells[0]))
+        key = labels.get(label_of(cells[0]))
         if key is not None:
             fields.setdefault(key, cells[1])
     return fields
@@ -261,7 +269,7 @@ def _parse_card(
     case_tab = tabs.get("ДЕЛО")
     if case_tab is None:
         raise LayoutError("card without a ДЕЛО tab")
-    fields = _case_fields(case_tab)
+    fields = case_fields(case_tab)
 
     decision_text = None
     if "decision" in fields:
@@ -322,7 +330,7 @@ def judicial_uid(html: str) -> str | None:
     """
     tree = parse_html(html)
     for table in tree.css("table#tablcont"):
-        node = _case_fields(table).get("judicial_uid")
+        node = case_fields(table).get("judicial_uid")
         if node is not None:
             return text_of(node) or None
     return None

@@ -13,37 +13,23 @@ rather than being guessed at.
 
 from __future__ import annotations
 
-import re
-
 from selectolax.lexbor import LexborNode
 
-from ._html import child_elements, lines_of, norm_label, parse_html
-from .errors import LayoutError
-from .models import ResultList
-from .standard_list import (
+from docketwatch.sudrf._html import child_elements, lines_of, norm_label, parse_html
+from docketwatch.sudrf.classify import Layout
+from docketwatch.sudrf.errors import LayoutError
+from docketwatch.sudrf.models import ResultList
+from docketwatch.sudrf.pages.standard_list import (
     LIST_COLUMNS,
-    _int,
     check_counter,
     parse_counter,
     parse_pager,
     parse_rows,
 )
+from docketwatch.sudrf.rows import vnkod_results_table
 
-_VNKOD_TOTAL = re.compile(r"Найдено дел:\s*(\d+)")
+LAYOUT = Layout.VNKOD_LIST
 
-
-def _results_table(root: LexborNode) -> LexborNode | None:
-    for table in root.css("table.law-case-table"):
-        node = table.parent
-        inside_mobile = False
-        while node is not None and node is not root:
-            if "mobile-lawcase-item" in (node.attributes.get("class") or ""):
-                inside_mobile = True
-                break
-            node = node.parent
-        if not inside_mobile:
-            return table
-    return None
 
 
 def _header_map(table: LexborNode) -> dict[str, int]:
@@ -67,10 +53,9 @@ def _header_map(table: LexborNode) -> dict[str, int]:
 
 def parse_vnkod_result_list(html: str, court_code: str, keep_names: bool = False) -> ResultList:
     tree = parse_html(html)
-    root = tree.css_first("#search_results")
-    if root is None:
+    if tree.css_first("#search_results") is None:
         raise LayoutError("no #search_results on a VNKOD results page")
-    table = _results_table(root)
+    table = vnkod_results_table(tree)
     if table is None:
         raise LayoutError("no results table in #search_results")
     # parse_rows reads every <tr> with <td> cells; drop the <thead> so its <td> header
@@ -79,10 +64,8 @@ def parse_vnkod_result_list(html: str, court_code: str, keep_names: bool = False
     for thead in table.css("thead"):
         thead.decompose()
     rows = parse_rows(table, court_code, keep_names, header=lambda _t: cols)
+    # [I] The VNKOD interface may print «Найдено дел: N» instead of the standard counter.
     total, first, last = parse_counter(html)
-    if total is None:
-        # [I] The VNKOD interface may print its own counter instead of the standard one.
-        total = _int(_VNKOD_TOTAL.search(html))
     page, last_page = parse_pager(html)
     check_counter(len(rows), total, first, last)
     return ResultList(

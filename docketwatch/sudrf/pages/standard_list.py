@@ -10,13 +10,24 @@ from pydantic import ValidationError
 from selectolax.lexbor import LexborNode
 
 from docketwatch.contract import CaseSnapshot
-from docketwatch.sudrf.classify import tablcont_span
+from docketwatch.sudrf._html import (
+    child_elements,
+    clean,
+    lines_of,
+    norm_label,
+    parse_date,
+    parse_html,
+    text_of,
+)
+from docketwatch.sudrf.articles import persons_from_text
+from docketwatch.sudrf.classify import Layout, tablcont_span
+from docketwatch.sudrf.counter import read_counter, read_range
+from docketwatch.sudrf.decisions import classify_decision, normalize_decision_text
+from docketwatch.sudrf.errors import CounterMismatchError, LayoutError
+from docketwatch.sudrf.models import ResultList
+from docketwatch.sudrf.query import card_link_ids
 
-from ._html import child_elements, clean, lines_of, norm_label, parse_date, parse_html, text_of
-from .articles import persons_from_text
-from .decisions import classify_decision, normalize_decision_text
-from .errors import CounterMismatchError, LayoutError
-from .models import ResultList
+LAYOUT = Layout.STANDARD_LIST
 
 # Column keys by normalised <th> text. Columns are looked up by header, never by position,
 # because some courts drop «Дата вступления в законную силу» (7 columns).
@@ -36,8 +47,6 @@ LIST_COLUMNS: dict[str, str] = {
 }
 _REQUIRED = ("number",)
 
-_TOTAL = re.compile(r"Всего по запросу найдено\s*[—–-]\s*(\d+)")
-_RANGE = re.compile(r"На странице записи с\s*(\d+)\s*по\s*(\d+)")
 # The current page is the bold number of the pager; on later pages links precede it
 # ("Страницы : <a…>1</a> | … | <b>23</b>"), so search up to the end of the pager cell.
 _CURRENT_PAGE = re.compile(
@@ -47,8 +56,6 @@ _PAGE_LINK = re.compile(r"""<a\s+href\s*=\s*["']?\s*[^>]*?[?&]page=(\d+)[^>]*>""
 _LAST_LINK = re.compile(
     r"""[?&]page=(\d+)[^>]*title\s*=\s*["']На последнюю страницу списка""", re.IGNORECASE
 )
-_CASE_ID = re.compile(r"[?&](?:case_id|_id)=(\d+)")
-_CASE_UID = re.compile(r"[?&](?:case_uid|_uid)=([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})", re.I)
 
 
 def _int(m: re.Match[str] | None, group: int = 1) -> int | None:
@@ -57,8 +64,10 @@ def _int(m: re.Match[str] | None, group: int = 1) -> int | None:
 
 def parse_counter(html: str) -> tuple[int | None, int | None, int | None]:
     """``(total, first_row, last_row)`` from the counter text; Nones when absent."""
-    rng = _RANGE.search(html)
-    return _int(_TOTAL.search(html)), _int(rng, 1), _int(rng, 2)
+    rng = read_range(html)
+    if rng is None:
+        return read_counter(html), None, None
+    return read_counter(html), rng[0], rng[1]
 
 
 def parse_pager(html: str) -> tuple[int | None, int | None]:
@@ -99,13 +108,7 @@ def _card_link(cell: LexborNode) -> tuple[str, str | None, str | None]:
     link = first if first is not None and first.tag == "a" else cell.css_first("a")
     number = text_of(link) if link is not None else text_of(cell)
     href = (link.attributes.get("href") or "") if link is not None else ""
-    case_id = _CASE_ID.search(href)
-    case_uid = _CASE_UID.search(href)
-    return (
-        number,
-        case_id.group(1) if case_id else None,
-        case_uid.group(1) if case_uid else None,
-    )
+    return (number, *card_link_ids(href))
 
 
 def _has_link(cell: LexborNode) -> bool:

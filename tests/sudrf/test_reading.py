@@ -1,4 +1,4 @@
-"""Shared sudrf knowledge against the real saved pages (copied into tests/golden/sudrf)."""
+"""The sudrf knowledge the fetcher uses, against the real saved pages (tests/golden/sudrf)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from docketwatch.sudrf import (
     read_range,
 )
 from docketwatch.sudrf.classify import classify_page
+from docketwatch.sudrf.pages.standard_list import parse_counter
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "sudrf"
 LIST = GOLDEN / "2zovs_search_r_criminal1inst_article205.1_page1.excerpt.cp1251.html"
@@ -65,3 +66,20 @@ def test_query_is_cp1251_encoded() -> None:
     q = encode_query(list_params(page=2, articles="337 ч.5", entry_from="01.07.2024"))
     assert "U1_DEFENDANT__LAW_ARTICLESS=337+%F7.5" in q
     assert q.endswith("u1_case__ENTRY_DATE1D=01.07.2024&page=2")
+
+
+@pytest.mark.parametrize("counter", [
+    "Всего по запросу найдено — 57. На странице записи с 26 по 50.",
+    "Всего по запросу найдено – 57. На странице записи с 26 по 50.",
+    "Всего по запросу найдено - 57. На странице записи с 26 по 50.",
+    "Всего по запросу найдено - <b>57</b>. На странице записи с 26 по 50.",
+    "Найдено дел: 57. На странице записи с 26 по 50.",
+])
+def test_fetcher_and_parser_read_the_same_counter(counter: str) -> None:
+    """An em dash, an en dash, a hyphen or the VNKOD form: the fetcher (which decides
+    whether a window is complete) and the parser (which checks the rows) agree. A counter
+    only the parser could read once made the fetcher retry its window for ever."""
+    html = f"<html><body><div>{counter}</div></body></html>"
+    fetcher = read_counter(html), read_range(html)
+    assert fetcher == (57, (26, 50))
+    assert parse_counter(html) == (57, 26, 50)

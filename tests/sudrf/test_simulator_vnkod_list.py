@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from docketwatch.contract import PageKind, PageState
-from services.parser.sudrf import parse_page
+from docketwatch.sudrf.parse import parse_page
 from services.simulator.corpus import build_corpus
 from services.simulator.courts import load_courts
 from services.simulator.render_vnkod import render_results

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.parser.sudrf.numbers_ru import NumberError, money_rub, term_months, words_to_int
-from services.parser.sudrf.sentences import extract_sentences
+from docketwatch.sudrf.numbers_ru import NumberError, money_rub, term_months, words_to_int
+from docketwatch.sudrf.sentences import extract_sentences
 
 ONES = "ноль один два три четыре пять шесть семь восемь девять".split()
 ONES_F = "ноль одна две три четыре пять шесть семь восемь девять".split()

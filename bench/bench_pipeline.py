@@ -54,6 +54,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -252,6 +253,42 @@ class RssSampler(threading.Thread):
 # --------------------------------------------------------------------------- a. throughput
 
 
+@dataclass
+class Written:
+    """When a running aggregator wrote its first events and the n-th (monotonic seconds)."""
+
+    first: float
+    first_n: int  # events already written at ``first``
+    done: float
+    ready: float  # /health first answered
+
+    def sustained(self, n: int) -> float:
+        return (n - self.first_n) / (self.done - self.first) if self.done > self.first \
+            else float("nan")
+
+
+def wait_written(stack: Stack, n: int, deadline: float) -> Written:
+    """Poll the aggregator's /health until it has written ``n`` events."""
+    first: float | None = None
+    first_n = 0
+    ready: float | None = None
+    while time.monotonic() < deadline:
+        alive(stack, "aggregator")
+        try:
+            written = int(health(stack)["events_written"])
+            if ready is None:
+                ready = time.monotonic()
+        except Exception:
+            written = 0
+        now = time.monotonic()
+        if written and first is None:
+            first, first_n = now, written
+        if written >= n and first is not None:
+            return Written(first, first_n, now, ready or first)
+        time.sleep(0.05)
+    raise TimeoutError("aggregator did not write every event")
+
+
 def run_aggregator_once(stack: Stack, n: int, run: int,
                         tree: Path | None = None) -> dict[str, float]:
     """One fresh aggregator (fresh group and chDB dir) through the pre-filled topic.
@@ -269,34 +306,13 @@ def run_aggregator_once(stack: Stack, n: int, run: int,
     Path(env["DW_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     stack.start_service("aggregator", env)
-    first: float | None = None
-    first_n = 0
-    done: float | None = None
-    ready: float | None = None
-    deadline = t0 + 900
-    while time.monotonic() < deadline:
-        alive(stack, "aggregator")
-        try:
-            written = int(health(stack)["events_written"])
-            if ready is None:
-                ready = time.monotonic()
-        except Exception:
-            written = 0
-        now = time.monotonic()
-        if written and first is None:
-            first, first_n = now, written
-        if written >= n:
-            done = now
-            break
-        time.sleep(0.05)
-    if done is None or first is None:
-        raise TimeoutError("aggregator did not write every event")
+    w = wait_written(stack, n, t0 + 900)
     wait_until(lambda: lag(stack, group) == 0, timeout=120, interval=0.2, what="lag 0")
     lag0 = time.monotonic()
     stats = health(stack)
-    return {"wall_s": lag0 - t0, "startup_s": first - t0, "ready_s": (ready or first) - t0,
+    return {"wall_s": lag0 - t0, "startup_s": w.first - t0, "ready_s": w.ready - t0,
             "wall_rate": n / (lag0 - t0),
-            "sustained_rate": (n - first_n) / (done - first) if done > first else float("nan"),
+            "sustained_rate": w.sustained(n),
             "batches": float(stats["batches"]), "group": group}  # type: ignore[dict-item]
 
 

@@ -33,13 +33,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_pipeline import (  # noqa: E402
-    alive,
-    health,
     lag,
     make_events,
     new_stack,
     payloads,
     produce,
+    wait_written,
 )
 from launcher.stack import Stack, free_port, wait_until  # noqa: E402
 
@@ -115,30 +114,14 @@ def one_run(stack: Stack, n: int, run: int, flood: Flood | None) -> dict[str, fl
         flood.url = url
         wait_until(lambda: _ping(url), timeout=120, interval=0.05, what="HTTP interface up")
         flood.start()
-    first: float | None = None
-    first_n = 0
-    done: float | None = None
-    deadline = time.monotonic() + 1200
-    while time.monotonic() < deadline:
-        alive(stack, "aggregator")
-        try:
-            written = int(health(stack)["events_written"])
-        except Exception:
-            written = 0
-        now = time.monotonic()
-        if written and first is None:
-            first, first_n = now, written
-        if written >= n:
-            done = now
-            break
-        time.sleep(0.05)
-    if flood is not None:
-        flood.stop()
-    if done is None or first is None:
-        raise TimeoutError("the aggregator did not write every event")
+    try:
+        w = wait_written(stack, n, time.monotonic() + 1200)
+    finally:
+        if flood is not None:
+            flood.stop()
     wait_until(lambda: lag(stack, group) == 0, timeout=120, interval=0.2, what="lag 0")
     stack.stop("aggregator")
-    return {"rate": (n - first_n) / (done - first), "seconds": done - first}
+    return {"rate": w.sustained(n), "seconds": w.done - w.first}
 
 
 def _ping(url: str) -> bool:

@@ -22,13 +22,16 @@ from clickhouse_connect.driver.exceptions import DatabaseError, OperationalError
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from docketwatch.settings import CLICKHOUSE_HTTP_PORT
+
 
 class ReaderSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DW_", extra="ignore")
 
     clickhouse_url: str = Field(
-        "http://127.0.0.1:8123", description="ClickHouse HTTP interface every reader uses: "
-        "the aggregator's (embedded mode) or a server's")
+        f"http://127.0.0.1:{CLICKHOUSE_HTTP_PORT}",
+        description="ClickHouse HTTP interface every reader uses: the aggregator's (embedded "
+        "mode) or a server's")
     clickhouse_user: str = Field("default", description="ClickHouse user of the readers")
     clickhouse_password: SecretStr = Field(
         SecretStr(""), description="its password (secret, from the environment only)")
@@ -64,7 +67,8 @@ class Reader:
     def _open(self) -> Client:
         s, url = self.settings, urlsplit(self.settings.clickhouse_url)
         return clickhouse_connect.get_client(
-            host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8123),
+            host=url.hostname,
+            port=url.port or (443 if url.scheme == "https" else CLICKHOUSE_HTTP_PORT),
             secure=url.scheme == "https", username=s.clickhouse_user,
             password=s.clickhouse_password.get_secret_value(),
             database=s.clickhouse_database,

@@ -18,6 +18,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # The consumer groups' default names, defined once: each service reads its own (and the
 # others', for lag) from the same DW_* variables, so a renamed group is renamed for all.
 PARSER_GROUP = "docketwatch-parser"
+# ClickHouse's own HTTP port: where a server listens and where the aggregator serves the
+# embedded store, so a reader's URL is the same either way.
+CLICKHOUSE_HTTP_PORT = 8123
 AGGREGATOR_GROUP = "docketwatch-aggregator"
 
 

@@ -21,14 +21,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pydantic_settings import BaseSettings
+
 from docketwatch.reader import Reader, ReaderSettings
 from docketwatch.settings import REPO_ROOT
+from services.aggregator.settings import AggregatorSettings
+from services.alerts.settings import AlertsSettings
+from services.dashboard.settings import DashboardSettings
+from services.fetcher.settings import FetcherSettings
+from services.parser.settings import ParserSettings
 
 T = TypeVar("T")
 BROKER_SCRIPT = REPO_ROOT / "deploy" / "kafka" / "broker.sh"
 SERVICES = ("fetcher", "parser", "aggregator", "alerts", "dashboard")
-DEFAULT_PORTS = {"fetcher": 9101, "parser": 9102, "aggregator": 9103, "alerts": 9104,
-                 "dashboard": 9110}
+
+
+
+def _default(settings: type[BaseSettings], name: str) -> int:
+    return int(settings.model_fields[name].default)
+
+
+# Each service's documented default port, read from its settings (defined there once).
+DEFAULT_PORTS = {
+    "fetcher": _default(FetcherSettings, "fetcher_ops_port"),
+    "parser": _default(ParserSettings, "parser_ops_port"),
+    "aggregator": _default(AggregatorSettings, "aggregator_ops_port"),
+    "alerts": _default(AlertsSettings, "alerts_ops_port"),
+    "dashboard": _default(DashboardSettings, "dashboard_port"),
+}
+CLICKHOUSE_HTTP_PORT = _default(AggregatorSettings, "clickhouse_http_port")
 
 
 _PORTS = random.Random()  # its own generator: tests that seed `random` must not repeat it
@@ -92,7 +113,7 @@ class Stack:
     controller_port: int = 9093
     simulator_port: int = 8090
     # The aggregator's ClickHouse HTTP interface (embedded store): every reader's way in.
-    clickhouse_port: int = 8123
+    clickhouse_port: int = CLICKHOUSE_HTTP_PORT
     ops_ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     broker_started: bool = False

@@ -17,7 +17,7 @@ from clickhouse_connect.driver.client import Client
 
 from docketwatch.categories import article_group
 from docketwatch.roster import ROSTER
-from docketwatch.store.work_calendar import calendar_days
+from docketwatch.work_calendar import calendar_days
 
 # Chapter 33 of the Criminal Code (names as in the code; 336 is repealed but still named
 # so old cases resolve).

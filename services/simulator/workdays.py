@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import bisect
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
-import holidays
+from docketwatch.work_calendar import calendar_days
 
 
 @lru_cache(maxsize=8)
 def working_days(first_year: int, last_year: int) -> tuple[date, ...]:
-    # `holidays` reproduces the official calendar including transferred working Saturdays
-    # (FIGURES.md checks it against the per-month counts Mediazona divides by).
-    cal = holidays.country_holidays("RU", years=range(first_year, last_year + 1))
-    day = date(first_year, 1, 1)
-    out: list[date] = []
-    while day.year <= last_year:
-        if cal.is_working_day(day):
-            out.append(day)
-        day += timedelta(days=1)
-    return tuple(out)
+    """The official working days of these years (docketwatch.work_calendar: the store's
+    calendar, which reproduces the per-month counts FIGURES.md divides by)."""
+    return tuple(d.day for d in calendar_days(date(first_year, 1, 1), date(last_year, 12, 31))
+                 if d.is_working_day)
 
 
 class Calendar:

@@ -6,7 +6,7 @@ from datetime import date
 
 from clickhouse_connect.driver.client import Client
 
-from docketwatch.store.work_calendar import calendar_days, monthly_working_days
+from docketwatch.work_calendar import calendar_days, monthly_working_days
 
 # Copied from ../shared/reference/FIGURES.md ("Official Russian working days per month").
 # This table is the specification; do not regenerate it from code.

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from docketwatch.settings import CLICKHOUSE_HTTP_PORT
+
 
 def _items(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
@@ -20,7 +22,7 @@ class ClickHouseHttpSettings(BaseSettings):
     clickhouse_http_host: str = Field(
         "127.0.0.1", description="address of the ClickHouse HTTP interface; any address but a "
         "loopback one needs DW_CLICKHOUSE_HTTP_PASSWORD")
-    clickhouse_http_port: int = Field(8123, ge=0, le=65535, description="its port")
+    clickhouse_http_port: int = Field(CLICKHOUSE_HTTP_PORT, ge=0, le=65535, description="its port")
     clickhouse_http_user: str = Field("default", description="the one user name it accepts")
     clickhouse_http_password: SecretStr | None = Field(
         None, description="that user's password (environment only; never logged). Unset: "

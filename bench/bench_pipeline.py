@@ -57,6 +57,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -321,7 +322,7 @@ def baseline_rates(records: Sequence[tuple[bytes, bytes]], runs: int, batch: int
     """In this process, same payloads: the aggregator's store path without Kafka, and what
     validating each record against the contract (the path before) costs alone."""
     from docketwatch.store import connect, migrate
-    from docketwatch.store.sink import batch_token, write_event_records
+    from docketwatch.store.sink import dedup_token, write_event_records
 
     out: dict[str, list[float]] = {"store": [], "validate": []}
     dsn = f"chdb://{workdir / 'baseline-chdb'}"
@@ -333,8 +334,9 @@ def baseline_rates(records: Sequence[tuple[bytes, bytes]], runs: int, batch: int
         t0 = time.perf_counter()
         for k in range(0, n, batch):
             chunk = values[k:k + batch]
-            result = write_event_records(client, chunk,
-                                         batch_token("bench", 0, k, k + len(chunk) - 1))
+            span = (SimpleNamespace(topic="bench", partition=0, offset=o)
+                    for o in (k, k + len(chunk) - 1))
+            result = write_event_records(client, chunk, dedup_token(span))
             assert not result.rejected, result.rejected[:3]
         out["store"].append(n / (time.perf_counter() - t0))
         got = client.query("SELECT count() FROM case_events FINAL").result_rows[0][0]

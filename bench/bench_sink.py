@@ -17,6 +17,7 @@ import statistics
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pyarrow as pa
 from clickhouse_connect.driver.client import Client
@@ -33,7 +34,7 @@ from docketwatch.contract import (
     event_id,
     sha256_hex,
 )
-from docketwatch.store import batch_token, connect, migrate
+from docketwatch.store import connect, dedup_token, migrate
 from docketwatch.store.sink import write_event_records
 
 ARTICLES = (("337",), ("337",), ("337",), ("332",), ("338",), ("337", "338"), ("337", "105"))
@@ -128,8 +129,9 @@ def main() -> None:
             start = time.perf_counter()
             for k, batch in enumerate(batches):
                 first = k * args.batch_size
-                write_event_records(client, batch,
-                                    batch_token("bench", 0, first, first + len(batch) - 1))
+                span = (SimpleNamespace(topic="bench", partition=0, offset=o)
+                        for o in (first, first + len(batch) - 1))
+                write_event_records(client, batch, dedup_token(span))
             sink_rates.append(n / (time.perf_counter() - start))
             assert client.command("SELECT count() FROM case_events FINAL") == n
             client.close()

@@ -1,4 +1,4 @@
-"""ClickHouse store layer of the aggregator: schema, sink, views, reports, read-only SQL.
+"""The store: schema and migrations, the sink, views, reports and the read-side guard.
 
 Works unchanged against an embedded chDB data directory (``chdb:///abs/dir``) and a
 ClickHouse server (``http://host:8123``); see VIEWS.md for the user-facing views.
@@ -8,18 +8,16 @@ from docketwatch.store.client import connect
 from docketwatch.store.migrations import migrate
 from docketwatch.store.readonly import ReadonlyQueryError, run_readonly_query
 from docketwatch.store.report import YearSummary, format_year_summary, year_summary
-from docketwatch.store.sink import Sink, batch_token, write_events, write_provenance
+from docketwatch.store.sink import dedup_token, write_events
 
 __all__ = [
     "ReadonlyQueryError",
-    "Sink",
     "YearSummary",
-    "batch_token",
     "connect",
+    "dedup_token",
     "format_year_summary",
     "migrate",
     "run_readonly_query",
     "write_events",
-    "write_provenance",
     "year_summary",
 ]

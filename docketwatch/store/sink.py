@@ -1,11 +1,11 @@
-"""Writing CaseEvents and page provenance to ClickHouse, effectively once.
+"""Writing CaseEvents to ClickHouse, effectively once.
 
 Kafka delivers at least once. Exactly-once *effect* comes from two layers:
 1. ``insert_deduplication_token`` (``topic:partition:first-last`` offsets, see
-   :func:`batch_token`, plus a digest of the inserted bytes): a batch re-sent after a
+   :func:`dedup_token`, plus a digest of the inserted bytes): a batch re-sent after a
    crash between insert and offset commit is dropped by ClickHouse as a whole.
-   case_events / page_provenance set ``non_replicated_deduplication_window``; without it
-   a plain MergeTree silently ignores the token.
+   case_events sets ``non_replicated_deduplication_window``; without it a plain MergeTree
+   silently ignores the token.
 2. ReplacingMergeTree keyed by the deterministic event_id, read with FINAL by every view:
    events redelivered in another order or another batch split (different token) collapse.
 The caller commits Kafka offsets only after :func:`write_event_records` returned.
@@ -23,23 +23,14 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
-import pyarrow as pa
 from clickhouse_connect.driver.client import Client
 from pydantic import ValidationError
 
-from docketwatch.contract import CaseEvent, RawPage
-
-_TS = pa.timestamp("us", tz="UTC")
-
-# page_provenance.detail: 2 = from a RawPage (state, kind, HTTP status known). Level 1
-# (a CaseEvent's SourceRef, state unknown) is what the page_sources view derives from
-# case_events; a RawPage row for the same page_id wins there.
-_DETAIL_FROM_PAGE = 2
+from docketwatch.contract import CaseEvent
 
 # How ClickHouse must read case_events_in: strictly (unknown keys at any level are errors,
 # no row may be skipped), nested lists kept as their JSON text, ISO 8601 times with zones.
@@ -91,13 +82,23 @@ def is_data_error(exc: BaseException) -> bool:
     return match is not None and int(match.group(1)) in _DATA_ERROR_CODES
 
 
-def batch_token(topic: str, partition: int, first_offset: int, last_offset: int) -> str:
-    """The insert deduplication token of one consumed batch."""
-    return f"{topic}:{partition}:{first_offset}-{last_offset}"
+class Consumed(Protocol):
+    """Where a consumed record came from (an aiokafka ConsumerRecord has these)."""
+
+    topic: str
+    partition: int
+    offset: int
 
 
-def _str(values: Sequence[str | None]) -> pa.Array:
-    return pa.array(values, pa.string())
+def dedup_token(records: Iterable[Consumed]) -> str:
+    """The insert deduplication token of one consumed batch: ``topic:partition:first-last``
+    for each partition in it, in a stable order."""
+    spans: dict[tuple[str, int], list[int]] = {}
+    for r in records:
+        span = spans.setdefault((r.topic, r.partition), [r.offset, r.offset])
+        span[0] = min(span[0], r.offset)
+        span[1] = max(span[1], r.offset)
+    return ",".join(f"{t}:{p}:{a}-{b}" for (t, p), (a, b) in sorted(spans.items()))
 
 
 class Rejected(NamedTuple):
@@ -160,7 +161,7 @@ def write_event_records(client: Client, values: Sequence[bytes],
     """Insert one batch of CaseEvent records (their Kafka bytes) in one atomic insert.
 
     Idempotent: the same batch, the same events reordered or split differently leave
-    every view unchanged. ``dedup_token`` should be :func:`batch_token` of the batch.
+    every view unchanged. ``dedup_token`` should be :func:`dedup_token` of the batch.
     If ClickHouse refuses the data, the batch is taken apart (see the module docstring);
     an error of the store itself is raised for the caller to retry.
     """
@@ -217,60 +218,3 @@ def write_events(
         raise RejectedEvents("; ".join(f"#{r.position}: {r.error_type}: {r.error}"
                                        for r in result.rejected))
     return result.written
-
-
-def _provenance_table(
-    page_ids: Sequence[str], courts: Sequence[str], urls: Sequence[str], shas: Sequence[str],
-    fetched: Sequence[datetime], states: Sequence[str], kinds: Sequence[str],
-    statuses: Sequence[int], detail: int,
-) -> pa.Table:
-    return pa.table({
-        "page_id": _str(page_ids),
-        "court_code": _str(courts),
-        "url": _str(urls),
-        "sha256": _str(shas),
-        "fetched_at": pa.array(list(fetched), _TS),
-        "state": _str(states),
-        "kind": _str(kinds),
-        "http_status": pa.array(list(statuses), pa.uint16()),
-        "detail": pa.array([detail] * len(page_ids), pa.uint8()),
-    })
-
-
-def _insert(client: Client, table: str, data: pa.Table, token: str | None) -> None:
-    settings = {"insert_deduplication_token": token} if token else None
-    client.insert_arrow(table, data, settings=settings)
-
-
-def write_provenance(
-    client: Client, pages: Sequence[RawPage], dedup_token: str | None = None
-) -> int:
-    """Record fetched pages (metadata only, not the body); returns the number written."""
-    if not pages:
-        return 0
-    table = _provenance_table(
-        [p.page_id for p in pages], [p.court_code for p in pages], [p.url for p in pages],
-        [p.sha256 for p in pages], [p.fetched_at for p in pages],
-        [p.state.value for p in pages], [p.kind.value for p in pages],
-        [p.http_status for p in pages], _DETAIL_FROM_PAGE,
-    )
-    _insert(client, "page_provenance", table, dedup_token)
-    return len(pages)
-
-
-class Sink:
-    """The aggregator's writer: a client plus running totals for metrics."""
-
-    def __init__(self, client: Client) -> None:
-        self.client = client
-        self.events_written = 0
-        self.batches_written = 0
-
-    def write_events(self, events: Sequence[CaseEvent], dedup_token: str | None = None) -> int:
-        n = write_events(self.client, events, dedup_token)
-        self.events_written += n
-        self.batches_written += 1 if n else 0
-        return n
-
-    def write_provenance(self, pages: Sequence[RawPage], dedup_token: str | None = None) -> int:
-        return write_provenance(self.client, pages, dedup_token)

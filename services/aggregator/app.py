@@ -45,7 +45,7 @@ from docketwatch.store.ops_sink import (
     write_court_health,
     write_dead_letters,
 )
-from docketwatch.store.sink import write_event_records
+from docketwatch.store.sink import dedup_token, write_event_records
 from docketwatch.streams import (
     OpsService,
     Stall,
@@ -132,16 +132,6 @@ async def _dead_letter(value: bytes, error_type: str, error: str, msg: Any) -> N
     )
     await app.maybe_start_producer()
     await (await dead_topic.send(key=b"", value=letter.to_bytes()))
-
-
-def dedup_token(messages: Sequence[Any]) -> str:
-    """topic:partition:first-last for each partition in the batch, in a stable order."""
-    spans: dict[tuple[str, int], list[int]] = {}
-    for m in messages:
-        span = spans.setdefault((m.topic, m.partition), [m.offset, m.offset])
-        span[0] = min(span[0], m.offset)
-        span[1] = max(span[1], m.offset)
-    return ",".join(f"{t}:{p}:{a}-{b}" for (t, p), (a, b) in sorted(spans.items()))
 
 
 async def _insert_until_done(writer: Callable[..., T], records: Sequence[Any],

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
 from docketwatch.contract import CaseEvent, DecisionClass, EventType
-from docketwatch.store.sink import Sink, batch_token, write_events
+from docketwatch.store.sink import dedup_token, write_events
 
 from .factories import make_event
 
@@ -71,12 +72,17 @@ def fingerprint(client: Client) -> list[list[tuple[Any, ...]]]:
     return [[tuple(r) for r in client.query(sql).result_rows] for sql in FINGERPRINT_SQL]
 
 
+def offsets(first: int, last: int, partition: int = 0) -> list[SimpleNamespace]:
+    """Where the records of a batch came from, as the consumer sees them."""
+    return [SimpleNamespace(topic=TOPIC, partition=partition, offset=o)
+            for o in range(first, last + 1)]
+
+
 def write_batches(client: Client, events: list[CaseEvent], size: int, tokens: bool) -> None:
-    sink = Sink(client)
     for start in range(0, len(events), size):
         batch = events[start:start + size]
-        token = batch_token(TOPIC, 0, start, start + len(batch) - 1) if tokens else None
-        sink.write_events(batch, token)
+        token = dedup_token(offsets(start, start + len(batch) - 1)) if tokens else None
+        write_events(client, batch, token)
 
 
 def raw_count(client: Client) -> int:
@@ -149,7 +155,7 @@ def test_same_offsets_different_events_are_not_dropped(store: Client) -> None:
     # a re-created topic restarts at offset 0: same offsets, new records
     a = make_event("1-1/2024", observed="2024-03-02T00:00:00", receipt=date(2024, 3, 1))
     b = make_event("1-2/2024", observed="2024-03-02T00:00:00", receipt=date(2024, 3, 1))
-    token = batch_token(TOPIC, 0, 0, 0)
+    token = dedup_token(offsets(0, 0))
     write_events(store, [a], token)
     write_events(store, [b], token)
     write_events(store, [a], token)

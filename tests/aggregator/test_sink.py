@@ -7,11 +7,11 @@ from datetime import date
 from clickhouse_connect.driver.client import Client
 from pydantic import TypeAdapter
 
-from docketwatch.contract import Article, Defendant, PageKind, PageState, RawPage
-from docketwatch.store.sink import Sink, write_events, write_provenance
+from docketwatch.contract import Article, Defendant
+from docketwatch.store.sink import write_events
 
 from .dataset import hand_dataset
-from .factories import make_event, ts
+from .factories import make_event
 
 _DEFENDANTS = TypeAdapter(tuple[Defendant, ...])
 
@@ -57,32 +57,6 @@ def test_defendant_with_repeated_article_and_attempt(store: Client) -> None:
     ).result_rows == [("337", 1), ("338", 1)]
 
 
-def test_raw_page_provenance_wins_over_event_source(store: Client) -> None:
-    event = make_event("1-1/2024", observed="2024-05-01T00:00:00", receipt=date(2024, 5, 1))
-    page = RawPage(
-        page_id=event.source.page_id, court_code="25GV0001", url=event.source.url, params={},
-        kind=PageKind.CARD, fetched_at=ts("2024-05-01T00:00:00"), http_status=200,
-        state=PageState.OK, sha256=event.source.sha256, body=b"<html/>",
-    )
-    captcha = page.model_copy(update={"page_id": "p2", "state": PageState.CAPTCHA,
-                                      "url": "https://x/captcha"})
-    sink = Sink(store)
-    assert sink.write_events([event], "t:0:0-0") == 1
-    assert write_provenance(store, [page, captcha], "raw:0:0-1") == 2
-    assert write_provenance(store, [page, captcha], "raw:0:0-1") == 2  # redelivered
-    assert store.command("SELECT count() FROM page_provenance") == 2  # token dropped it
-    rows = [tuple(r) for r in store.query(
-        "SELECT page_id, state, kind, http_status, n_events FROM page_sources ORDER BY page_id"
-    ).result_rows]
-    assert sorted(rows) == sorted([
-        (event.source.page_id, "ok", "card", 200, 1),
-        ("p2", "captcha", "card", 200, 0),
-    ])
-    assert sink.events_written == 1
-    assert sink.batches_written == 1
-
-
 def test_empty_batches(store: Client) -> None:
     assert write_events(store, []) == 0
-    assert write_provenance(store, []) == 0
     assert store.command("SELECT count() FROM case_events") == 0

@@ -8,8 +8,6 @@ retry and error handling behave as against a server.
 
 from __future__ import annotations
 
-import re
-
 # The codes this interface produces or maps (numbers from the engine's errorCodeToName).
 CODES: dict[str, int] = {
     "UNSUPPORTED_METHOD": 1,
@@ -128,30 +126,6 @@ class ChError(Exception):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.message}"
-
-
-# "Code: 60. DB::Exception: <message>. (UNKNOWN_TABLE) (version 26.9.2.1)" as the engine
-# (and clickhouse-connect's chDB backend) word it; the version is optional.
-_ENGINE_MESSAGE = re.compile(
-    r"Code: (?P<code>\d+)\. DB::Exception: (?P<message>.*?)(?:\. )?"
-    r"(?:\((?P<name>[A-Z][A-Z0-9_]*)\))?(?: \(version [^)]*\))?\s*$", re.DOTALL)
-
-
-def from_engine_text(text: str, code: int | None = None) -> ChError | None:
-    """The error in an engine message (``Code: N. DB::Exception: ...``), if it is one."""
-    start = text.find("Code: ")
-    if start < 0:
-        return None
-    match = _ENGINE_MESSAGE.match(text[start:].strip())
-    if match is None:
-        return None
-    message = match["message"].rstrip()
-    if message.endswith("."):
-        message = message[:-1]
-    parsed = int(match["code"])
-    if code is None or code == parsed:
-        return ChError(parsed, message, match["name"])
-    return ChError(code, message)
 
 
 def error_body(error: ChError, version: str) -> str:

@@ -15,10 +15,10 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from multidict import CIMultiDictProxy
 
-from docketwatch.store.guard import GuardedQuery, Refused
+from docketwatch.store.guard import GuardedQuery, Refused, engine_refusal
 from services.aggregator.chhttp import compression, protocol
 from services.aggregator.chhttp.auth import BrowserGuard, Credentials, is_loopback
-from services.aggregator.chhttp.errors import ChError, error_body, from_engine_text, http_status
+from services.aggregator.chhttp.errors import ChError, error_body, http_status
 from services.aggregator.chhttp.settings import ClickHouseHttpSettings
 
 log = logging.getLogger("docketwatch.chhttp")
@@ -299,9 +299,9 @@ def engine_error(exc: BaseException) -> ChError:
                                     and isinstance(message, str)):
         return ChError(int(exc.code), str(exc.message), str(exc.name))  # type: ignore[attr-defined]
     text = str(exc)
-    parsed = from_engine_text(text, code if isinstance(code, int) and code > 0 else None)
-    if parsed is not None:
-        return parsed
+    if "Code: " in text:  # an engine message: read as the guard reads the engine's own
+        refused = engine_refusal(text, code if isinstance(code, int) and code > 0 else None)
+        return ChError(refused.code, refused.message, refused.name)
     if isinstance(code, int) and code > 0:
         return ChError(code, text.strip().rstrip(".") or type(exc).__name__)
     return ChError.of("STD_EXCEPTION", f"Internal error in the query's execution "

@@ -1,4 +1,4 @@
-"""Whole fetches of one topic, at least once, inside a faust worker.
+"""Whole fetches of Kafka topics, at least once, inside a faust worker.
 
 faust-streaming hands an agent one record at a time through its stream machinery: with an
 agent that does nothing it delivers ~12k records/s on the development machine, while an
@@ -6,7 +6,7 @@ aiokafka consumer's ``getmany`` delivers ~180k/s (``bench/bench_pipeline.py`` pa
 docs/performance.md). A sink whose work per record is small (the aggregator's
 case events: ClickHouse parses them) is bound by that path, so it reads with aiokafka
 directly, as a service of the same faust worker (started and stopped with it, its health
-in the same /health).
+in the same /health). The aggregator reads every topic it stores this one way.
 
 At least once: a batch's offsets are committed only after ``work`` returned for it and for
 every batch fetched before it; a stop waits for the batches in hand (``finish_batch``).
@@ -33,15 +33,19 @@ Records = Sequence[ConsumerRecord[bytes, bytes]]
 
 
 class BatchConsumer(Service):
-    """Consume ``topic`` (created beforehand: see ``ensure_topics``) as group ``group``, in
-    batches of at most ``size`` records, each handed to ``work`` as soon as fetched, with
-    up to ``concurrency`` batches in flight (``work`` must be safe to run concurrently)."""
+    """Consume ``topics`` (created beforehand: see ``ensure_topics``) as group ``group``,
+    in batches of at most ``size`` records, each handed to ``work`` as soon as fetched, with
+    up to ``concurrency`` batches in flight (``work`` must be safe to run concurrently).
 
-    def __init__(self, *, bootstrap: str, group: str, topic: str,
+    Called by the faust worker (start, stop); it affects the group's committed offsets of
+    ``topics`` and nothing else. A batch may hold records of several topics."""
+
+    def __init__(self, *, bootstrap: str, group: str, topics: Sequence[str],
                  work: Callable[[Records], Awaitable[None]], size: int, within_s: float,
                  session_timeout_s: float, concurrency: int = 1) -> None:
         super().__init__()
-        self.bootstrap, self.group, self.topic = bootstrap, group, topic
+        self.bootstrap, self.group, self.topics = bootstrap, group, list(topics)
+        self.what = ",".join(self.topics)  # for the log
         self.work, self.size, self.within_s = work, size, within_s
         self.concurrency = max(1, concurrency)
         self.session_timeout_s = session_timeout_s
@@ -49,10 +53,14 @@ class BatchConsumer(Service):
         self._reading: asyncio.Future[None] | None = None
         self.handled = 0  # records handed to ``work`` that it finished
 
-    def phase(self) -> tuple[Phase, set[int]]:
-        """For the stall watch: the partitions of the topic this worker holds."""
-        mine = {tp.partition for tp in self.consumer.assignment()} if self.consumer else set()
-        return (Phase.WORKING if mine else Phase.UNASSIGNED), mine
+    def phase_of(self, topic: str) -> Callable[[], tuple[Phase, set[int]]]:
+        """For the stall watch of ``topic``: the partitions of it this worker holds."""
+        def phase() -> tuple[Phase, set[int]]:
+            held = self.consumer.assignment() if self.consumer else set()
+            mine = {tp.partition for tp in held if tp.topic == topic}
+            return (Phase.WORKING if mine else Phase.UNASSIGNED), mine
+        return phase
+
 
     async def on_start(self) -> None:
         self.consumer = AIOKafkaConsumer(
@@ -63,7 +71,7 @@ class BatchConsumer(Service):
             session_timeout_ms=int(self.session_timeout_s * 1000),
             heartbeat_interval_ms=int(max(1.0, self.session_timeout_s / 5) * 1000))
         await self.consumer.start()
-        self.consumer.subscribe([self.topic])
+        self.consumer.subscribe(self.topics)
         self._reading = asyncio.ensure_future(self._consume())
 
     async def on_stop(self) -> None:
@@ -100,7 +108,7 @@ class BatchConsumer(Service):
                 await finish_batch(self._settle_all(inflight))
             raise
         except Exception as exc:  # a consumer that stops reading must not stay up silent
-            restart_in_place(f"{self.topic}: the consumer failed: {exc!r}")
+            restart_in_place(f"{self.what}: the consumer failed: {exc!r}")
 
     async def _settle(self, item: tuple[asyncio.Future[None], dict[TopicPartition, int], int],
                       ) -> None:
@@ -110,7 +118,7 @@ class BatchConsumer(Service):
         except Exception as exc:
             # ``work`` retries what can pass (an outage); anything else would leave a silent
             # consumer. Nothing from this batch on was committed: start over.
-            restart_in_place(f"{self.topic}: a batch failed: {exc!r}")
+            restart_in_place(f"{self.what}: a batch failed: {exc!r}")
         self.handled += n
         await self._commit(offsets)
 
@@ -127,4 +135,4 @@ class BatchConsumer(Service):
             # The group moved the partitions meanwhile (or the broker is away): their new
             # owner reads the batch again from the last commit; the sink is idempotent.
             log.warning("%s: commit of a written batch failed, it will be read again: %s",
-                        self.topic, exc)
+                        self.what, exc)

@@ -47,4 +47,5 @@ class CommonSettings(BaseSettings):
     parser_group: str = Field(PARSER_GROUP, description="the parser's consumer group (and "
                               "faust app id); other services read its lag under this name")
     aggregator_group: str = Field(AGGREGATOR_GROUP, description="the aggregator's consumer "
-                                  "group for case events (its faust agents use <name>-ops)")
+                                  "group for case events (court health, alerts and dead "
+                                  "letters: <name>-ops)")

@@ -23,14 +23,19 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from functools import partial
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from clickhouse_connect.driver.client import Client
-from pydantic import ValidationError
+from clickhouse_connect.driver.exceptions import DataError
 
 from docketwatch.contract import CaseEvent
+
+M = TypeVar("M")
+# Inserts rows of one table: (client, records, deduplication token) -> rows written.
+RowWriter = Callable[[Client, Sequence[M], str | None], Any]
 
 # How ClickHouse must read case_events_in: strictly (unknown keys at any level are errors,
 # no row may be skipped), nested lists kept as their JSON text, ISO 8601 times with zones.
@@ -117,26 +122,37 @@ class WriteResult:
     rejected: list[Rejected] = field(default_factory=list)
 
 
+def part_token(dedup_token: str | None, blob: bytes) -> str | None:
+    """The deduplication token of one insert of a batch: the batch's offsets, and the
+    checksum and length of these exact bytes.
+
+    Offsets alone are not an identity: a re-created topic restarts at offset 0, and its new
+    records must not be dropped as "duplicates" of old ones; nor may the parts of a batch
+    taken apart share one token, or all but the first would be dropped. crc32: the token
+    already names the offsets, a cryptographic hash of tens of MB per insert would buy
+    nothing.
+    """
+    return f"{dedup_token}#{zlib.crc32(blob):08x}.{len(blob):x}" if dedup_token else None
+
+
 def _insert_json(client: Client, blob: bytes, dedup_token: str | None) -> None:
     """Insert records joined by newlines (JSONEachRow) in one insert."""
     settings = dict(JSON_INSERT_SETTINGS)
-    if dedup_token:
-        # Offsets alone are not an identity: a re-created topic restarts at offset 0, and
-        # its new records must not be dropped as "duplicates" of old ones. The checksum and
-        # length make the token name these exact bytes (and each part of a taken-apart
-        # batch). crc32: the token already names the offsets, a cryptographic hash of
-        # tens of MB per insert would buy nothing.
-        settings["insert_deduplication_token"] = \
-            f"{dedup_token}#{zlib.crc32(blob):08x}.{len(blob):x}"
+    token = part_token(dedup_token, blob)
+    if token:
+        settings["insert_deduplication_token"] = token
     client.raw_insert("case_events_in", None, blob, settings=settings, fmt="JSONEachRow")
 
 
-def _refused(client: Client, blob: bytes, dedup_token: str | None) -> str | None:
-    """Insert; ClickHouse's reason if it refused the data (an error of the store raises)."""
+def _refused(insert: Callable[[], object]) -> str | None:
+    """Run one insert; the store's reason if it refused the data (an error of the store
+    itself, such as an outage, raises)."""
     try:
-        _insert_json(client, blob, dedup_token)
+        insert()
     except Exception as exc:
-        if not is_data_error(exc):
+        # DataError: clickhouse-connect could not even encode a value for its column (a
+        # number out of the column's range); is_data_error: the engine refused it.
+        if not (isinstance(exc, DataError) or is_data_error(exc)):
             raise
         return str(exc)
     return None
@@ -168,38 +184,66 @@ def write_event_records(client: Client, values: Sequence[bytes],
     if not values:
         return WriteResult()
     blob = _one_line_utf8(values)
-    if blob is not None and _refused(client, blob, dedup_token) is None:
+    if blob is not None and _refused(partial(_insert_json, client, blob, dedup_token)) is None:
         return WriteResult(written=len(values))
     result = WriteResult()
-    canonical: list[bytes] = []
-    index: list[int] = []
+    canonical: dict[int, bytes] = {}
     for i, value in enumerate(values):
         try:
-            canonical.append(CaseEvent.from_bytes(value).to_bytes())
-            index.append(i)
-        except (ValidationError, ValueError) as exc:
+            canonical[i] = CaseEvent.from_bytes(value).to_bytes()
+        except ValueError as exc:  # pydantic's ValidationError is one
             result.rejected.append(Rejected(i, type(exc).__name__, str(exc)))
-    _insert_apart(client, canonical, index, dedup_token, result)
+
+    def insert(part: Sequence[int]) -> str | None:
+        return _refused(partial(_insert_json, client, b"\n".join(canonical[i] for i in part),
+                                dedup_token))
+
+    _insert_apart(insert, list(canonical), result)
     result.rejected.sort()
     return result
 
 
-def _insert_apart(client: Client, values: list[bytes], index: list[int],
-                  dedup_token: str | None, result: WriteResult) -> None:
-    """Insert records the contract accepts; halve a refused insert down to the records
-    ClickHouse refuses on their own (a constraint the contract does not state)."""
-    if not values:
+def write_model_records(client: Client, values: Sequence[bytes], decode: Callable[[bytes], M],
+                        insert_rows: RowWriter[M], dedup_token: str | None = None,
+                        ) -> WriteResult:
+    """Insert one batch of records of a small topic (court health, alerts, dead letters),
+    each read by ``decode`` (a contract model's ``from_bytes``), through ``insert_rows``,
+    with the guarantees of :func:`write_event_records`: the records the contract or the
+    store refuses are returned, the rest are written."""
+    result = WriteResult()
+    decoded: dict[int, M] = {}
+    for i, value in enumerate(values):
+        try:
+            decoded[i] = decode(value)
+        except ValueError as exc:
+            result.rejected.append(Rejected(i, type(exc).__name__, str(exc)))
+
+    def insert(part: Sequence[int]) -> str | None:
+        token = part_token(dedup_token, b"\n".join(values[i] for i in part))
+        return _refused(lambda: insert_rows(client, [decoded[i] for i in part], token))
+
+    _insert_apart(insert, list(decoded), result)
+    result.rejected.sort()
+    return result
+
+
+def _insert_apart(insert: Callable[[Sequence[int]], str | None], part: list[int],
+                  result: WriteResult) -> None:
+    """Insert the records at positions ``part`` of the batch; halve a refused insert down
+    to the records the store refuses on their own (a constraint the contract does not
+    state). ``insert`` returns the store's reason for refusing, or None."""
+    if not part:
         return
-    why = _refused(client, b"\n".join(values), dedup_token)
+    why = insert(part)
     if why is None:
-        result.written += len(values)
+        result.written += len(part)
         return
-    if len(values) == 1:
-        result.rejected.append(Rejected(index[0], "RefusedByClickHouse", why))
+    if len(part) == 1:
+        result.rejected.append(Rejected(part[0], "RefusedByClickHouse", why))
         return
-    half = len(values) // 2
-    _insert_apart(client, values[:half], index[:half], dedup_token, result)
-    _insert_apart(client, values[half:], index[half:], dedup_token, result)
+    half = len(part) // 2
+    _insert_apart(insert, part[:half], result)
+    _insert_apart(insert, part[half:], result)
 
 
 class RejectedEvents(ValueError):

@@ -6,13 +6,16 @@ import asyncio
 
 from docketwatch.kafka import ensure_topics
 from docketwatch.streams import run_worker
-from services.aggregator.app import app, events, ops, queries, settings
+from services.aggregator.app import Aggregator
+from services.aggregator.settings import AggregatorSettings
 
 
 def main() -> None:
+    settings = AggregatorSettings()
     asyncio.run(ensure_topics(settings.kafka_bootstrap, settings.raw_partitions,
                               settings.events_partitions))
-    run_worker(app, ops, settings, events, *([queries] if queries is not None else []))
+    aggregator = Aggregator(settings)
+    run_worker(aggregator.app, aggregator.ops, settings, *aggregator.services())
 
 
 if __name__ == "__main__":

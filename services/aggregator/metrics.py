@@ -5,7 +5,12 @@ from prometheus_client import Counter, Gauge, Histogram
 EVENTS_WRITTEN = Counter("docketwatch_aggregator_events_written_total",
                          "Case events inserted into ClickHouse (before deduplication)")
 BATCHES = Counter("docketwatch_aggregator_batches_total", "Insert batches")
-DEAD = Counter("docketwatch_aggregator_dead_letters_total", "Events dead-lettered", ["error"])
+OPS_WRITTEN = Counter("docketwatch_aggregator_ops_records_written_total",
+                      "Court health, alert and dead-letter records inserted into ClickHouse "
+                      "(before deduplication)", ["topic"])
+DEAD = Counter("docketwatch_aggregator_dead_letters_total",
+               "Records dead-lettered (the contract or the store refused them), by error; "
+               "unreadable_dead_letter: a dead letter refused, logged only", ["error"])
 INSERT_SECONDS = Histogram("docketwatch_aggregator_insert_seconds", "ClickHouse insert latency")
 SQL_QUERIES = Counter("docketwatch_aggregator_sql_queries_total",
                       "Queries of the ClickHouse HTTP interface, by outcome (ok, refused: the "

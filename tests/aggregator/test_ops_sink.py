@@ -1,9 +1,12 @@
-"""Operational records (court health, alerts, dead letters) land once, whatever redelivers."""
+"""Operational records (court health, alerts, dead letters) land once, whatever redelivers;
+what the contract or the store refuses comes back to be dead-lettered."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
+import pytest
 from clickhouse_connect.driver.client import Client
 
 from docketwatch.contract import (
@@ -18,6 +21,7 @@ from docketwatch.store.ops_sink import (
     write_court_health,
     write_dead_letters,
 )
+from docketwatch.store.sink import write_model_records
 
 T0 = datetime(2024, 7, 31, 12, 0, tzinfo=UTC)
 T1 = datetime(2024, 8, 1, 12, 0, tzinfo=UTC)
@@ -56,3 +60,37 @@ def test_alert_history_and_dead_letters_deduplicate(store: Client) -> None:
     write_dead_letters(client, [letter], dedup_token="d2")
     got = client.query("SELECT stage, error_type, payload_bytes FROM dead_letters FINAL")
     assert got.result_rows == [("parser", "LayoutError", 6)]
+
+
+def test_records_the_contract_or_the_store_refuses_come_back(store: Client) -> None:
+    good = [CourtHealth(court_code=f"52GV000{i}", state=CourtState.OK, checked_at=T0,
+                        pages_ok=i) for i in range(1, 6)]
+    # The contract does not bound pages_ok; the table's UInt32 does.
+    too_big = CourtHealth(court_code="52GV0009", state=CourtState.OK, checked_at=T0,
+                          pages_ok=2**40)
+    values = [g.to_bytes() for g in good]
+    values[1:1] = [b'{"court_code": "52GV0008"}']        # position 1: not a CourtHealth
+    values.insert(4, too_big.to_bytes())                   # position 4: the store refuses it
+
+    result = write_model_records(store, values, CourtHealth.from_bytes, write_court_health,
+                                 "court-health:0:0-6")
+    assert result.written == 5
+    assert [(r.position, r.error_type) for r in result.rejected] == [
+        (1, "ValidationError"), (4, "RefusedByClickHouse")]
+    assert "pages_ok" in result.rejected[1].error
+    # The batch again (redelivered after a crash): nothing twice.
+    again = write_model_records(store, values, CourtHealth.from_bytes, write_court_health,
+                                "court-health:0:0-6")
+    assert (again.written, len(again.rejected)) == (5, 2)
+    rows = store.query("SELECT court_code, pages_ok FROM court_health_log FINAL "
+                       "ORDER BY court_code").result_rows
+    assert rows == [(g.court_code, g.pages_ok) for g in good]
+
+
+def test_an_outage_is_not_a_refusal(store: Client) -> None:
+    def away(client: Client, records: Sequence[CourtHealth], token: str | None) -> int:
+        raise ConnectionError("the store is away")
+
+    record = CourtHealth(court_code="52GV0001", state=CourtState.OK, checked_at=T0)
+    with pytest.raises(ConnectionError):
+        write_model_records(store, [record.to_bytes()], CourtHealth.from_bytes, away, "t")

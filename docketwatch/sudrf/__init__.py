@@ -33,7 +33,6 @@ from docketwatch.sudrf.query import (
     encode_query,
     holds_first_instance,
     list_params,
-    vnkod_list_params,
 )
 from docketwatch.sudrf.rows import ListRow, content_fingerprint, count_rows, list_rows
 
@@ -58,5 +57,4 @@ __all__ = [
     "list_rows",
     "read_counter",
     "read_range",
-    "vnkod_list_params",
 ]

@@ -28,6 +28,7 @@ def encode_query(params: list[tuple[str, str]]) -> str:
 
 
 def list_params(
+    interface: str,
     *,
     page: int = 1,
     entry_from: str | None = None,
@@ -36,7 +37,22 @@ def list_params(
     result_to: str | None = None,
     articles: str | None = None,
 ) -> list[tuple[str, str]]:
-    """Query of a criminal first-instance result list (dates are DD.MM.YYYY)."""
+    """Query of a criminal first-instance result list on ``interface`` (dates DD.MM.YYYY).
+
+    The VNKOD form (FORMAT.md §2, end) sends every field, blanks included, so blanks are
+    sent there too; the standard one sends only the filters given.
+    """
+    if interface == VNKOD:
+        return [
+            ("name", "sud_delo"), ("srv_num", "1"), ("name_op", "r"), ("_page", str(page)),
+            ("_deloId", CRIMINAL_FIRST_INSTANCE), ("case__case_type", "0"), ("_new", "0"),
+            ("case__num_build", "1"), ("case__case_numberss", ""), ("parts__namess", ""),
+            ("case__entry_date1d", entry_from or ""), ("case__entry_date2d", entry_to or ""),
+            ("process-type", f"{CRIMINAL_FIRST_INSTANCE}_0_0"), ("case__judge", ""),
+            ("case__result_date1d", result_from or ""),
+            ("case__result_date2d", result_to or ""),
+            ("case__result", ""), ("parts__law_articless", articles or ""),
+        ]
     params = [
         ("name", "sud_delo"), ("srv_num", "1"), ("name_op", "r"),
         ("delo_id", CRIMINAL_FIRST_INSTANCE), ("case_type", "0"), ("new", "0"),
@@ -51,30 +67,6 @@ def list_params(
     if page > 1:
         params.append(("page", str(page)))
     return params
-
-
-def vnkod_list_params(
-    *,
-    page: int = 1,
-    entry_from: str | None = None,
-    entry_to: str | None = None,
-    result_from: str | None = None,
-    result_to: str | None = None,
-    articles: str | None = None,
-) -> list[tuple[str, str]]:
-    """Query of the same list on the older VNKOD interface (FORMAT.md §2, end).
-
-    The real form sends every field, blanks included, so blanks are sent too.
-    """
-    return [
-        ("name", "sud_delo"), ("srv_num", "1"), ("name_op", "r"), ("_page", str(page)),
-        ("_deloId", CRIMINAL_FIRST_INSTANCE), ("case__case_type", "0"), ("_new", "0"),
-        ("case__num_build", "1"), ("case__case_numberss", ""), ("parts__namess", ""),
-        ("case__entry_date1d", entry_from or ""), ("case__entry_date2d", entry_to or ""),
-        ("process-type", f"{CRIMINAL_FIRST_INSTANCE}_0_0"), ("case__judge", ""),
-        ("case__result_date1d", result_from or ""), ("case__result_date2d", result_to or ""),
-        ("case__result", ""), ("parts__law_articless", articles or ""),
-    ]
 
 
 def card_params(interface: str, case_id: str, case_uid: str) -> list[tuple[str, str]]:

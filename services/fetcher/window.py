@@ -31,7 +31,6 @@ from docketwatch.sudrf import (
     list_params,
     list_rows,
     read_counter,
-    vnkod_list_params,
 )
 from services.fetcher import metrics
 from services.fetcher.captcha import CaptchaSolver
@@ -208,8 +207,7 @@ class WindowCrawler:
         d_from, d_to = w.sudrf()
         dates = ({"result_from": d_from, "result_to": d_to} if w.kind == DECISION
                  else {"entry_from": d_from, "entry_to": d_to})
-        build = vnkod_list_params if iface == VNKOD else list_params
-        return build(page=page, articles=self._s.articles, **dates)
+        return list_params(iface, page=page, articles=self._s.articles, **dates)
 
     async def _list(self, court: Court, iface: str, w: Window, previous: int | None,
                     force: bool, pending: Pending) -> Attempt:

@@ -8,6 +8,8 @@ import pytest
 
 from docketwatch.contract import PageState
 from docketwatch.sudrf import (
+    STANDARD,
+    VNKOD,
     content_fingerprint,
     count_rows,
     decode_page,
@@ -63,9 +65,14 @@ def test_fingerprint_ignores_script_nonces() -> None:
 
 
 def test_query_is_cp1251_encoded() -> None:
-    q = encode_query(list_params(page=2, articles="337 ч.5", entry_from="01.07.2024"))
+    q = encode_query(list_params(STANDARD, page=2, articles="337 ч.5", entry_from="01.07.2024"))
     assert "U1_DEFENDANT__LAW_ARTICLESS=337+%F7.5" in q
     assert q.endswith("u1_case__ENTRY_DATE1D=01.07.2024&page=2")
+    # The VNKOD form sends every field, the blank ones too.
+    v = encode_query(list_params(VNKOD, page=2, articles="337 ч.5", result_from="01.07.2024"))
+    assert "_page=2&" in v and "parts__law_articless=337+%F7.5" in v
+    assert "case__entry_date1d=&case__entry_date2d=&" in v
+    assert "case__result_date1d=01.07.2024&case__result_date2d=&" in v
 
 
 @pytest.mark.parametrize("counter", [

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 
-from pydantic import ValidationError
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from docketwatch.contract import (
@@ -251,15 +250,8 @@ def parse_card(
     ``case_uid``/``case_id`` come from the card URL the fetcher requested (the card page
     itself does not repeat the GUID); without them the snapshot is keyed by case number.
     """
-    try:
-        return _parse_card(html, court_code, keep_names, case_uid, case_id)
-    except ValidationError as exc:
-        raise LayoutError(f"card does not fit the contract: {exc}") from exc
-
-
-def _parse_card(
-    html: str, court_code: str, keep_names: bool, case_uid: str | None, case_id: str | None
-) -> CaseSnapshot:
+    # A value the contract refuses raises pydantic's ValidationError, which parse_page
+    # turns into a LayoutError like any other surprise of the layout.
     tree = parse_html(html)
     number_node = tree.css_first(".casenumber")
     case_number = strip_case_prefix(number_node.text(deep=True)) if number_node else ""

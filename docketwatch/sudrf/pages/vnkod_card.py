@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from pydantic import ValidationError
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from docketwatch.contract import CardEvent, CaseSnapshot, Defendant
@@ -108,15 +107,8 @@ def parse_vnkod_card(
     case_id: str | None = None,
 ) -> CaseSnapshot:
     """Parse a VNKOD-interface case card into a :class:`CaseSnapshot`."""
-    try:
-        return _parse(html, court_code, keep_names, case_uid, case_id)
-    except ValidationError as exc:
-        raise LayoutError(f"card does not fit the contract: {exc}") from exc
-
-
-def _parse(
-    html: str, court_code: str, keep_names: bool, case_uid: str | None, case_id: str | None
-) -> CaseSnapshot:
+    # A value the contract refuses raises pydantic's ValidationError, which parse_page
+    # turns into a LayoutError like any other surprise of the layout.
     tree = parse_html(html)
     number_node = tree.css_first(".case-num")
     full_number = strip_case_prefix(number_node.text(deep=True)) if number_node else ""

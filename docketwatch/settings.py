@@ -24,6 +24,11 @@ CLICKHOUSE_HTTP_PORT = 8123
 AGGREGATOR_GROUP = "docketwatch-aggregator"
 
 
+def ops_group(aggregator_group: str) -> str:
+    """The aggregator's group for court health, alerts and dead letters."""
+    return f"{aggregator_group}-ops"
+
+
 def default_data_dir() -> Path:
     return REPO_ROOT / "var"
 

@@ -51,6 +51,7 @@ from docketwatch.contract import (
 )
 from docketwatch.kafka import consumer_lag, groups_reading
 from docketwatch.ops import OpsServer
+from docketwatch.settings import ops_group
 from docketwatch.store.ops_sink import write_alerts, write_court_health, write_dead_letters
 from docketwatch.store.sink import (
     RowWriter,
@@ -142,7 +143,7 @@ class Aggregator:
                         if settings.embedded() else None)
         self.events = self._consumer(settings.aggregator_group, EVENT_SINKS,
                                      concurrency=settings.insert_workers)
-        self.ops_records = self._consumer(f"{settings.aggregator_group}-ops", OPS_SINKS,
+        self.ops_records = self._consumer(ops_group(settings.aggregator_group), OPS_SINKS,
                                           concurrency=1)
         # Each group has its stall rule (docketwatch.streams.Stall); progress = the
         # records its loop finished (dead letters included: they are progress too).

@@ -24,6 +24,7 @@ from docketwatch.contract import (
     CourtState,
 )
 from docketwatch.kafka import consumer_lag, ensure_topics, make_producer
+from docketwatch.settings import ops_group
 from launcher.stack import Stack, wait_until
 from launcher.trials import AGGREGATOR_GROUP, health, start_aggregator
 
@@ -127,10 +128,9 @@ def test_operational_records_refused_are_dead_lettered_not_retried(stack: Stack)
                          "FROM dead_letters FINAL WHERE stage = 'aggregator' "
                          "ORDER BY source_topic, source_offset")
 
-    ops_group = f"{AGGREGATOR_GROUP}-ops"
 
     def drained() -> bool:
-        return all(asyncio.run(consumer_lag(stack.bootstrap, ops_group, t)) == 0
+        return all(asyncio.run(consumer_lag(stack.bootstrap, ops_group(AGGREGATOR_GROUP), t)) == 0
                    for t in (TOPIC_SOURCE_HEALTH, TOPIC_ALERTS, TOPIC_DEAD_LETTERS))
 
     wait_until(lambda: len(letters()) == 3 and drained(), timeout=120,

@@ -7,6 +7,7 @@ from the environment, never from files in the repository.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from pydantic import Field
@@ -22,6 +23,9 @@ PARSER_GROUP = "docketwatch-parser"
 # embedded store, so a reader's URL is the same either way.
 CLICKHOUSE_HTTP_PORT = 8123
 AGGREGATOR_GROUP = "docketwatch-aggregator"
+# Where the published figures' cumulative columns start, and the crawl's backfill: the
+# day of the full-scale invasion of Ukraine.
+COUNT_SINCE = date(2022, 2, 24)
 
 
 def ops_group(aggregator_group: str) -> str:

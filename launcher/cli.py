@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from docketwatch.reader import Reader, StoreError, StoreUnreachable
-from docketwatch.settings import PARSER_GROUP, REPO_ROOT
+from docketwatch.settings import COUNT_SINCE, PARSER_GROUP, REPO_ROOT
 
 # The published table (docketwatch report); the same text any ClickHouse client can send.
 REPORT_SQL = "SELECT * FROM year_summary(year = {year:UInt16}, since = {since:String})"
@@ -97,7 +97,8 @@ def sql(
 @app.command()
 def report(
     year: Annotated[int, typer.Option(help="calendar year, e.g. 2024")],
-    since: Annotated[str, typer.Option(help="start of the cumulative columns")] = "2022-02-24",
+    since: Annotated[str, typer.Option(
+        help="start of the cumulative columns")] = COUNT_SINCE.isoformat(),
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
 ) -> None:
     """The year summary in the shape of the published table."""

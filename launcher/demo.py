@@ -21,7 +21,7 @@ from rich.table import Table
 
 from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES
 from docketwatch.kafka import consumer_lag
-from docketwatch.settings import AGGREGATOR_GROUP, PARSER_GROUP
+from docketwatch.settings import AGGREGATOR_GROUP, COUNT_SINCE, PARSER_GROUP
 from launcher.stack import Stack, wait_until
 
 REFUSAL = ("332", "337", "338")
@@ -99,7 +99,7 @@ def show_monthly(stack: Stack, year: int, console: Console) -> bool:
     return ok
 
 
-YEAR_SQL = "SELECT * FROM year_summary(year = {year:UInt16}, since = '2022-02-24')"
+YEAR_SQL = "SELECT * FROM year_summary(year = {year:UInt16}, since = {since:Date})"
 ALERTS_SQL = """
 SELECT rule, argMax(summary, at) AS summary, argMax(toString(status), at) AS status
 FROM alert_history FINAL GROUP BY alert_id, rule
@@ -109,7 +109,7 @@ ORDER BY max(at) DESC LIMIT 12
 
 
 def show_year(stack: Stack, year: int, console: Console) -> None:
-    columns, rows = stack.query(YEAR_SQL, {"year": year})
+    columns, rows = stack.query(YEAR_SQL, {"year": year, "since": COUNT_SINCE})
     table = Table(*columns, title=f"Year summary {year} (docketwatch report --year {year})")
     for r in rows:
         table.add_row(*(str(v) for v in r))

@@ -7,8 +7,10 @@ from datetime import date
 
 from clickhouse_connect.driver.client import Client
 
+from docketwatch.settings import COUNT_SINCE
+
 # Mediazona counts "since the full-scale invasion".
-DEFAULT_SINCE = date(2022, 2, 24)
+DEFAULT_SINCE = COUNT_SINCE
 LINES = ("332", "337", "338", "refusal")
 LINE_LABELS = {
     "332": "332 disobeying orders",

@@ -9,13 +9,13 @@ from typing import Self
 from pydantic import Field, model_validator
 
 from docketwatch.roster import ROSTER
-from docketwatch.settings import CommonSettings
+from docketwatch.settings import COUNT_SINCE, CommonSettings
 
 
 class FetcherSettings(CommonSettings):
     courts_file: Path = Field(ROSTER, description="courts CSV (default: the 111 military "
                               "courts); a base_url column overrides each court's domain")
-    fetch_start: date = Field(date(2022, 2, 24), description="first receipt date to backfill")
+    fetch_start: date = Field(COUNT_SINCE, description="first receipt date to backfill")
     fetch_end: date | None = Field(None, description="last receipt date (default: today)")
     fetch_mode: str = Field("once", description="'once' = backfill then exit; 'live' = re-poll")
     live_interval_s: float = Field(900.0, description="pause between a court's live passes")

@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from docketwatch.settings import COUNT_SINCE
+
 from . import calibration as cal
 from .acts import assign_acts
 from .articles import MOBILISATION_PARTS, ArticleRef
@@ -36,7 +38,7 @@ from .model import TERMINATION_GROUNDS, Case, CaseView, Defendant
 from .names import full_name, judges_for
 from .workdays import Calendar
 
-DEFAULT_START = date(2022, 2, 24)
+DEFAULT_START = COUNT_SINCE
 DEFAULT_END = date(2024, 12, 31)
 MOBILISATION_DATE = date(2022, 9, 24)
 

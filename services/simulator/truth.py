@@ -13,10 +13,13 @@ import csv
 import json
 from collections import Counter
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from docketwatch.categories import REFUSAL_ARTICLES
+from docketwatch.settings import COUNT_SINCE
+from docketwatch.work_calendar import monthly_working_days
 
 from .acts import ACT_PENDING, ACT_PUBLISHED, ACT_WITHHELD
 from .corpus import Corpus
@@ -88,6 +91,72 @@ def _rows(counter: Counter[tuple[str, ...]], names: tuple[str, ...]) -> list[dic
     ]
 
 
+def _measures(views: list[CaseView]) -> Counter[tuple[str, str, str]]:
+    """(measure, category, month) → cases, nationally; category 'all' counts every case."""
+    out: Counter[tuple[str, str, str]] = Counter()
+    for v in views:
+        for cat in (v.case.category, "all"):
+            out[("received", cat, _month(v.case.receipt_date))] += 1
+            if v.decision_date is not None:
+                month = _month(v.decision_date)
+                out[("decisions", cat, month)] += 1
+                verdict = v.decision_class == "verdict"
+                out[("verdicts" if verdict else "other_decisions", cat, month)] += 1
+    return out
+
+
+def _per_working_day(measures: Counter[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """Verdicts per official working day, rounded to 0.1 half away from zero."""
+    days = monthly_working_days()
+    rows = []
+    for (measure, cat, month), n in sorted(measures.items()):
+        wd = days.get((int(month[:4]), int(month[5:])))
+        if measure != "verdicts" or not wd:
+            continue
+        per_day = (Decimal(n) / Decimal(wd)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        rows.append({"month": month, "category": cat, "verdicts": n, "working_days": wd,
+                     "per_day": str(per_day)})
+    return rows
+
+
+def _year_summary(views: list[CaseView], year: int,
+                  since: date = COUNT_SINCE) -> list[dict[str, Any]]:
+    """The published table's lines: each refusal article (the cases charged under it) and
+    'refusal' (the refusal cases, each once); record month = most received, earliest on a
+    tie."""
+    y0, y1 = date(year, 1, 1), date(year + 1, 1, 1)
+    lines: dict[str, list[CaseView]] = {a: [] for a in sorted(REFUSAL_ARTICLES)}
+    lines["refusal"] = []
+    for v in views:
+        for a in REFUSAL_ARTICLES & set(v.case.article_numbers):
+            lines[a].append(v)
+        if v.case.category == "refusal":
+            lines["refusal"].append(v)
+    out = []
+    for line, cases in lines.items():
+        def count(start: date, which: str, cases: list[CaseView] = cases) -> int:
+            n = 0
+            for v in cases:
+                if which == "received":
+                    n += start <= v.case.receipt_date < y1
+                elif v.decision_date is not None and start <= v.decision_date < y1:
+                    n += (v.decision_class == "verdict") == (which == "sentenced")
+            return n
+        months = Counter(_month(v.case.receipt_date) for v in cases
+                         if y0 <= v.case.receipt_date < y1)
+        record = min(months.items(), key=lambda kv: (-kv[1], kv[0])) if months else None
+        out.append({
+            "line": line, "received": count(y0, "received"), "sentenced": count(y0, "sentenced"),
+            "other_decisions": count(y0, "other"),
+            "received_since": count(since, "received"),
+            "sentenced_since": count(since, "sentenced"),
+            "other_decisions_since": count(since, "other"),
+            "record_month": record[0] if record else None,
+            "record_month_received": record[1] if record else 0,
+        })
+    return out
+
+
 def truth(corpus: Corpus, as_of: date) -> dict[str, Any]:
     """JSON-serialisable truth: every visible case and the monthly counts derived from them."""
     views = corpus.visible_cases(as_of)
@@ -115,6 +184,7 @@ def truth(corpus: Corpus, as_of: date) -> dict[str, Any]:
         a: sum(1 for v in views if a in v.case.article_numbers) for a in sorted(REFUSAL_ARTICLES)
     }
     sentenced = [v for v in views if v.decision_class == "verdict"]
+    measures = _measures(views)
     # Punishments a perfect pipeline can report: defendants of verdicts whose act is out.
     punished: Counter[tuple[str, ...]] = Counter()
     acts: Counter[str] = Counter()
@@ -146,6 +216,18 @@ def truth(corpus: Corpus, as_of: date) -> dict[str, Any]:
         "monthly_decided_by_article": _rows(
             decided_art, ("month", "decision_class", "article", "court")
         ),
+        # The newest date the dockets show: the store's docket date (publication_status),
+        # from which the provisional months are measured back.
+        "docket_date": max((d for v in views
+                            for d in (v.case.receipt_date, v.decision_date) if d is not None),
+                           default=as_of).isoformat(),
+        "monthly_measures": [
+            {"measure": m, "category": cat, "month": month, "value": n}
+            for (m, cat, month), n in sorted(measures.items())
+        ],
+        "verdicts_per_working_day": _per_working_day(measures),
+        "year_summary": {str(y): _year_summary(views, y)
+                         for y in range(COUNT_SINCE.year, as_of.year + 1)},
         "monthly_punishments": [
             {"month": m, "article": a, "court": c, "kind": k, "defendants": n}
             for (m, a, c, k), n in sorted(punished.items())

@@ -26,6 +26,7 @@ from docketwatch.store.migrations import applied_migrations, load_migrations
 from docketwatch.store.reference import ARTICLE_NAMES, seed_reference
 from docketwatch.store.settings import set_publication_delay_days
 from docketwatch.store.sink import write_events
+from launcher.verify import published
 from services.simulator.corpus import build_corpus
 from services.simulator.courts import load_courts
 from services.simulator.truth import truth
@@ -269,6 +270,18 @@ def test_store_by_category_counts_equal_the_simulator_truth(store: Client) -> No
     assert {(y, cat): n for y, cat, n in got} == want_year
     assert dict(q(store, "SELECT case_uid, category FROM cases")) == {
         c["case_uid"]: c["category"] for c in cases}
+    # The national views, the year summaries and the provisional months too (what the e2e
+    # tests compare after the real pipeline, here on the store alone).
+    differences = published(
+        lambda sql, params: [list(r) for r in store.query(sql, parameters=params).result_rows],
+        t)
+    assert set(differences) == {"publication_status", "monthly_measures",
+                                "verdicts_per_working_day", "year_summary 2022",
+                                "year_summary 2023", "year_summary 2024"}
+    assert all(d == [] for d in differences.values()), differences
+    assert len(t["verdicts_per_working_day"]) > 50
+    assert {r[0] for r in q(store, "SELECT DISTINCT status FROM monthly_measures")} \
+        == {"complete", "provisional"}
 
 
 # ------------------------------------------------------------------ upgrading a store

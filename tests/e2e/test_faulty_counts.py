@@ -64,7 +64,8 @@ def runs(stack: Stack) -> Iterator[list[tuple[dict[str, Any], Verification]]]:
 
 def test_no_loss_is_silent(runs: list[tuple[dict[str, Any], Verification]]) -> None:
     for report, v in runs:
-        assert v.unreported == 0, (v.examples, v.lost, v.wrong, v.extra, v.views, report)
+        assert v.unreported == 0, (v.examples, v.lost, v.wrong, v.extra, v.views,
+                                   v.published, report)
     first = runs[0][1]
     assert first.truth_cases > 500
 
@@ -73,7 +74,10 @@ def test_every_published_view_equals_the_truth(
         stack: Stack, runs: list[tuple[dict[str, Any], Verification]]) -> None:
     report, v = runs[-1]
     assert not (report["blocked"] or report["failed"] or report["incomplete"]), report
-    assert v.exact, (v.lost, v.wrong, v.extra, v.views, v.examples)
+    assert v.exact, (v.lost, v.wrong, v.extra, v.views, v.published, v.examples)
+    # National views, year summaries, provisional months and per-working-day rates too.
+    assert {"monthly_measures", "verdicts_per_working_day", "publication_status",
+            "year_summary 2024"} <= set(v.published)
     assert v.store_cases == v.truth_cases
 
 

@@ -19,7 +19,7 @@ from importlib import resources
 
 from clickhouse_connect.driver.client import Client
 
-from docketwatch.store import reference
+from docketwatch.store import definitions, reference
 
 _FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _STATEMENT_END = re.compile(r";[ \t]*(?:\n|$)")
@@ -116,4 +116,6 @@ def migrate(client: Client, *, seed: bool = True) -> list[int]:
         applied_now.append(migration.version)
     if seed:
         reference.seed_reference(client)
+    # After every migration: a view one of them re-created has lost its comment.
+    definitions.apply_comments(client)
     return applied_now

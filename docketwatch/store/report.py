@@ -8,6 +8,7 @@ from datetime import date
 from clickhouse_connect.driver.client import Client
 
 from docketwatch.settings import COUNT_SINCE
+from docketwatch.store.definitions import FIGURES
 
 # Mediazona counts "since the full-scale invasion".
 DEFAULT_SINCE = COUNT_SINCE
@@ -96,4 +97,7 @@ def format_year_summary(summary: YearSummary) -> str:
     if summary.provisional_months:
         months = ", ".join(f"{m:%Y-%m}" for m in summary.provisional_months)
         rows.append(f"provisional (inside the publication-delay window): {months}")
+    rows.append("")
+    rows += [f"{name}: {FIGURES[key]}" for name, key in
+             (("received", "received"), ("sentenced", "sentenced"), ("other", "other_decisions"))]
     return "\n".join(rows)

@@ -115,6 +115,9 @@ def listing_schema(row: dict[str, dict[str, Any]], *, optional: bool = False,
         "sql": {"type": "string", "description": "the statement that produced data; run it "
                 "with `docketwatch sql` to reproduce the answer"},
         "params": {"type": "object", "description": "its {name:Type} parameters"},
+        "definitions": {"type": "object", "additionalProperties": {"type": "string"},
+                        "description": "what each number column means (column → "
+                        "definition; docketwatch.store.definitions)"},
     }
     required = ["data", "sql", "params"]
     if optional:

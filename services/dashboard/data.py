@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from docketwatch.store.definitions import figures_of
 from services.dashboard import queries
 from services.dashboard.backend import Backend, Result, timed
 
@@ -24,9 +25,11 @@ class Store:
         return await timed(self.backend, query.sql, query.params)
 
     async def listing(self, query: queries.Query) -> Payload:
-        """``{"data": [...], "sql": ..., "params": ...}``: the rows and how to reproduce them."""
+        """``{"data": [...], "sql": ..., "params": ..., "definitions": ...}``: the rows, how
+        to reproduce them, and what their numbers mean."""
         result = await self.run(query)
-        return {"data": result.records(), "sql": query.sql, "params": query.params}
+        return {"data": result.records(), "sql": query.sql, "params": query.params,
+                "definitions": figures_of(result.columns)}
 
     async def one(self, query: queries.Query) -> dict[str, Any] | None:
         records = (await self.run(query)).records()

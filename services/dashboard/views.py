@@ -16,6 +16,7 @@ from urllib.parse import quote, urlencode
 import jinja2
 from aiohttp import web
 
+from docketwatch.store.definitions import FIGURES, VIEWS
 from services.dashboard import charts, params, queries
 from services.dashboard.data import STORE, Store
 
@@ -54,6 +55,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["number"] = _number
+    # What each number means, shown next to it (docketwatch.store.definitions).
+    env.globals["define"] = FIGURES
+    env.globals["view_definition"] = VIEWS
     env.filters["safe_url"] = _safe_url
     env.filters["stamp"] = _stamp
     env.filters["path"] = lambda v: quote(str(v), safe="")

@@ -6,6 +6,7 @@ from datetime import date
 
 from clickhouse_connect.driver.client import Client
 
+from docketwatch.store.definitions import FIGURES
 from docketwatch.store.report import SummaryLine, format_year_summary, year_summary
 from docketwatch.store.sink import write_events
 
@@ -32,6 +33,8 @@ def test_year_summary_2024(store: Client) -> None:
     assert "337 AWOL" in text
     assert "2024-07: 3" in text
     assert "provisional (inside the publication-delay window): 2024-08, 2024-09, 2024-10" in text
+    # What each column means, under the table.
+    assert f"sentenced: {FIGURES['sentenced']}" in text.splitlines()
 
 
 def test_year_summary_earlier_since_and_empty_year(store: Client) -> None:

@@ -15,8 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from markupsafe import escape
 
 from docketwatch.roster import ROSTER
+from docketwatch.store.definitions import FIGURES
 from tests.dashboard.conftest import Dashboard
 
 pytestmark = pytest.mark.integration
@@ -48,8 +50,11 @@ def test_headline_figures_are_the_truths(dashboard: Dashboard) -> None:
         "courts_with_cases": len({c["court"] for c in cases}),
     }
     assert want["refusal_verdicts"] < want["refusal_cases"] - 10  # the corpus tells them apart
-    summary = dashboard.api("/summary")["data"][0]
+    payload = dashboard.api("/summary")
+    summary = payload["data"][0]
     assert {k: summary[k] for k in want} == want
+    # Each number travels with its definition.
+    assert payload["definitions"] == {k: FIGURES[k] for k in (*want, "complete_through")}
     assert summary["complete_through"] == _complete_through(truth, dashboard).isoformat()
 
     # The overview page as drawn: each headline's number next to its label.
@@ -57,6 +62,8 @@ def test_headline_figures_are_the_truths(dashboard: Dashboard) -> None:
     assert status == 200
     shown = {label: int(re.sub(r"\D", "", value)) for value, label in re.findall(
         r'<span class="value">([^<]*)</span><span class="label">([^<]*)', page)}
+    for key in (*want, "complete_through"):
+        assert f'<span class="definition">{escape(FIGURES[key])}</span>' in page, key
     assert shown == {"refusal-to-serve cases": want["refusal_cases"],
                      "of them sentenced": want["refusal_verdicts"],
                      "cases of all kinds": want["cases"],

@@ -1,0 +1,113 @@
+"""What each published number means, in a sentence or two, written once.
+
+Kept with the views: ``migrate()`` sets each view's comment to its definition, so any
+ClickHouse client reads it (``SELECT name, comment FROM system.tables``), and a view that a
+later migration re-creates gets its comment back. Shown next to the numbers: the
+dashboard's headline figures and charts and the API's listings (``definitions``) read
+:data:`FIGURES`. VIEWS.md explains the rules at length; these are the short forms.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from clickhouse_connect.driver.binding import format_str, quote_identifier
+from clickhouse_connect.driver.client import Client
+
+_STATUS = (" A month is provisional until it ends publication_delay_days (60) before the "
+           "docket's newest date: sudrf publishes late.")
+
+# Every view of the store (tests/aggregator/test_definitions.py: no view without one).
+VIEWS: Final[dict[str, str]] = {
+    "cases": "The current state of every case, one row per case: its latest observation "
+             "on the court's site, with its articles and its one category.",
+    "case_articles": "One row per case and article it is charged under, with the article's "
+                     "group and the case's category.",
+    "cases_as_of": "Each case as it was known from the pages fetched up to a given time.",
+    "case_first_seen": "The first observation of each case and the receipt date it showed "
+                       "then.",
+    "case_sources": "Every page behind a case: URL, fetch time and sha256 of the page.",
+    "page_sources": "Every fetched page that produced case events, with its URL, sha256, "
+                    "fetch time and number of events.",
+    "disappeared_cases": "Cases the court's site no longer lists after a complete fetch of "
+                         "their receipt window; they still count where they were received.",
+    "articles": "Every Criminal Code article known by name or seen in the data, with its "
+                "group: refusal (332, 337, 338), military (other ch. 33) or other.",
+    "court_regions": "Each court's name, type and region (the seat of the court).",
+    "working_days_monthly": "Official working days per month on the Russian production "
+                            "calendar (holidays RU, working Saturdays included).",
+    "publication_status": "The docket's newest date (receipt or decision, of current "
+                          "states), the publication delay, and the last complete day.",
+    "monthly_received": "Cases received per month, court and article: a case counts once "
+                        "under each of its articles, so do not add up the articles."
+                        + _STATUS,
+    "monthly_received_by_category": "Cases received per month and court, each case once, in "
+                                    "its one category: a month's categories add up to its "
+                                    "cases." + _STATUS,
+    "monthly_received_defendants": "Cases received per month, court and article, and the "
+                                   "defendants charged under that article." + _STATUS,
+    "monthly_decisions": "Cases decided per month of decision, by decision class, court and "
+                         "article (once under each article)." + _STATUS,
+    "monthly_decisions_by_category": "Cases decided per month of decision, by decision "
+                                     "class and court, each case once in its category."
+                                     + _STATUS,
+    "monthly_measures": "National totals per month: cases received, decided, sentenced "
+                        "(verdicts) and other decisions, by category ('all' = every case "
+                        "once)." + _STATUS,
+    "verdicts_per_working_day": "Verdicts of the month divided by the month's official "
+                                "working days, rounded to 0.1." + _STATUS,
+    "monthly_rolling": "Monthly totals with 3- and 12-month sums and the change against the "
+                       "same month a year earlier; a month without cases counts 0.",
+    "year_summary": "The year in the shape of the published table: per refusal article "
+                    "and for all refusal cases, received, sentenced and other decisions in "
+                    "the year and since a date, and the record month.",
+    "case_sentences": "One row per defendant sentence read from a verdict's published act.",
+    "monthly_punishments": "Defendants per month of verdict, article, court and kind of "
+                           "punishment, from published acts." + _STATUS,
+    "suspended_share": "Of the defendants punished in verdicts whose acts are published, the "
+                       "share whose sentence was suspended (art. 73)." + _STATUS,
+    "act_publication_lag": "Verdicts per month and how long their acts took to appear on "
+                           "the site.",
+    "act_states": "Each verdict's act: published, pending (not out yet) or withheld (not "
+                  "out past the re-poll horizon).",
+    "monthly_act_states": "Verdicts per month by the state of their act: published, "
+                          "pending or withheld.",
+}
+
+# Numbers shown on their own (headlines, summary rows, report columns), by column name.
+FIGURES: Final[dict[str, str]] = {
+    "cases": "Every case on the military courts' dockets since the crawl's start, each once, "
+             "whatever its articles.",
+    "refusal_cases": "Cases with at least one refusal-to-serve article: 332 (disobeying an "
+                     "order), 337 (leaving the unit), 338 (desertion); each case once.",
+    "refusal_verdicts": "Refusal cases whose decision is a verdict (ПРИГОВОР); terminations, "
+                        "returns and other rulings are not counted.",
+    "courts_with_cases": "Military courts with at least one case in the store.",
+    "complete_through": "The last day of the last complete month: later months are "
+                        "provisional, because sudrf publishes records weeks to months late.",
+    "received": "Cases registered by the court (receipt date) in the period.",
+    "sentenced": "Cases decided by a verdict in the period (month of the decision).",
+    "other_decisions": "Cases decided in the period by anything but a verdict: terminated, "
+                       "returned to the prosecutor, transferred, other rulings.",
+    "per_day": "Verdicts of the month ÷ the month's official working days.",
+    "yoy_change": "This month's value minus the same month's a year earlier.",
+    "suspended_pct": "Suspended sentences (art. 73) as a share of the defendants punished, "
+                     "from published acts only.",
+}
+
+
+def apply_comments(client: Client) -> None:
+    """Set each view's comment to its definition (idempotent)."""
+    existing = {str(name): str(comment) for name, comment in client.query(
+        "SELECT name, comment FROM system.tables WHERE database = currentDatabase() "
+        "AND engine = 'View'").result_rows}
+    for view, text in VIEWS.items():
+        if view in existing and existing[view] != text:
+            # DDL takes no query parameters; these are our own constants, quoted anyway.
+            client.command(f"ALTER TABLE {quote_identifier(view)} "
+                           f"MODIFY COMMENT {format_str(text)}")
+
+
+def figures_of(columns: list[str]) -> dict[str, str]:
+    """The definitions of the numbers among ``columns``."""
+    return {c: FIGURES[c] for c in columns if c in FIGURES}

@@ -13,7 +13,6 @@ import pyarrow.parquet as pq
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from docketwatch.store import migrate
 from docketwatch.store.guard import (
     ALLOWED_CATEGORIES,
     ALLOWED_OTHER,
@@ -32,25 +31,8 @@ from docketwatch.store.guard import (
     policy_for,
     run_guarded,
 )
-from tests.aggregator.conftest import new_database
 
 LIMITS = Limits(result_rows=1000, result_bytes=8 << 20, memory_bytes=256 << 20, seconds=5)
-
-
-@pytest.fixture(scope="module")
-def gstore(chdb_dsn: str, admin: Client) -> Iterator[Client]:
-    """A migrated store shared by this module's tests (the guard never writes)."""
-    client = new_database(chdb_dsn)
-    migrate(client)
-    yield client
-    database = client.database
-    client.close()
-    admin.command(f"DROP DATABASE IF EXISTS `{database}` SYNC")
-
-
-@pytest.fixture(scope="module")
-def policy(gstore: Client) -> Policy:
-    return Policy.load(gstore)
 
 
 def run(client: Client, policy: Policy, sql: str, params: dict[str, str] | None = None,

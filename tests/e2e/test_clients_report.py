@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any
 
 import clickhouse_connect
@@ -54,8 +53,8 @@ def table(columns: list[str], rows: list[list[Any]]) -> list[dict[str, str]]:
 def report(pipeline: Stack) -> list[dict[str, str]]:
     """What `docketwatch report --year 2024` prints (its JSON form)."""
     out = subprocess.run(
-        [str(Path(sys.executable).with_name("docketwatch")), "report", "--year", "2024",
-         "--format", "json"], check=True, capture_output=True, text=True, cwd=REPO_ROOT,
+        [sys.executable, "-m", "launcher.cli", "report", "--year", "2024", "--format", "json"],
+        check=True, capture_output=True, text=True, cwd=REPO_ROOT,
         env={**os.environ, "DW_CLICKHOUSE_URL": pipeline.clickhouse_url})
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     got = [{k: cell(v) for k, v in r.items()} for r in rows]

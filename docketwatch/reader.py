@@ -85,8 +85,7 @@ class Reader:
                 result = self._client.query(sql, parameters=dict(params or {}))
             except OperationalError as exc:
                 self._client = None
-                raise StoreUnreachable(f"{self.url} is unreachable ({_first_line(exc)})"
-                                       ) from None
+                raise StoreUnreachable(f"{self.url} is unreachable ({_reason(exc)})") from None
             except DatabaseError as exc:
                 raise StoreError(_first_line(exc)) from None
         return list(result.column_names), [list(r) for r in result.result_rows]
@@ -101,7 +100,24 @@ class Reader:
                 self._client = None
 
 
-def _first_line(exc: Exception) -> str:
+def _reason(exc: BaseException) -> str:
+    """Why nothing answered, in a few words: the innermost OS error ("Connection refused",
+    "Name or service not known"), else "timed out", else the first line of the message."""
+    os_error, timed_out, seen = "", False, set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, OSError) and cause.strerror:
+            os_error = cause.strerror
+        timed_out = timed_out or isinstance(cause, TimeoutError) or type(cause).__name__ in (
+            "ConnectTimeoutError", "ReadTimeoutError")  # urllib3's
+        nested = getattr(cause, "reason", None)  # urllib3 keeps the cause there
+        cause = cause.__cause__ or cause.__context__ or (
+            nested if isinstance(nested, BaseException) else None)
+    return os_error or ("timed out" if timed_out else _first_line(exc))
+
+
+def _first_line(exc: BaseException) -> str:
     """ClickHouse's message without clickhouse-connect's request dump (it can carry the
     query's parameters, which are the user's to see, but not a log's)."""
     text = str(exc).strip()

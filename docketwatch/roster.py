@@ -1,7 +1,8 @@
 """The 111 military courts of the sudrf.ru platform: the one roster every part reads.
 
 ``data/military_courts.csv`` is a copy of ../shared/fixtures/sudrf/military_courts.csv
-(directory of Nov 2023; tests/aggregator/test_reference.py keeps them equal). A court's
+(directory of Nov 2023; tests/aggregator/test_reference.py checks it against the
+original's sha256). A court's
 site is ``https://<domain_dataout_2023_11>``; a roster of one's own (a subset, the
 simulator's, a proxy column) adds a ``base_url`` column instead.
 """

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import os
 import runpy
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from docketwatch.reader import Reader, StoreError, StoreUnreachable
 from docketwatch.settings import COUNT_SINCE, PARSER_GROUP, REPO_ROOT
@@ -21,12 +25,14 @@ from docketwatch.settings import COUNT_SINCE, PARSER_GROUP, REPO_ROOT
 # The published table (docketwatch report); the same text any ClickHouse client can send.
 REPORT_SQL = "SELECT * FROM year_summary(year = {year:UInt16}, since = {since:String})"
 
+T = TypeVar("T")
 app = typer.Typer(help=__doc__, no_args_is_help=True, add_completion=False)
 err = Console(stderr=True)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
+    """One line on stderr (never wrapped, never read as markup) and the exit code."""
+    err.print(Text.assemble(("error:", "red"), " ", message), soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -51,18 +57,49 @@ def demo(
                                    courts_limit=courts_limit, keep_running=keep_running))
 
 
-def _query(sql: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """One read-only query through the store's read client (DW_CLICKHOUSE_URL: the
-    aggregator's ClickHouse HTTP interface, or a server's)."""
-    reader = Reader()
+class _Unread(Exception):
+    """A read of the store failed: one line for the user, and the exit code."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+def _try_read(read: Callable[[Reader], T]) -> T:
+    """Read the store through its read client (DW_CLICKHOUSE_URL, by default the
+    aggregator's ClickHouse HTTP interface on this machine). Raises _Unread: code 3 when
+    nothing answers, 2 for a bad setting or a query the store refuses."""
+    # The driver logs a warning (with a traceback) for a failed request; _Unread says it.
+    logging.getLogger("clickhouse_connect").setLevel(logging.ERROR)
     try:
-        return reader.query(sql, params)
+        reader = Reader()
+    except ValidationError as exc:
+        raise _Unread("bad setting: " + "; ".join(
+            f"DW_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()),
+            2) from None
+    except ValueError as exc:
+        raise _Unread(f"bad setting DW_CLICKHOUSE_URL: {exc}", 2) from None
+    try:
+        return read(reader)
     except StoreUnreachable as exc:
-        raise _fail(f"{exc}; is the aggregator running?", 3) from None
+        raise _Unread(f"{exc}; is the aggregator running?", 3) from None
     except StoreError as exc:
-        raise _fail(str(exc)) from None
+        raise _Unread(str(exc), 2) from None
     finally:
         reader.close()
+
+
+def _read(read: Callable[[Reader], T]) -> T:
+    """_try_read, its failure the command's end: one line on stderr and the exit code."""
+    try:
+        return _try_read(read)
+    except _Unread as failed:
+        raise _fail(failed.message, failed.code) from None
+
+
+def _query(sql: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """One read-only query (``{name:Type}`` placeholders, bound by the server)."""
+    return _read(lambda reader: reader.query(sql, params))
 
 
 def _print(columns: list[str], rows: list[list[Any]], fmt: str) -> None:
@@ -167,19 +204,25 @@ def alerts(
 ) -> None:
     """List active and past alerts (newest first)."""
     from services.alerts.listing import format_alerts, list_alerts
+    from services.alerts.source import reader_query
 
-    try:
-        rows = list_alerts(active_only=active, limit=limit)
-    except StoreUnreachable as exc:
-        raise _fail(f"{exc}; is the aggregator running?", 3) from None
-    except StoreError as exc:
-        raise _fail(str(exc)) from None
+    rows = _read(lambda reader: list_alerts(query=reader_query(reader), active_only=active,
+                                            limit=limit))
     print(format_alerts(rows))
 
 
-def _run_module(module: str) -> None:
-    sys.argv = [module, *sys.argv[2:]]
-    runpy.run_module(module, run_name="__main__", alter_sys=True)
+def _run_module(module: str, args: list[str] | None = None) -> None:
+    """Run a service in this process; a broker that does not answer is one line, exit 3."""
+    from aiokafka.errors import KafkaConnectionError
+
+    from docketwatch.settings import CommonSettings
+
+    sys.argv = [module, *(sys.argv[2:] if args is None else args)]
+    try:
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    except KafkaConnectionError:
+        raise _fail(f"Kafka at {CommonSettings().kafka_bootstrap} is unreachable "
+                    "(DW_KAFKA_BOOTSTRAP); is the broker running?", 3) from None
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -237,8 +280,7 @@ def backfill(
     if court:
         env["DW_COURTS_FILE"] = str(_courts_subset(court))
     os.environ.update(env)
-    sys.argv = ["services.fetcher", *(["--force"] if force else [])]
-    runpy.run_module("services.fetcher", run_name="__main__", alter_sys=True)
+    _run_module("services.fetcher", ["--force"] if force else [])
 
 
 def _courts_subset(codes: list[str]) -> Path:
@@ -284,11 +326,12 @@ def courts(
     registry = load_courts(FetcherSettings().courts_file)
     health: dict[str, list[Any]] = {}
     try:
-        _, rows = _query("SELECT court_code, state, checked_at, last_new_case, last_error "
-                         "FROM court_health FINAL", {})
+        rows = _try_read(lambda reader: reader.rows(
+            "SELECT court_code, state, checked_at, last_new_case, last_error "
+            "FROM court_health FINAL"))
         health = {str(r[0]): r[1:] for r in rows}
-    except typer.Exit:
-        err.print("(court health unavailable: the aggregator is not running)")
+    except _Unread as failed:  # the registry itself needs no store: listed without health
+        err.print(Text(f"court health unavailable: {failed.message}"), soft_wrap=True)
     # note: why a court is not ok (incomplete windows, the error, the captcha)
     columns = ["vnkod", "name", "base_url", "state", "checked_at", "last_new_case", "note"]
     out = [[c.vnkod, c.name, c.base_url, *health.get(c.vnkod, ["", "", "", ""])]
@@ -304,3 +347,7 @@ def simulator() -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":  # python -m launcher.cli: this checkout's CLI
+    main()

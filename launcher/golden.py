@@ -2,9 +2,10 @@
 
 Regenerate the expected files after an intended change with
 
-    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/sudrf/test_golden.py
+    .venv/bin/python -m pytest tests/sudrf/test_golden.py --update-golden
 
-then REVIEW the diff (`git diff tests/golden`) against the pages before committing.
+then REVIEW the diff (`git diff tests/golden`) against the pages before committing
+(docs/testing.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
-"""Shared fixtures: a real KRaft broker per test module, started from deploy/kafka."""
+"""Shared fixtures: a real KRaft broker per test module, started from deploy/kafka; the
+golden-file check and its ``--update-golden`` option (docs/testing.md)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +11,47 @@ import pytest
 
 from launcher.stack import SERVICES, Stack, free_port
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+REPO = Path(__file__).resolve().parents[1]
+UPDATE_GOLDEN = "--update-golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(UPDATE_GOLDEN, action="store_true", default=False,
+                     help="golden tests write their expected files from this build's output "
+                          "(new or changed ones only); review `git diff tests/golden` before "
+                          "committing")
+
+
+class Golden:
+    """Compares a test's output with its reviewed expected file. Without ``--update-golden``
+    a missing file fails, and nothing is ever written; with it, a missing or different file
+    is written and the test is skipped with a reminder to review it."""
+
+    def __init__(self, update: bool, nodeid: str) -> None:
+        self.update = update
+        self.nodeid = nodeid
+
+    def check(self, expected_file: Path, actual: str) -> None:
+        name = expected_file.relative_to(REPO) if expected_file.is_relative_to(REPO) \
+            else expected_file
+        exists = expected_file.is_file()
+        if self.update:
+            if not exists or expected_file.read_text(encoding="utf-8") != actual:
+                expected_file.write_text(actual, encoding="utf-8")
+                pytest.skip(f"wrote {name}: review it against its input before committing")
+            return
+        if not exists:
+            pytest.fail(f"{name} is missing: write it with `pytest '{self.nodeid}' "
+                        f"{UPDATE_GOLDEN}`, then review it", pytrace=False)
+        expected = expected_file.read_text(encoding="utf-8")
+        if expected_file.suffix == ".json":  # a readable diff first
+            assert json.loads(actual) == json.loads(expected), name
+        assert actual == expected, f"{name}: same data, other formatting"
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Golden:
+    return Golden(bool(request.config.getoption(UPDATE_GOLDEN)), request.node.nodeid)
 
 
 @pytest.fixture(scope="module")

@@ -6,18 +6,15 @@ ClickHouse server (``http://host:8123``); see VIEWS.md for the user-facing views
 
 from docketwatch.store.client import connect
 from docketwatch.store.migrations import migrate
-from docketwatch.store.readonly import ReadonlyQueryError, run_readonly_query
 from docketwatch.store.report import YearSummary, format_year_summary, year_summary
 from docketwatch.store.sink import dedup_token, write_events
 
 __all__ = [
-    "ReadonlyQueryError",
     "YearSummary",
     "connect",
     "dedup_token",
     "format_year_summary",
     "migrate",
-    "run_readonly_query",
     "write_events",
     "year_summary",
 ]

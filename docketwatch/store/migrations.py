@@ -89,15 +89,18 @@ def applied_migrations(client: Client) -> dict[int, str]:
     return {int(version): str(checksum) for version, checksum in rows}
 
 
-def migrate(client: Client, *, seed: bool = True) -> list[int]:
+def migrate(client: Client, *, seed: bool = True, until: int | None = None) -> list[int]:
     """Apply pending migrations to the client's database, then (re)load reference data.
 
-    Returns the versions applied by this call (empty when already up to date).
+    ``until``: apply none after this version (a store as an older build left it, to test
+    an upgrade). Returns the versions applied by this call (empty when already up to date).
     Single writer: concurrent migrate() calls on one database are not coordinated.
     """
     done = applied_migrations(client)
     applied_now: list[int] = []
     for migration in load_migrations():
+        if until is not None and migration.version > until:
+            break
         recorded = done.get(migration.version)
         if recorded is not None:
             if recorded != migration.checksum:

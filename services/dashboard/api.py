@@ -99,8 +99,8 @@ ALERT_ROW = {"alert_id": STR, "rule": STR,
 HEALTH_ROW = {"court_code": STR, "state": STR, "checked_at": STAMP,
               "last_success": nullable(STAMP), "last_new_case": nullable(STAMP),
               "last_error": nullable(STR), "pages_ok": INT, "pages_failed": INT}
-PAGE_HEALTH_ROW = {"court_code": STR, "court_name": STR, "pages": INT, "pages_bad": INT,
-                   "last_fetch": STAMP, "last_new_case": nullable(STAMP)}
+PAGE_HEALTH_ROW = {"court_code": STR, "court_name": STR, "pages": INT, "last_fetch": STAMP,
+                   "last_new_case": nullable(STAMP)}
 
 
 def rows_schema(row: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -257,8 +257,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                  "type": "string", "enum": ["active", "all", "log"]}),
                        Param("limit", "log only: rows (1-5000)", INT)),
              {**ALERT_ROW, "first_at": STAMP, "last_at": STAMP}, shape="optional"),
-    Endpoint("/source-health", "sourceHealth", "Per court: pages fetched and refused, last "
-             "fetch and last new case (pages), and the fetcher's own health records",
+    Endpoint("/source-health", "sourceHealth", "Per court: pages events came from, last "
+             "fetch and last new case (pages), and the fetcher's own health records (pages "
+             "fetched and failed)",
              _source_health, shape="custom", response={"type": "object", "properties": {
                  "pages": listing_schema(PAGE_HEALTH_ROW),
                  "fetcher": listing_schema(HEALTH_ROW, optional=True)}}),

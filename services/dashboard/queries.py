@@ -325,16 +325,14 @@ ORDER BY court_code
 
 
 def page_health() -> Query:
-    """What the pages themselves say per court: last fetch, bad pages, last new case."""
+    """What the pages events came from say per court: how many, last fetch, last new case.
+    (Pages that failed are the fetcher's to report: court_health.pages_failed.)"""
     return Query("""
 SELECT p.court_code AS court_code, r.court_name AS court_name, p.pages AS pages,
-       p.pages_bad AS pages_bad, toString(p.last_fetch) AS last_fetch,
-       toString(f.last_new_case) AS last_new_case
+       toString(p.last_fetch) AS last_fetch, toString(f.last_new_case) AS last_new_case
 FROM
 (
-    SELECT court_code, count() AS pages,
-           countIf(state NOT IN ('', 'ok', 'empty')) AS pages_bad,
-           max(fetched_at) AS last_fetch
+    SELECT court_code, count() AS pages, max(fetched_at) AS last_fetch
     FROM page_sources
     GROUP BY court_code
 ) AS p

@@ -121,8 +121,8 @@ def _health_rows(health: dict[str, Any]) -> dict[str, Any]:
     fetcher = {r["court_code"]: r for r in health["fetcher"]["data"]}
     rows = [{**r, "fetcher": fetcher.pop(r["court_code"], None)}
             for r in health["pages"]["data"]]
-    rows += [{"court_code": code, "court_name": "", "pages": None, "pages_bad": None,
-              "last_fetch": None, "last_new_case": None, "fetcher": f}
+    rows += [{"court_code": code, "court_name": "", "pages": None, "last_fetch": None,
+              "last_new_case": None, "fetcher": f}
              for code, f in sorted(fetcher.items())]
     states: dict[str, int] = {}
     for r in rows:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 from clickhouse_connect.driver.client import Client
 
 from docketwatch.store import connect, migrate
+from docketwatch.store.guard import Policy
 
 _counter = itertools.count()
 
@@ -34,35 +36,52 @@ def admin(chdb_dsn: str) -> Iterator[Client]:
 
 
 def new_database(dsn: str) -> Client:
+    """A client on a new, empty database (the test migrates it, or not, itself)."""
     return connect(dsn, database=f"t{next(_counter)}")
+
+
+@contextmanager
+def migrated_database(dsn: str, admin: Client) -> Iterator[Client]:
+    """A freshly migrated database of its own, dropped afterwards."""
+    client = new_database(dsn)
+    try:
+        migrate(client)
+        yield client
+    finally:
+        database = client.database
+        client.close()
+        admin.command(f"DROP DATABASE IF EXISTS `{database}` SYNC")
 
 
 @pytest.fixture
 def store(chdb_dsn: str, admin: Client) -> Iterator[Client]:
     """A freshly migrated database of its own."""
-    client = new_database(chdb_dsn)
-    migrate(client)
-    yield client
-    database = client.database
-    client.close()
-    admin.command(f"DROP DATABASE IF EXISTS `{database}` SYNC")
+    with migrated_database(chdb_dsn, admin) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def gstore(chdb_dsn: str, admin: Client) -> Iterator[Client]:
+    """A migrated database shared by one module's tests, for the guard's tests: they never
+    write it (whatever they send must leave it as it was)."""
+    with migrated_database(chdb_dsn, admin) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def policy(gstore: Client) -> Policy:
+    """The guard's policy for ``gstore``."""
+    return Policy.load(gstore)
 
 
 @pytest.fixture
 def store_factory(chdb_dsn: str, admin: Client) -> Iterator[type]:
     """Several migrated databases within one test (e.g. to compare insert orders)."""
-    created: list[Client] = []
+    with ExitStack() as stack:
 
-    class Factory:
-        @staticmethod
-        def new() -> Client:
-            client = new_database(chdb_dsn)
-            migrate(client)
-            created.append(client)
-            return client
+        class Factory:
+            @staticmethod
+            def new() -> Client:
+                return stack.enter_context(migrated_database(chdb_dsn, admin))
 
-    yield Factory
-    for client in created:
-        database = client.database
-        client.close()
-        admin.command(f"DROP DATABASE IF EXISTS `{database}` SYNC")
+        yield Factory

@@ -22,10 +22,8 @@ from typing import Any
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from docketwatch.store import migrate
 from docketwatch.store.guard import GuardedQuery, Limits, Policy, Refused, run_guarded
 from tests.aggregator.attack_payloads import PAYLOADS, TOKENS, Payload, fill
-from tests.aggregator.conftest import new_database
 
 LIMITS = Limits(result_rows=10_000, result_bytes=16 << 20, memory_bytes=256 << 20, seconds=1)
 FILE_SECRET = f"canary-file-{secrets.token_hex(12)}"
@@ -76,21 +74,6 @@ class Listener:
         self._stop.set()
         self._thread.join(timeout=2)
         self.sock.close()
-
-
-@pytest.fixture(scope="module")
-def attack_store(chdb_dsn: str, admin: Client) -> Iterator[Client]:
-    client = new_database(chdb_dsn)
-    migrate(client)
-    yield client
-    database = client.database
-    client.close()
-    admin.command(f"DROP DATABASE IF EXISTS `{database}` SYNC")
-
-
-@pytest.fixture(scope="module")
-def policy(attack_store: Client) -> Policy:
-    return Policy.load(attack_store)
 
 
 @pytest.fixture(scope="module")
@@ -154,37 +137,37 @@ def test_the_payloads_are_many_and_cover_every_class() -> None:
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=[p.name for p in PAYLOADS])
-def test_attack(payload: Payload, attack_store: Client, admin: Client, policy: Policy,
+def test_attack(payload: Payload, gstore: Client, admin: Client, policy: Policy,
                 canary: Path, listener: Listener, outdir: Path, tmp_path: Path,
                 monkeypatch: pytest.MonkeyPatch) -> None:
     # The server's working directory: an empty one, so a relative OUTFILE would show.
     monkeypatch.chdir(tmp_path)
     repo_relative = Path(__file__).resolve().parents[2] / "pwned_relative.txt"
     values = {"@@CANARY@@": str(canary), "@@HOSTPORT@@": listener.hostport,
-              "@@OUTDIR@@": str(outdir), "@@STORE@@": str(attack_store.database)}
+              "@@OUTDIR@@": str(outdir), "@@STORE@@": str(gstore.database)}
     secret = {"x": [FILE_SECRET]}  # what chDB's Python() would read from this frame
     assert secret
     objects = _objects(admin)
     files = _files(outdir, tmp_path)
-    courts = attack_store.command("SELECT count() FROM courts FINAL")
+    courts = gstore.command("SELECT count() FROM courts FINAL")
 
     query = _query(payload, values)
     if payload.outcome == "refused":
         with pytest.raises(Refused) as info:
-            run_guarded(attack_store, query, LIMITS, policy)
+            run_guarded(gstore, query, LIMITS, policy)
         error = info.value
         assert error.code in payload.codes, f"{error.code} {error.name}: {error.message}"
         assert error.name.isupper() and error.name.replace("_", "").isalpha()
         seen = f"{error} {error.message!r}"
     else:
-        answer = run_guarded(attack_store, query, LIMITS, policy)
+        answer = run_guarded(gstore, query, LIMITS, policy)
         assert payload.body is not None
         assert answer.body == fill(payload.body.decode(), values).encode()
         seen = answer.body.decode(errors="replace")
 
     assert FILE_SECRET not in seen and ENV_SECRET not in seen
     assert _objects(admin) == objects, "a table or database appeared or went"
-    assert attack_store.command("SELECT count() FROM courts FINAL") == courts
+    assert gstore.command("SELECT count() FROM courts FINAL") == courts
     assert _files(outdir, tmp_path) == files, "a file was written"
     assert not repo_relative.exists()
     assert listener.connections == [], "a connection reached the listener"
@@ -244,12 +227,12 @@ def test_environment_reads_are_refused(tmp_path: Path) -> None:
 
 # --- positive controls: without the guard, the same engine does all of it -------------
 
-def test_control_unguarded_chdb_leaks_reads_and_writes(attack_store: Client, canary: Path,
+def test_control_unguarded_chdb_leaks_reads_and_writes(gstore: Client, canary: Path,
                                                        tmp_path: Path) -> None:
     import chdb
 
     control = Listener()
-    conn = chdb.connect(attack_store._backend.connection_string)  # type: ignore[attr-defined]
+    conn = chdb.connect(gstore._backend.connection_string)  # type: ignore[attr-defined]
     try:
         conn.query("SET readonly = 1", "TSV")
         leaked = conn.query(f"SELECT file('{canary}')", "TSVRaw").bytes()

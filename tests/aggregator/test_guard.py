@@ -13,7 +13,6 @@ import pyarrow.parquet as pq
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from docketwatch.store import migrate
 from docketwatch.store.guard import (
     ALLOWED_CATEGORIES,
     ALLOWED_OTHER,
@@ -32,26 +31,8 @@ from docketwatch.store.guard import (
     policy_for,
     run_guarded,
 )
-from docketwatch.store.readonly import _rows
-from tests.aggregator.conftest import new_database
 
 LIMITS = Limits(result_rows=1000, result_bytes=8 << 20, memory_bytes=256 << 20, seconds=5)
-
-
-@pytest.fixture(scope="module")
-def gstore(chdb_dsn: str, admin: Client) -> Iterator[Client]:
-    """A migrated store shared by this module's tests (the guard never writes)."""
-    client = new_database(chdb_dsn)
-    migrate(client)
-    yield client
-    database = client.database
-    client.close()
-    admin.command(f"DROP DATABASE IF EXISTS `{database}` SYNC")
-
-
-@pytest.fixture(scope="module")
-def policy(gstore: Client) -> Policy:
-    return Policy.load(gstore)
 
 
 def run(client: Client, policy: Policy, sql: str, params: dict[str, str] | None = None,
@@ -65,6 +46,27 @@ def refused(client: Client, policy: Policy, sql: str, **kwargs: Any) -> Refused:
     with pytest.raises(Refused) as info:
         run(client, policy, sql, **kwargs)
     return info.value
+
+
+def native_rows(client: Client, body: bytes) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Columns and rows of a Native body, as clickhouse-connect (the read client) reads it."""
+    from clickhouse_connect.driver.ctypes import RespBuffCls
+    from clickhouse_connect.driver.transform import NativeTransform
+
+    class Source:
+        last_message = None
+        exception_tag = None
+
+        @property
+        def gen(self) -> Iterator[bytes]:
+            yield body
+
+        def close(self) -> None:
+            return None
+
+    result = NativeTransform().parse_response(RespBuffCls(Source()),
+                                              client.create_query_context(query="SELECT 1"))
+    return list(result.column_names), [tuple(r) for r in result.result_rows]
 
 
 # --- allowed queries: exact results ----------------------------------------------------
@@ -125,6 +127,9 @@ def test_statement_kinds(gstore: Client, policy: Policy) -> None:
     assert run(gstore, policy, "DESC (SELECT 1 AS a, 'x' AS b)", fmt="TSV").body.startswith(
         b"a\tUInt8\t")
     assert run(gstore, policy, "WITH 2 AS y SELECT y * 21").body == b"42\n"
+    # a trailing semicolon, and one in a string or a comment, leave one statement
+    assert run(gstore, policy, "SELECT 1 AS x;").body == b"1\n"
+    assert run(gstore, policy, "SELECT ';' AS x -- ; DROP TABLE courts").body == b";\n"
     assert run(gstore, policy,
                "SELECT count() FROM courts FINAL WHERE code IN (SELECT code FROM courts)"
                ).body == b"111\n"
@@ -186,8 +191,15 @@ def test_engine_refusal_parses_chdb_messages() -> None:
 @pytest.mark.parametrize(("sql", "code", "name"), [
     ("", 62, "SYNTAX_ERROR"),
     ("SELECT 1; SELECT 2", 62, "SYNTAX_ERROR"),
+    ("SELECT 1; DROP TABLE courts", 62, "SYNTAX_ERROR"),
     ("INSERT INTO courts (code) VALUES ('x')", 164, "READONLY"),
+    ("DROP TABLE courts", 164, "READONLY"),
+    ("CREATE TABLE x (a UInt8) ENGINE = Memory", 164, "READONLY"),
+    ("ALTER TABLE courts DELETE WHERE 1", 164, "READONLY"),
+    ("TRUNCATE TABLE courts", 164, "READONLY"),
+    ("SYSTEM DROP DNS CACHE", 164, "READONLY"),
     ("SET max_threads = 8", 164, "READONLY"),
+    ("SET readonly = 0", 164, "READONLY"),
     ("SHOW PROCESSLIST", 164, "READONLY"),
     ("SELECT * FROM file('/etc/hostname', 'LineAsString')", 497, "ACCESS_DENIED"),
     ("SELECT file('/etc/hostname')", 497, "ACCESS_DENIED"),
@@ -198,12 +210,19 @@ def test_engine_refusal_parses_chdb_messages() -> None:
     ("SELECT 1 FORMAT NoSuchFormat", 73, "UNKNOWN_FORMAT"),
     ("SELECT * FROM (SELECT 1 SETTINGS max_threads = 1)", 164, "READONLY"),
     ("SELECT 1 SETTINGS max_threads = 2", 452, "SETTING_CONSTRAINT_VIOLATION"),
+    ("SELECT number FROM numbers(100) SETTINGS max_result_rows = 0", 452,
+     "SETTING_CONSTRAINT_VIOLATION"),
     ("SELECT 1 SETTINGS allow_introspection_functions = 1", 164, "READONLY"),
     ("SELECT 1 SETTINGS no_such_setting = 1", 115, "UNKNOWN_SETTING"),
 ])
 def test_refusals(gstore: Client, policy: Policy, sql: str, code: int, name: str) -> None:
+    objects = "SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name"
+    before = gstore.query(objects).result_rows
     error = refused(gstore, policy, sql)
     assert (error.code, error.name) == (code, name), error.message
+    # nothing was changed
+    assert gstore.query(objects).result_rows == before
+    assert gstore.command("SELECT count() FROM courts FINAL") == 111
 
 
 def test_database_must_be_the_store(gstore: Client, policy: Policy) -> None:
@@ -301,7 +320,7 @@ def test_formats(gstore: Client, policy: Policy) -> None:
     assert run(gstore, policy, sql + " FORMAT jsoneachrow", fmt="CSV").fmt == "JSONEachRow"
     assert run(gstore, policy, sql, fmt="tsv").fmt == "TSV"
     native = run(gstore, policy, sql, fmt="Native")
-    assert _rows(gstore, native.body) == (["code", "type"], [("50AV0000", "AV")])
+    assert native_rows(gstore, native.body) == (["code", "type"], [("50AV0000", "AV")])
     table = pq.read_table(io.BytesIO(run(gstore, policy, sql, fmt="Parquet").body))
     assert table.to_pylist() == [{"code": "50AV0000", "type": "AV"}]
     arrow = pa.ipc.open_file(io.BytesIO(run(gstore, policy, sql, fmt="Arrow").body)).read_all()
@@ -331,10 +350,16 @@ def test_empty_results_keep_their_header(gstore: Client, policy: Policy) -> None
         native = run(gstore, policy, text, params, fmt=fmt)
         assert native.fmt == "Native"
         assert native.body == (b"\x02\x00\x04code\x06String\x04type\x16LowCardinality(String)")
-        assert _rows(gstore, native.body) == (["code", "type"], [])
+        assert native_rows(gstore, native.body) == (["code", "type"], [])
     assert pq.read_table(io.BytesIO(run(gstore, policy, sql, params, fmt="Parquet").body)
                          ).column_names == ["code", "type"]
     assert run(gstore, policy, sql, params, fmt="JSONEachRow").body == b""
+    # the same for a parameterized view (its header comes from DESCRIBE with the parameters)
+    summary = run(gstore, policy, "SELECT * FROM year_summary(year = {year:UInt16}, "
+                                  "since = '2022-02-24')", {"year": "2024"}, fmt="Native")
+    columns, rows = native_rows(gstore, summary.body)
+    assert rows == []
+    assert columns[:4] == ["line", "received", "sentenced", "other_decisions"]
 
 
 # --- the function allowlist -------------------------------------------------------------

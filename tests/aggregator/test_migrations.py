@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 
 import pytest
 from clickhouse_connect.driver.client import Client
 
+from docketwatch.contract import DecisionClass, EventType
 from docketwatch.store import migrate
 from docketwatch.store.migrations import (
     MigrationError,
@@ -12,11 +14,13 @@ from docketwatch.store.migrations import (
     split_statements,
 )
 from docketwatch.store.reference import seed_reference
+from docketwatch.store.sink import write_events
 
 from .conftest import new_database
+from .factories import COURT, make_event
 
 TABLES = {
-    "schema_migrations", "case_events", "case_state", "page_provenance", "courts",
+    "schema_migrations", "case_events", "case_state", "courts",
     "article_names", "working_calendar", "store_settings",
     "court_health_log", "court_health", "alert_history", "dead_letters",
     "case_events_in",  # Null engine: the JSON records' way in
@@ -59,6 +63,50 @@ def test_migrate_twice_is_a_no_op(chdb_dsn: str) -> None:
     # the default settings (publication_delay_days, act_horizon_days) were inserted once only
     assert client.command("SELECT count() FROM store_settings") == 2
     client.close()
+
+
+def _schema(client: Client) -> dict[str, tuple[str, str]]:
+    """name → (engine, definition) of every table and view, the database's name left out."""
+    own = re.compile(rf"(?<![\w`]){re.escape(str(client.database))}\.")
+    rows = client.query("SELECT name, engine, create_table_query FROM system.tables "
+                        "WHERE database = currentDatabase()").result_rows
+    return {str(name): (str(engine), own.sub("<db>.", str(sql))) for name, engine, sql in rows}
+
+
+def test_upgrade_from_the_previous_version_drops_page_provenance(chdb_dsn: str) -> None:
+    """0021 on a store that 0020 left, with events in it: page_provenance is gone (rows and
+    all), page_sources reads the events' pages, and the store is the same as a fresh one."""
+    old = new_database(chdb_dsn)
+    assert migrate(old, until=20) == list(range(1, 21))
+    assert _objects(old)["page_provenance"] == "ReplacingMergeTree"
+    old.insert("page_provenance",
+               [["p-captcha", COURT, "https://example.sudrf.ru/captcha", "0" * 64,
+                 datetime(2024, 3, 1, tzinfo=UTC), "captcha", "list", 200, 2]],
+               column_names=["page_id", "court_code", "url", "sha256", "fetched_at", "state",
+                             "kind", "http_status", "detail"])
+    received = make_event("1-1/2024", observed="2024-03-02T08:00:00", receipt=date(2024, 2, 1))
+    hearing = make_event("1-1/2024", observed="2024-03-02T08:00:00", receipt=date(2024, 2, 1),
+                         event_type=EventType.HEARING_SCHEDULED)  # the same page
+    decided = make_event("1-1/2024", observed="2024-05-06T08:00:00", receipt=date(2024, 2, 1),
+                         decision=date(2024, 5, 1), decision_class=DecisionClass.VERDICT,
+                         event_type=EventType.DECIDED)
+    assert write_events(old, [received, hearing, decided]) == 3
+    assert old.query("SELECT page_id, state, n_events FROM page_sources ORDER BY n_events"
+                     ).result_rows == [("p-captcha", "captcha", 0),
+                                       (decided.source.page_id, "", 1),
+                                       (received.source.page_id, "", 2)]
+
+    assert migrate(old) == [21]
+    assert "page_provenance" not in _objects(old)
+    assert old.query("SELECT * FROM page_sources ORDER BY n_events").result_rows == [
+        (e.source.page_id, COURT, e.source.url, e.source.sha256,
+         e.source.fetched_at.replace(tzinfo=None), n)
+        for e, n in ((decided, 1), (received, 2))]
+    fresh = new_database(chdb_dsn)
+    assert migrate(fresh) == list(range(1, 22))
+    assert _schema(old) == _schema(fresh)
+    old.close()
+    fresh.close()
 
 
 def test_engines(store: Client) -> None:

@@ -25,7 +25,7 @@ from docketwatch.contract import (
     event_id,
 )
 from docketwatch.store import migrate
-from docketwatch.store.migrations import applied_migrations, load_migrations
+from docketwatch.store.migrations import load_migrations
 from docketwatch.store.settings import set_publication_delay_days
 from docketwatch.store.sink import write_events
 
@@ -220,13 +220,7 @@ def test_upgrade_keeps_old_rows_and_is_rerunnable(chdb_dsn: str) -> None:
     '[]', case_state keeps them, new events flow through the re-created MV; re-running
     0014's statements (a crash half-way) changes nothing."""
     client = new_database(chdb_dsn)
-    old = [m for m in load_migrations() if m.version <= 13]
-    applied_migrations(client)  # creates schema_migrations
-    for m in old:
-        for statement in m.statements():
-            client.command(statement)
-        client.insert("schema_migrations", [[m.version, m.name, m.checksum, datetime.now(UTC)]],
-                      column_names=["version", "name", "checksum", "applied_at"])
+    assert migrate(client, seed=False, until=13) == list(range(1, 14))
     e1 = decided("1-1/2024", date(2024, 3, 5), "2024-03-10T08:00:00")
     # A row as the 0013 writer stored it (no act columns yet).
     s1 = e1.snapshot

@@ -75,8 +75,31 @@ def test_bad_input_gets_a_clear_error_and_exit_code(args: list[str], code: int,
     assert message in " ".join(result.output.split())
 
 
-def test_sql_with_no_aggregator_running_exits_3(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DW_CLICKHOUSE_URL", f"http://127.0.0.1:{free_port()}")
-    result = runner.invoke(app, ["sql", "SELECT 1"])
-    assert result.exit_code == 3
-    assert "is the aggregator running?" in " ".join(result.output.split())
+READS = [["sql", "SELECT 1"], ["report", "--year", "2024"], ["alerts"], ["alerts", "--active"]]
+
+
+@pytest.mark.parametrize("args", READS, ids=" ".join)
+def test_a_read_with_nothing_listening_is_one_line_and_exit_3(
+        monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    monkeypatch.setenv("DW_CLICKHOUSE_URL", url)
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr == (f"error: {url} is unreachable (Connection refused); "
+                             "is the aggregator running?\n")
+
+
+@pytest.mark.parametrize(("name", "value", "line"), [
+    ("DW_CLICKHOUSE_URL", "chdb:///var/store",
+     "error: bad setting DW_CLICKHOUSE_URL: 'chdb:///var/store' is not an http(s) URL\n"),
+    ("DW_CLICKHOUSE_TIMEOUT_S", "soon",
+     "error: bad setting: DW_CLICKHOUSE_TIMEOUT_S: Input should be a valid number, unable to "
+     "parse string as a number\n"),
+])
+@pytest.mark.parametrize("args", READS, ids=" ".join)
+def test_a_bad_read_setting_is_one_line_and_exit_2(
+        monkeypatch: pytest.MonkeyPatch, args: list[str], name: str, value: str,
+        line: str) -> None:
+    monkeypatch.setenv(name, value)
+    result = runner.invoke(app, args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", line)

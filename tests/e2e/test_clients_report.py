@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any
 
 import clickhouse_connect
@@ -20,27 +19,19 @@ import pytest
 
 from docketwatch.settings import REPO_ROOT
 from launcher.cli import REPORT_SQL
-from launcher.demo import drained
-from launcher.stack import Stack, wait_until
+from launcher.stack import Stack
+from tests.e2e.conftest import Corpus
 
 pytestmark = pytest.mark.integration
 
-AS_OF = "2024-12-27"
 LITERAL = "SELECT * FROM year_summary(year = 2024, since = '2022-02-24')"
 JARS = REPO_ROOT / ".cache" / "clients" / "jdbc"
 NODE = REPO_ROOT / "tests" / "clients" / "node"
 
 
 @pytest.fixture(scope="module")
-def store(stack: Stack) -> Stack:
-    stack.start_simulator(seed=7, as_of=AS_OF, scale=0.05, courts_limit=6)
-    stack.start_service("parser")
-    stack.start_service("aggregator")
-    stack.start_service("fetcher", {"DW_FETCH_END": AS_OF, "DW_FETCH_MODE": "once",
-                                    "DW_HOST_RATE_PER_S": "1000"})
-    assert stack.wait_exit("fetcher", timeout=600) == 0, stack.log_path("fetcher").read_text()
-    wait_until(lambda: drained(stack), timeout=300, interval=1.0, what="pipeline drained")
-    return stack
+def corpus() -> Corpus:
+    return Corpus(scale=0.05, courts_limit=6)  # a 2024 year summary of some size
 
 
 def cell(value: Any) -> str:
@@ -59,12 +50,12 @@ def table(columns: list[str], rows: list[list[Any]]) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def report(store: Stack) -> list[dict[str, str]]:
+def report(pipeline: Stack) -> list[dict[str, str]]:
     """What `docketwatch report --year 2024` prints (its JSON form)."""
     out = subprocess.run(
-        [str(Path(sys.executable).with_name("docketwatch")), "report", "--year", "2024",
-         "--format", "json"], check=True, capture_output=True, text=True, cwd=REPO_ROOT,
-        env={**os.environ, "DW_CLICKHOUSE_URL": store.clickhouse_url})
+        [sys.executable, "-m", "launcher.cli", "report", "--year", "2024", "--format", "json"],
+        check=True, capture_output=True, text=True, cwd=REPO_ROOT,
+        env={**os.environ, "DW_CLICKHOUSE_URL": pipeline.clickhouse_url})
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     got = [{k: cell(v) for k, v in r.items()} for r in rows]
     assert [r["line"] for r in got] == ["332", "337", "338", "refusal"], got
@@ -72,8 +63,8 @@ def report(store: Stack) -> list[dict[str, str]]:
     return got
 
 
-def test_clickhouse_connect_and_pandas(store: Stack, report: list[dict[str, str]]) -> None:
-    client = clickhouse_connect.get_client(host="127.0.0.1", port=store.clickhouse_port)
+def test_clickhouse_connect_and_pandas(pipeline: Stack, report: list[dict[str, str]]) -> None:
+    client = clickhouse_connect.get_client(host="127.0.0.1", port=pipeline.clickhouse_port)
     try:
         result = client.query(REPORT_SQL, parameters={"year": 2024, "since": "2022-02-24"})
         assert table(list(result.column_names), [list(r) for r in result.result_rows]) == report
@@ -84,27 +75,27 @@ def test_clickhouse_connect_and_pandas(store: Stack, report: list[dict[str, str]
         client.close()
 
 
-def test_curl_with_server_side_parameters(store: Stack, report: list[dict[str, str]]) -> None:
+def test_curl_with_server_side_parameters(pipeline: Stack, report: list[dict[str, str]]) -> None:
     out = subprocess.run(
         ["curl", "-sS", "--fail-with-body",
-         f"{store.clickhouse_url}/?param_year=2024&param_since=2022-02-24",
+         f"{pipeline.clickhouse_url}/?param_year=2024&param_since=2022-02-24",
          "--data-binary", REPORT_SQL + " FORMAT CSVWithNames"],
         check=True, capture_output=True, text=True)
     rows = list(csv.reader(io.StringIO(out.stdout)))
     assert table(rows[0], [[None if v == "\\N" else v for v in r] for r in rows[1:]]) == report
 
 
-def test_the_official_node_client(store: Stack, report: list[dict[str, str]]) -> None:
+def test_the_official_node_client(pipeline: Stack, report: list[dict[str, str]]) -> None:
     out = subprocess.run(
-        ["node", str(NODE / "report.mjs"), store.clickhouse_url, REPORT_SQL, "year=2024",
+        ["node", str(NODE / "report.mjs"), pipeline.clickhouse_url, REPORT_SQL, "year=2024",
          "since=2022-02-24"], check=True, capture_output=True, text=True, cwd=NODE)
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [{k: cell(v) for k, v in r.items()} for r in rows] == report
 
 
-def test_the_jdbc_driver(store: Stack, report: list[dict[str, str]]) -> None:
+def test_the_jdbc_driver(pipeline: Stack, report: list[dict[str, str]]) -> None:
     java = REPO_ROOT / "tests" / "clients" / "java" / "Report.java"
-    url = f"jdbc:clickhouse://127.0.0.1:{store.clickhouse_port}/default"
+    url = f"jdbc:clickhouse://127.0.0.1:{pipeline.clickhouse_port}/default"
     out = subprocess.run(["java", "-cp", f"{JARS}/*", str(java), url, LITERAL],
                          check=True, capture_output=True, text=True, timeout=300)
     lines = [line.split("\t") for line in out.stdout.splitlines()]

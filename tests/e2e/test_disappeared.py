@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from launcher.demo import drained
-from launcher.stack import Stack, wait_until
+from launcher.stack import Stack
+from tests.e2e.conftest import crawl
 
 pytestmark = pytest.mark.integration
 
 D1, D2 = "2024-06-30", "2024-12-27"
-FETCH = {"DW_FETCH_MODE": "once", "DW_HOST_RATE_PER_S": "1000", "DW_MAX_CONCURRENCY": "32"}
+FETCH = {"DW_MAX_CONCURRENCY": "32"}
 
 
 def _sim(stack: Stack, path: str, body: dict[str, Any] | None = None) -> Any:
@@ -28,25 +28,19 @@ def _sim(stack: Stack, path: str, body: dict[str, Any] | None = None) -> Any:
         return json.loads(resp.read())
 
 
-def _crawl(stack: Stack, end: str, extra: dict[str, str] | None = None) -> None:
-    stack.start_service("fetcher", {**FETCH, "DW_FETCH_END": end, **(extra or {})})
-    assert stack.wait_exit("fetcher", timeout=600) == 0, stack.log_path("fetcher").read_text()
-    wait_until(lambda: drained(stack), timeout=300, interval=0.5, what="pipeline drained")
-
-
 def test_cases_taken_off_the_site_disappear_once_and_still_count(stack: Stack) -> None:
     stack.start_simulator(seed=7, as_of=D1, scale=0.02, courts_limit=3,
                           extra=["--removal-rate", "0.1"])
     stack.start_service("parser")
     stack.start_service("aggregator")
-    _crawl(stack, D1)
+    crawl(stack, D1, FETCH)
     before = {(c, n) for c, n in stack.sql("SELECT court_code, case_number FROM cases")}
     assert before == {(c["court"], c["case_number"]) for c in stack.truth()["cases"]}
     assert stack.sql("SELECT count() FROM disappeared_cases") == [[0]]
 
     _sim(stack, "/_sim/clock", {"as_of": D2, "live": False})
     # Every finished window is due again at once (a resweep age of ~0.1 s).
-    _crawl(stack, D2, {"DW_RESWEEP_DAYS": "0.000001"})
+    crawl(stack, D2, {**FETCH, "DW_RESWEEP_DAYS": "0.000001"})
 
     truth = _sim(stack, f"/_sim/truth?as_of={D2}")
     gone = {(r["court"], r["case_number"]) for r in truth["removed"]

@@ -10,24 +10,9 @@ from collections import Counter
 
 import pytest
 
-from launcher.demo import drained
 from launcher.stack import Stack, wait_until
 
 pytestmark = pytest.mark.integration
-
-AS_OF = "2024-12-27"
-
-
-@pytest.fixture(scope="module")
-def pipeline(stack: Stack) -> Stack:
-    stack.start_simulator(seed=7, as_of=AS_OF, scale=0.02, courts_limit=4)
-    stack.start_service("parser")
-    stack.start_service("aggregator")
-    stack.start_service("fetcher", {"DW_FETCH_END": AS_OF, "DW_FETCH_MODE": "once",
-                                    "DW_HOST_RATE_PER_S": "1000"})
-    assert stack.wait_exit("fetcher", timeout=600) == 0, stack.log_path("fetcher").read_text()
-    wait_until(lambda: drained(stack), timeout=300, interval=1.0, what="pipeline drained")
-    return stack
 
 
 def test_every_case_of_the_truth_is_in_clickhouse(pipeline: Stack) -> None:

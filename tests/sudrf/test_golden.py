@@ -2,24 +2,22 @@
 
 A page without an ``.expected.json`` FAILS. To (re)generate after an intended change:
 
-    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/sudrf/test_golden.py
+    .venv/bin/python -m pytest tests/sudrf/test_golden.py --update-golden
 
-and review every changed file against its page before committing.
+and review every changed file against its page before committing (docs/testing.md).
 """
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
 
 from docketwatch.contract import sha256_hex
 from launcher.golden import GOLDEN_DIR, SIMULATED, dumps, expected_path, golden_output, read_sources
+from tests.conftest import Golden
 
 PAGES = sorted(GOLDEN_DIR.glob("*.html"))
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 
 def test_there_are_golden_pages() -> None:
@@ -40,19 +38,8 @@ def test_every_real_page_is_a_verbatim_copy() -> None:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
-def test_golden(page: Path) -> None:
-    actual = dumps(golden_output(page))
-    expected_file = expected_path(page)
-    if UPDATE:
-        expected_file.write_text(actual, encoding="utf-8")
-        pytest.skip(f"regenerated {expected_file.name}: review it against the page")
-    assert expected_file.is_file(), (
-        f"missing {expected_file.name}; generate with UPDATE_GOLDEN=1 and review it"
-    )
-    expected = expected_file.read_text(encoding="utf-8")
-    # Compare parsed JSON for a readable diff, then the text for key order/format drift.
-    assert json.loads(actual) == json.loads(expected)
-    assert actual == expected
+def test_golden(page: Path, golden: Golden) -> None:
+    golden.check(expected_path(page), dumps(golden_output(page)))
 
 
 def test_parsing_is_deterministic() -> None:

@@ -3,15 +3,14 @@
 Each ``tests/golden/acts/NAME.txt`` has a reviewed ``NAME.expected.json``; a missing
 expected file fails. After an intended change regenerate with
 
-    UPDATE_GOLDEN=1 .venv/bin/pytest tests/sudrf/test_sentences_golden.py
+    .venv/bin/python -m pytest tests/sudrf/test_sentences_golden.py --update-golden
 
-and REVIEW the diff against the texts before committing.
+and REVIEW the diff against the texts before committing (docs/testing.md).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import pytest
 
 from docketwatch.contract import ActStatus
 from docketwatch.sudrf.sentences import ActReading, act_text_from_html, read_act
+from tests.conftest import Golden
 
 ACTS_DIR = Path(__file__).resolve().parent.parent / "golden" / "acts"
 GOLDEN_CARD = (
@@ -50,14 +50,10 @@ def test_there_are_enough_reviewed_variants() -> None:
 
 
 @pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.stem)
-def test_golden_act(path: Path) -> None:
+def test_golden_act(path: Path, golden: Golden) -> None:
     reading = read_act(path.read_text(encoding="utf-8"))
     actual = json.dumps(reading_to_jsonable(reading), ensure_ascii=False, indent=1) + "\n"
-    expected_file = path.with_suffix(".expected.json")
-    if os.environ.get("UPDATE_GOLDEN"):
-        expected_file.write_text(actual, encoding="utf-8")
-    assert expected_file.exists(), f"{expected_file.name} missing: review and add it"
-    assert json.loads(actual) == json.loads(expected_file.read_text(encoding="utf-8"))
+    golden.check(path.with_suffix(".expected.json"), actual)
     for s in reading.sentences:
         # The text a punishment was read from is kept, so a reviewer can check it.
         assert s.punishment.raw.strip()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import MessageSizeTooLargeError
+from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError
 
 from docketwatch.contract import (
     TOPIC_DEAD_LETTERS,
@@ -25,6 +25,8 @@ from services.fetcher.http import Fetched
 from services.fetcher.state import CrawlState
 
 VERSION = "fetcher/2"
+# What a producer or the broker answers a record (or batch) over its size limit.
+_REFUSED = (MessageSizeTooLargeError, RecordListTooLargeError)
 
 
 @dataclass
@@ -66,7 +68,8 @@ class Publisher:
             try:
                 check_record(key, value, f"raw page {f.url}")
                 fut = await self._producer.send(TOPIC_RAW_PAGES, value, key=key)
-            except (RecordTooLarge, MessageSizeTooLargeError) as exc:
+            except (RecordTooLarge, *_REFUSED) as exc:
+                _abandon(pending.sent)
                 raise _too_large(f.url, exc) from exc
             sent = Sent(f.url, fingerprint, fut)
         pending.sent.append(sent)
@@ -75,11 +78,12 @@ class Publisher:
     async def settle(self, pending: Pending) -> None:
         """Wait for Kafka's acks, then record the pages (and their follow-ups) as done."""
         sent, pending.sent = pending.sent, []
-        for s in sent:
+        for i, s in enumerate(sent):
             if s.future is not None:
                 try:
                     await s.future
-                except MessageSizeTooLargeError as exc:  # a broker with a lower limit
+                except _REFUSED as exc:  # a broker or topic with a lower limit than ours
+                    _abandon(sent[i + 1 :])
                     raise _too_large(s.url, exc) from exc
                 self.published += 1
                 metrics.PUBLISHED.inc()
@@ -106,3 +110,11 @@ def _too_large(url: str, exc: Exception) -> RecordTooLarge:
     rather than the fetcher failing on every pass at the same page."""
     metrics.OVERSIZED.labels("record").inc()
     return RecordTooLarge(f"{url}: {exc}") if not isinstance(exc, RecordTooLarge) else exc
+
+
+def _abandon(sent: list[Sent]) -> None:
+    """The window failed: nobody awaits these sends any more; take their outcomes when they
+    come, so that a refused one is not logged as an exception never retrieved."""
+    for s in sent:
+        if s.future is not None:
+            s.future.add_done_callback(lambda f: f.cancelled() or f.exception())

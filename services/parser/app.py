@@ -107,6 +107,9 @@ pool = ParsePool(settings.parser_processes, settings.parser_page_timeout_s,
 def _health() -> dict[str, Any]:
     return {"uptime_s": round(time.monotonic() - _started, 1), "parser_version": PARSER_VERSION,
             **stream_health(app, _stall), **_counts,
+            # Bumped by every rebalance of the group (a member that missed its heartbeats
+            # is one): unchanged while a page is parsed says the worker kept its place.
+            "consumer_generation": app.consumer_generation_id,
             "parse_processes": pool.pids(), "parse_process_restarts": pool.restarts}
 
 

@@ -56,3 +56,14 @@ def test_alert_history_and_dead_letters_deduplicate(store: Client) -> None:
     write_dead_letters(client, [letter], dedup_token="d2")
     got = client.query("SELECT stage, error_type, payload_bytes FROM dead_letters FINAL")
     assert got.result_rows == [("parser", "LayoutError", 6)]
+
+
+def test_a_cut_dead_letter_is_stored_with_the_whole_record_size(store: Client) -> None:
+    big = b"x" * (3 * 1024 * 1024)
+    letter = DeadLetter(stage="parser", error_type="ParseTimeout", error="slow",
+                        stage_version="sudrf-1", created_at=T1, payload=big)
+    assert letter.truncated
+    write_dead_letters(store, [letter], dedup_token="d3")
+    got = store.query("SELECT payload_bytes FROM dead_letters FINAL "
+                      "WHERE error_type = 'ParseTimeout'")
+    assert got.result_rows == [(len(big),)]

@@ -21,7 +21,7 @@ class ParserSettings(CommonSettings):
     parser_page_timeout_s: float = Field(
         5.0, gt=0, description="CPU seconds one page may take to parse (a real page takes "
         "milliseconds); a page over it is dead-lettered as ParseTimeout and its parse "
-        "process replaced, while the worker goes on")
+        "process replaced, while the worker goes on. At most half of DW_STALL_TIMEOUT_S")
     parser_processes: int = Field(
         1, ge=1, description="child processes that parse pages (parsing never runs on the "
         "worker's event loop, so no page can stop its Kafka heartbeats)")

@@ -85,7 +85,7 @@ class ParseOutcome:
     parsed: ParsedPage | None = None
     error_type: str | None = None
     error: str | None = None
-    cpu_s: float = 0.0  # CPU time the child spent on the page (the limit, for a timeout)
+    seconds: float = 0.0  # time the child spent on the page (the CPU limit, for a timeout)
 
 
 class ParsePoolClosed(Exception):
@@ -124,7 +124,9 @@ def _child(cpu_limit_s: float, parent: int) -> None:
     while len(head := source.read(_HEAD.size)) == _HEAD.size:
         (size,) = _HEAD.unpack(head)
         req: ParseRequest = pickle.loads(source.read(size))  # noqa: S301 - from our parent
-        t0 = time.process_time()
+        # Wall time for the record: the process's CPU clock is kept in ticks of several ms
+        # on some kernels, too coarse for a page (the kernel's own timer enforces the limit).
+        t0 = time.perf_counter()
         signal.setitimer(signal.ITIMER_PROF, cpu_limit_s)
         try:
             answer: tuple[Any, ...] = ("ok", parse_page(
@@ -134,7 +136,7 @@ def _child(cpu_limit_s: float, parent: int) -> None:
             answer = ("error", type(exc).__name__, str(exc)[:4000])
         finally:
             signal.setitimer(signal.ITIMER_PROF, 0)
-        _write_frame(out, (*answer, time.process_time() - t0))
+        _write_frame(out, (*answer, time.perf_counter() - t0))
 
 
 # --------------------------------------------------------------------------- the parent
@@ -157,6 +159,7 @@ class _Slot:
         self.proc: asyncio.subprocess.Process | None = None
         self.jobs: deque[_Job] = deque()
         self.head_since = 0.0  # when the child began the oldest job
+        self.overran = False  # the child was ended for the wall-time limit
         self.task: asyncio.Task[None] | None = None
         self.ready = asyncio.Event()
 
@@ -276,40 +279,36 @@ class ParsePool:
         loop = asyncio.get_running_loop()
         while not self._closed:
             await self._spawn(slot)
-            assert slot.proc is not None and slot.proc.stdout is not None
-            overran = False
+            proc = slot.proc
+            assert proc is not None and proc.stdout is not None
+            watch = loop.create_task(self._watch(slot, proc))
             try:
                 while True:
-                    answer = await self._answer(slot, slot.proc.stdout)
-                    if answer is None:
-                        overran = True
-                        break
+                    answer = await _read_frame(proc.stdout)
                     job = slot.jobs.popleft()
                     slot.head_since = loop.time()
                     if not job.future.done():
                         job.future.set_result(_outcome(answer))
             except (asyncio.IncompleteReadError, ConnectionError):
-                pass  # the child ended
-            await self._replace(slot, overran)
+                pass  # the child ended (or was ended by the watch)
+            finally:
+                watch.cancel()
+            await self._replace(slot, slot.overran)
 
-    async def _answer(self, slot: _Slot, stdout: asyncio.StreamReader) -> tuple[Any, ...] | None:
-        """The child's next answer; None when its oldest page outran the wall-time limit."""
+    async def _watch(self, slot: _Slot, proc: asyncio.subprocess.Process) -> None:
+        """End the child when its oldest page outruns the wall-time limit."""
         loop = asyncio.get_running_loop()
+        slot.overran = False
         while True:
-            wait = 1.0
+            left = self.wall_limit_s
             if slot.jobs:
                 left = slot.head_since + self.wall_limit_s - loop.time()
                 if left <= 0:
-                    return None
-                wait = min(wait, left)
-            try:
-                head = await asyncio.wait_for(stdout.readexactly(_HEAD.size), wait)
-            except TimeoutError:
-                continue  # readexactly takes nothing from the buffer until it has it all
-            (size,) = _HEAD.unpack(head)
-            answer: tuple[Any, ...] = pickle.loads(  # noqa: S301 - our own child's answer
-                await stdout.readexactly(size))
-            return answer
+                    slot.overran = True
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(proc.pid, signal.SIGKILL)
+                    return
+            await asyncio.sleep(min(left, 1.0))
 
     async def _replace(self, slot: _Slot, overran: bool) -> None:
         """The child ended (or overran): answer its page, then let _serve start another."""
@@ -330,7 +329,7 @@ class ParsePool:
             why = (f"over the wall-time limit of {self.wall_limit_s:g} s" if overran else
                    f"over the CPU-time limit of {self.cpu_limit_s:g} s")
             outcome = ParseOutcome(error_type=PARSE_TIMEOUT, error=f"parsing took {why} "
-                                   "(DW_PARSER_PAGE_TIMEOUT_S)", cpu_s=self.cpu_limit_s)
+                                   "(DW_PARSER_PAGE_TIMEOUT_S)", seconds=self.cpu_limit_s)
             self._restarted("timeout")
         else:
             job.tries += 1
@@ -379,8 +378,8 @@ class ParsePool:
 
 def _outcome(answer: tuple[Any, ...]) -> ParseOutcome:
     if answer[0] == "ok":
-        return ParseOutcome(parsed=answer[1], cpu_s=answer[2])
-    return ParseOutcome(error_type=answer[1], error=answer[2], cpu_s=answer[3])
+        return ParseOutcome(parsed=answer[1], seconds=answer[2])
+    return ParseOutcome(error_type=answer[1], error=answer[2], seconds=answer[3])
 
 
 async def _read_frame(stream: asyncio.StreamReader) -> tuple[Any, ...]:
@@ -398,7 +397,7 @@ class ParseStream:
                  ahead_bytes: int) -> None:
         self._pool = pool
         self._requests = requests
-        self._futures: list[asyncio.Future[ParseOutcome]] = []
+        self._futures: list[asyncio.Future[ParseOutcome] | None] = []
         self._ahead_pages = max(1, ahead_pages)
         self._ahead_bytes = ahead_bytes
 
@@ -414,9 +413,14 @@ class ParseStream:
             ahead += len(request.body)
 
     async def outcome(self, index: int) -> ParseOutcome:
-        """The outcome of ``requests[index]`` (any order; each is parsed once)."""
+        """The outcome of ``requests[index]``, once (in any order; each page is parsed once).
+
+        The stream lets go of it then: a batch's parsed pages are not all kept alive."""
         self._fill(index)
-        return await self._futures[index]
+        future = self._futures[index]
+        assert future is not None, f"the outcome of page {index} was already taken"
+        self._futures[index] = None
+        return await future
 
 
 if __name__ == "__main__":

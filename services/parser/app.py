@@ -234,7 +234,7 @@ async def handle_page(batch: Batch, value: bytes, partition: int, offset: int,
         await _dead_letter(batch, value, (outcome.error_type, outcome.error or ""),
                            partition=partition, offset=offset, page=page)
         return
-    metrics.PARSE_SECONDS.observe(outcome.cpu_s)
+    metrics.PARSE_SECONDS.observe(outcome.seconds)
     metrics.PAGES.labels(parsed.state.value).inc()
     _counts["pages"] += 1
     metrics.UNKNOWN_DECISIONS.inc(len(parsed.unknown_decisions))

@@ -10,7 +10,7 @@ UNKNOWN_DECISIONS = Counter(
     "docketwatch_parser_unknown_decisions_total", "Decision texts no rule recognised"
 )
 PARSE_SECONDS = Histogram("docketwatch_parser_parse_seconds",
-                          "CPU time to parse one page (in a parse process)")
+                          "Time to parse one page (in a parse process)")
 PARSE_TIMEOUTS = Counter(
     "docketwatch_parser_parse_timeouts_total",
     "Pages that took longer to parse than DW_PARSER_PAGE_TIMEOUT_S (dead-lettered)")

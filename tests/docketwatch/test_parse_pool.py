@@ -76,7 +76,7 @@ async def test_a_page_parses_as_in_process() -> None:
     assert outcome.parsed == parse_page(GOOD.body, GOOD.kind, GOOD.court_code)
     assert card_outcome.parsed == parse_page(card.body, PageKind.CARD, "02RS0003",
                                              case_uid="u1")
-    assert 0 < outcome.cpu_s < 5.0
+    assert 0 < outcome.seconds < 5.0
 
 
 async def test_an_unreadable_page_is_answered_with_its_parse_error() -> None:
@@ -109,7 +109,7 @@ async def test_a_page_over_the_cpu_limit_times_out_and_the_pages_behind_it_are_p
     timeout = outcomes[1]
     assert timeout == ParseOutcome(error_type=PARSE_TIMEOUT, error="parsing took over the "
                                    "CPU-time limit of 0.5 s (DW_PARSER_PAGE_TIMEOUT_S)",
-                                   cpu_s=0.5)
+                                   seconds=0.5)
     assert reasons == ["timeout"]
     assert first != second and gone(first)  # type: ignore[arg-type]
     assert seconds < 60  # half a CPU second, and a new child (the page alone takes minutes)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -304,24 +304,42 @@ def _parses(page: RawPage | ValueError) -> bool:
     return isinstance(page, RawPage) and page.kind is not PageKind.WINDOW
 
 
+# A batch is decoded and handed to the parse processes a part at a time, so that a batch of
+# large pages is not all held decoded at once (a part ends after this many pages or bytes).
+PART_PAGES = 100
+PART_BYTES = 64 * 1024 * 1024
+
+
+def _parts(events: Sequence[EventT]) -> Iterator[Sequence[EventT]]:
+    start = size = 0
+    for i, event in enumerate(events):
+        size += len(event.value)
+        if i + 1 - start >= PART_PAGES or size >= PART_BYTES:
+            yield events[start : i + 1]
+            start, size = i + 1, 0
+    if start < len(events):
+        yield events[start:]
+
+
 async def _process(events: Sequence[EventT]) -> None:
     batch = Batch()
-    pages = [_read(event.value) for event in events]
-    # Every page of the batch is handed to the parse processes ahead of its turn.
-    requests = [_request(p) for p in pages if isinstance(p, RawPage) and _parses(p)]
-    parsing = pool.stream(requests) if requests else None
-    index = 0
-    for event, page in zip(events, pages, strict=True):
-        batch.event = event
-        value, partition, offset = event.value, event.message.partition, event.message.offset
-        try:
-            await handle_page(batch, value, partition, offset, page, parsing, index)
-        except (KafkaError, FaustError, ParsePoolClosed):
-            raise
-        except Exception as exc:  # a bug must not stop the stream: dead-letter and go on
-            log.exception("unexpected error on raw page %s@%s", partition, offset)
-            await _dead_letter(batch, value, exc, partition=partition, offset=offset)
-        index += _parses(page)
+    for part in _parts(events):
+        pages = [_read(event.value) for event in part]
+        # The part's pages are handed to the parse processes ahead of their turn.
+        requests = [_request(p) for p in pages if isinstance(p, RawPage) and _parses(p)]
+        parsing = pool.stream(requests) if requests else None
+        index = 0
+        for event, page in zip(part, pages, strict=True):
+            batch.event = event
+            value, partition, offset = event.value, event.message.partition, event.message.offset
+            try:
+                await handle_page(batch, value, partition, offset, page, parsing, index)
+            except (KafkaError, FaustError, ParsePoolClosed):
+                raise
+            except Exception as exc:  # a bug must not stop the stream: dead-letter and go on
+                log.exception("unexpected error on raw page %s@%s", partition, offset)
+                await _dead_letter(batch, value, exc, partition=partition, offset=offset)
+            index += _parses(page)
     await batch.commit()
 
 

@@ -12,9 +12,11 @@ One worker, a real broker, five records on one partition, in this order:
    tags: read within the limit (a page cut before ``</html>``: no case, no dead letter);
 3. 3 MiB that are not a record: dead-lettered, the letter holding the first MiB and the
    whole record's sha256 and length;
-4. a real case card: read, its events sent, like page 0's.
+4. an 8 MiB card whose 7,900 movements read as a 17 MB event (cp1251 letters are two bytes
+   in JSON): dead-lettered as RecordTooLarge, not sent for the producer to refuse for ever;
+5. a real case card: read, its events sent, like page 0's.
 
-Pages 1 and 2 exceed what a RawPage can carry from our fetcher once encoded (11 MB): they are
+Pages 1, 2 and 4 exceed what a RawPage can carry from our fetcher once encoded (11 MB): they are
 sent by a producer with a larger limit, compressed (which is what the broker checks), as a
 writer other than our fetcher could.
 """
@@ -33,6 +35,7 @@ import pytest
 
 from docketwatch.contract import (
     DEAD_LETTER_PAYLOAD_LIMIT,
+    RECORD_LIMIT_BYTES,
     TOPIC_CASE_EVENTS,
     TOPIC_DEAD_LETTERS,
     TOPIC_RAW_PAGES,
@@ -44,7 +47,7 @@ from docketwatch.contract import (
     SourceRef,
     sha256_hex,
 )
-from docketwatch.kafka import ensure_topics
+from docketwatch.kafka import ensure_topics, record_size
 from docketwatch.settings import PARSER_GROUP
 from docketwatch.sudrf import card_ids
 from docketwatch.sudrf.parse import parse_page
@@ -83,6 +86,19 @@ def review_page() -> bytes:
     return body.encode("ascii").ljust(8 * MIB, b" ")
 
 
+def many_movements() -> bytes:
+    """A card whose movement table holds 7,900 rows of 1,000 Cyrillic letters (cp1251)."""
+    head = ('<html><body><div class="casenumber">ДЕЛО № 1-99/2024</div>'
+            '<table id="tablcont"><tr><th colspan="2">ДЕЛО</th></tr>'
+            '<tr><td><b>Дата поступления</b></td><td>01.02.2024</td></tr></table>'
+            '<table id="tablcont"><tr><th colspan="3">ДВИЖЕНИЕ ДЕЛА</th></tr>'
+            "<tr><td><b>Наименование события</b></td><td><b>Дата</b></td><td><b>Время</b></td>"
+            "</tr>")
+    row = "<tr><td>" + "Ж" * 1000 + "{i}</td><td>01.03.2024</td><td>10:00</td></tr>"
+    page = head + "".join(row.format(i=i) for i in range(7900)) + "</table></body></html>"
+    return page.encode("cp1251")
+
+
 def raw(n: int, body: bytes, kind: PageKind, params: dict[str, str] | None = None) -> RawPage:
     url = f"http://poison.invalid/{n}"
     return RawPage(page_id=sha256_hex(url.encode()), court_code=COURT, url=url,
@@ -96,22 +112,26 @@ def records() -> list[bytes]:
             raw(1, nested_divs(), PageKind.CARD).to_bytes(),
             raw(2, review_page(), PageKind.LIST).to_bytes(),
             b"\xff" * (3 * MIB),
-            raw(4, CARD, PageKind.CARD, CARD_PARAMS).to_bytes()]
+            raw(4, many_movements(), PageKind.CARD).to_bytes(),
+            raw(5, CARD, PageKind.CARD, CARD_PARAMS).to_bytes()]
+
+
+def events_of(page: RawPage) -> list[CaseEvent]:
+    """A page's events on first sight of its cases, read in-process as the worker reads."""
+    case_id, case_uid = card_ids(page.params)
+    parsed = parse_page(page.body, page.kind, COURT, case_uid=case_uid, case_id=case_id)
+    src = SourceRef(page_id=page.page_id, url=page.url, sha256=page.sha256,
+                    fetched_at=page.fetched_at)
+    return [e for snap in parsed.snapshots
+            for e in lifecycle.to_events(snap.case_key, snap, lifecycle.changes(None, snap), src,
+                                         parsed.parser_version)]
 
 
 def expected_event_ids() -> set[str]:
-    """The events of pages 0 and 4, read in-process the way the worker reads them."""
-    ids: set[str] = set()
-    for page in (raw(0, LIST, PageKind.LIST), raw(4, CARD, PageKind.CARD, CARD_PARAMS)):
-        case_id, case_uid = card_ids(page.params)
-        parsed = parse_page(page.body, page.kind, COURT, case_uid=case_uid, case_id=case_id)
-        src = SourceRef(page_id=page.page_id, url=page.url, sha256=page.sha256,
-                        fetched_at=page.fetched_at)
-        for snap in parsed.snapshots:
-            events = lifecycle.to_events(snap.case_key, snap, lifecycle.changes(None, snap), src,
-                                         parsed.parser_version)
-            ids |= {e.event_id for e in events}
-    return ids
+    """The events of pages 0 and 5."""
+    return {e.event_id for page in (raw(0, LIST, PageKind.LIST),
+                                    raw(5, CARD, PageKind.CARD, CARD_PARAMS))
+            for e in events_of(page)}
 
 
 async def publish(bootstrap: str, values: list[bytes]) -> None:
@@ -163,8 +183,8 @@ class HealthWatch(threading.Thread):
 @pytest.fixture(scope="module")
 def drained(stack: Stack) -> tuple[Stack, list[bytes], HealthWatch]:
     values = records()
-    assert [len(v) > 10 * MIB for v in values] == [False, True, True, False, False]
-    assert len(nested_divs()) == len(review_page()) == 8 * MIB
+    assert [len(v) > 10 * MIB for v in values] == [False, True, True, False, True, False]
+    assert len(nested_divs()) == len(review_page()) == 8 * MIB > len(many_movements())
     asyncio.run(publish(stack.bootstrap, values))
     start_parser(stack, extra={"DW_PARSER_PAGE_TIMEOUT_S": str(PAGE_TIMEOUT_S),
                                "DW_KAFKA_SESSION_TIMEOUT_S": str(SESSION_TIMEOUT_S),
@@ -210,7 +230,7 @@ def test_the_worker_answered_throughout_and_kept_its_place(
     assert "restarting:" not in log and "stall watch: no progress" not in log
     health = json.loads(get(stack, "/health"))
     assert (health["pages"], health["dead_letters"], health["parse_timeouts"],
-            health["parse_process_restarts"]) == (3, 2, 1, 1)
+            health["parse_process_restarts"]) == (4, 3, 1, 1)
 
 
 def test_the_slow_page_and_the_non_record_are_dead_lettered_traceably(
@@ -219,8 +239,14 @@ def test_the_slow_page_and_the_non_record_are_dead_lettered_traceably(
     letters = [DeadLetter.from_bytes(v) for _, v in read_topic(stack.bootstrap,
                                                                 TOPIC_DEAD_LETTERS)]
     assert [(d.error_type, d.source_offset) for d in letters] == [
-        ("ParseTimeout", 1), ("ValidationError", 3)]
-    slow, junk = letters
+        ("ParseTimeout", 1), ("ValidationError", 3), ("RecordTooLarge", 4)]
+    slow, junk, huge = letters
+    (event,) = events_of(raw(4, many_movements(), PageKind.CARD))
+    size = record_size(event.case_key.encode(), event.to_bytes())
+    assert size > RECORD_LIMIT_BYTES
+    assert huge.error == (f"received event of {event.case_key}: a record of {size} bytes, "
+                          f"over the limit of {RECORD_LIMIT_BYTES}")
+    assert huge.payload_length == len(values[4])
     assert slow.error in (f"parsing took over the CPU-time limit of {PAGE_TIMEOUT_S:g} s "
                           "(DW_PARSER_PAGE_TIMEOUT_S)",
                           f"parsing took over the wall-time limit of {STALL_TIMEOUT_S / 2:g} s "
@@ -241,7 +267,7 @@ def test_the_good_pages_before_and_after_were_read(
     assert {e.event_id for e in events} == expected_event_ids()
     assert len(events) == len(expected_event_ids())
     assert {e.source.url for e in events} == {"http://poison.invalid/0",
-                                             "http://poison.invalid/4"}
+                                             "http://poison.invalid/5"}
 
 
 def test_the_metrics_say_what_happened(
@@ -254,3 +280,5 @@ def test_the_metrics_say_what_happened(
     assert metric(text, 'docketwatch_parser_parse_process_restarts_total{reason="timeout"}') == 1
     assert metric(text, 'docketwatch_parser_pages_total{state="timeout"}') == 1
     assert metric(text, 'docketwatch_parser_pages_total{state="truncated"}') == 1
+    assert metric(text, "docketwatch_parser_records_too_large_total") == 1
+    assert metric(text, 'docketwatch_parser_dead_letters_total{error="RecordTooLarge"}') == 1

@@ -1,6 +1,6 @@
 """In-process parse throughput of the sudrf parser on one core.
 
-    .venv/bin/python -m bench.bench_parser [--runs 7] [--seconds 1.0] [--no-pool]
+    .venv/bin/python bench/bench_parser.py [--runs 7] [--seconds 1.0] [--no-pool]
 
 Measures list pages/s for the real 25-row 2ЗОВС results page through the full entry point
 (`parse_page`: encoding detection, classification, DOM, contract models) with warm caches
@@ -21,15 +21,22 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's code
+
 from docketwatch.contract import PageKind
 from docketwatch.parse_pool import ParsePool, ParseRequest
-from docketwatch.sudrf.articles import _parse_segment, parse_articles, persons_from_text
+from docketwatch.sudrf.articles import (
+    _parse_segment,
+    parse_articles,
+    persons_from_text,
+)
 from docketwatch.sudrf.parse import PARSER_VERSION, parse_page
 
 PAGE = (

@@ -77,6 +77,7 @@ settings = ParserSettings()
 
 app = make_app(
     settings.parser_group, settings, partitions=settings.raw_partitions,
+    producer_max_request_size=RECORD_LIMIT_BYTES,  # the one record limit (contract)
     consumer_max_fetch_size=16 * 1024 * 1024,
     broker_commit_every=500,
     stream_buffer_maxsize=512,

@@ -9,7 +9,13 @@ not know (they go to the dead-letter topic) instead of guessing.
 * ``CASE_EVENTS`` — :class:`CaseEvent`, the parser's view of a case (a snapshot plus the
   lifecycle change that produced it), keyed by :attr:`CaseEvent.case_key`.
 * ``DEAD_LETTERS`` — :class:`DeadLetter`, anything a stage could not process, with the
-  original bytes so it can be replayed after a fix.
+  original bytes (up to :data:`DEAD_LETTER_PAYLOAD_LIMIT`, then their sha256 and length, and
+  the source record's position) so it can be replayed after a fix.
+
+Every record fits :data:`RECORD_LIMIT_BYTES`, the one size limit of the pipeline: our
+producers' ``max_request_size``, every topic's ``max.message.bytes`` and the broker's
+``message.max.bytes`` (deploy/kafka/broker.sh, docker-compose.yml) are all this value. The
+fetcher's body cap is derived from it (:func:`max_body_bytes`) so that a RawPage always fits.
 """
 
 from __future__ import annotations
@@ -28,9 +34,31 @@ from pydantic import (
     PlainValidator,
     SerializerFunctionWrapHandler,
     model_serializer,
+    model_validator,
 )
 
 SCHEMA_VERSION = 1
+
+# The largest record, in bytes as the producer measures it (uncompressed: aiokafka refuses
+# a larger one before compressing it), that any docketwatch producer sends or topic takes.
+RECORD_LIMIT_BYTES = 10 * 1024 * 1024
+# Room in a RawPage record for everything but the body: the JSON fields (url, params, ids,
+# times) and Kafka's own record overhead and key. Our URLs and parameters are a few hundred
+# bytes; a RawPage that still does not fit is refused by the fetcher before sending.
+RAW_PAGE_ENVELOPE_BYTES = 64 * 1024
+# A dead letter keeps at most this many bytes of the record it could not process (base64:
+# 4/3 of it on the wire); the rest is named by its sha256 and length, and can be read again
+# at its source position (the raw and event topics keep every record).
+DEAD_LETTER_PAYLOAD_LIMIT = 1024 * 1024
+# Text fields of a dead letter are cut to these many characters.
+DEAD_LETTER_TEXT_LIMIT = 4000
+DEAD_LETTER_FIELD_LIMIT = 1000
+
+
+def max_body_bytes(record_limit: int = RECORD_LIMIT_BYTES) -> int:
+    """The largest page body a RawPage record can carry: base64 makes 4 bytes of every 3,
+    and :data:`RAW_PAGE_ENVELOPE_BYTES` is kept for the rest of the record."""
+    return (record_limit - RAW_PAGE_ENVELOPE_BYTES) // 4 * 3
 
 TOPIC_RAW_PAGES = "docketwatch.raw-pages.v1"
 TOPIC_CASE_EVENTS = "docketwatch.case-events.v1"
@@ -313,7 +341,21 @@ def event_id(case_key_: str, event_type: EventType, *defining: object) -> str:
 # --------------------------------------------------------------------------- dead letters
 
 
+def _cut(value: Any, limit: int) -> Any:
+    return value[: limit - 1] + "…" if isinstance(value, str) and len(value) > limit else value
+
+
 class DeadLetter(_Record):
+    """What a stage could not process, and why; always far smaller than the record limit.
+
+    Built from a record of any size: a payload over :data:`DEAD_LETTER_PAYLOAD_LIMIT` is
+    cut to that many bytes and ``payload_sha256``/``payload_length`` name the whole one (so
+    that it stays traceable: the source record is at ``source_topic``/``source_partition``/
+    ``source_offset``); the error text and the other text fields are cut too. Those two
+    fields are left out of the JSON when the payload is whole, so a letter reads as before
+    they existed.
+    """
+
     stage: Literal["fetcher", "parser", "aggregator"]
     error_type: str
     error: str
@@ -324,7 +366,56 @@ class DeadLetter(_Record):
     court_code: str | None = None
     url: str | None = None
     created_at: datetime
-    payload: Base64Bytes = Field(description="the original record or page bytes")
+    payload: Base64Bytes = Field(description="the original record or page bytes (their "
+                                 "first DEAD_LETTER_PAYLOAD_LIMIT bytes when longer)")
+    payload_sha256: str | None = Field(
+        default=None, description="sha256 of the whole original payload, when it was cut")
+    payload_length: int | None = Field(
+        default=None, description="length in bytes of the whole original payload, when cut")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        payload = data.get("payload")
+        if isinstance(payload, str) and len(payload) > DEAD_LETTER_PAYLOAD_LIMIT // 3 * 4 + 4:
+            payload = _b64_decode(payload)  # an over-long letter from elsewhere: cut it too
+        if isinstance(payload, bytes | bytearray | memoryview):
+            payload = bytes(payload)
+            if len(payload) > DEAD_LETTER_PAYLOAD_LIMIT:
+                data.setdefault("payload_sha256", sha256_hex(payload))
+                data.setdefault("payload_length", len(payload))
+                payload = payload[:DEAD_LETTER_PAYLOAD_LIMIT]
+            data["payload"] = payload
+        data["error"] = _cut(data.get("error"), DEAD_LETTER_TEXT_LIMIT)
+        for name in ("error_type", "stage_version", "source_topic", "court_code", "url"):
+            if name in data:
+                data[name] = _cut(data[name], DEAD_LETTER_FIELD_LIMIT)
+        return data
+
+    @model_serializer(mode="wrap")
+    def _omit_whole(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out: dict[str, Any] = handler(self)
+        if self.payload_sha256 is None:
+            out.pop("payload_sha256", None)
+        if self.payload_length is None:
+            out.pop("payload_length", None)
+        return out
+
+    @property
+    def truncated(self) -> bool:
+        return self.payload_length is not None
+
+    @property
+    def original_length(self) -> int:
+        """Length of the payload the stage could not process, cut or not."""
+        return len(self.payload) if self.payload_length is None else self.payload_length
+
+    @property
+    def original_sha256(self) -> str:
+        return sha256_hex(self.payload) if self.payload_sha256 is None else self.payload_sha256
 
 
 # --------------------------------------------------------------------------- source health

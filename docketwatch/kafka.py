@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+from aiokafka.record.default_records import DefaultRecordBatchBuilder
 
 from docketwatch.contract import (
+    RECORD_LIMIT_BYTES,
     TOPIC_ALERTS,
     TOPIC_CASE_EVENTS,
     TOPIC_DEAD_LETTERS,
@@ -23,7 +25,26 @@ from docketwatch.contract import (
 log = logging.getLogger(__name__)
 
 # Raw pages are the evidence behind every published number: keep them forever.
-_FOREVER = {"retention.ms": "-1", "max.message.bytes": "10485760"}
+_FOREVER = {"retention.ms": "-1", "max.message.bytes": str(RECORD_LIMIT_BYTES)}
+
+
+class RecordTooLarge(ValueError):
+    """A record over :data:`~docketwatch.contract.RECORD_LIMIT_BYTES`: not sent (a producer
+    would refuse it with MessageSizeTooLargeError, and retrying cannot help)."""
+
+
+def record_size(key: bytes | None, value: bytes | None) -> int:
+    """The size aiokafka's producer checks against ``max_request_size`` (its estimate of
+    the record in a batch of its own, before compression)."""
+    return int(DefaultRecordBatchBuilder.estimate_size_in_bytes(key, value, []))
+
+
+def check_record(key: bytes | None, value: bytes, what: str) -> None:
+    """Raise :class:`RecordTooLarge` unless the record fits the record limit."""
+    size = record_size(key, value)
+    if size > RECORD_LIMIT_BYTES:
+        raise RecordTooLarge(f"{what}: a record of {size} bytes, over the limit of "
+                             f"{RECORD_LIMIT_BYTES}")
 
 
 def topic_specs(raw_partitions: int, events_partitions: int) -> list[NewTopic]:
@@ -84,7 +105,7 @@ def make_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
         acks="all",
         enable_idempotence=True,
         compression_type="zstd",
-        max_request_size=10_485_760,
+        max_request_size=RECORD_LIMIT_BYTES,
         linger_ms=5,
     )
 

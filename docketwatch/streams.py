@@ -22,6 +22,7 @@ from faust.types import EventT
 from mode import Service
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, wait_random_exponential
 
+from docketwatch.contract import RECORD_LIMIT_BYTES
 from docketwatch.kafka import group_position
 from docketwatch.ops import OpsServer
 from docketwatch.settings import CommonSettings
@@ -49,7 +50,7 @@ def make_app(app_id: str, settings: CommonSettings, *, partitions: int,
         "consumer_auto_offset_reset": "earliest",
         "producer_acks": -1,
         "producer_compression_type": "zstd",
-        "producer_max_request_size": 10_485_760,
+        "producer_max_request_size": RECORD_LIMIT_BYTES,  # the one record limit
         "broker_commit_interval": 1.0,
         # faust's 60 s default means a killed worker holds its partitions for a minute before
         # the group moves them to the survivors; heartbeats run on the event loop, which no

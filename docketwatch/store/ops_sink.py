@@ -47,5 +47,5 @@ def write_dead_letters(client: Client, letters: Sequence[DeadLetter],
             "payload_bytes"]
     rows = [[sha256_hex(d.to_bytes()), d.stage, d.error_type, d.error, d.stage_version,
              d.source_topic, d.source_partition, d.source_offset, d.court_code, d.url,
-             d.created_at, len(d.payload)] for d in letters]
+             d.created_at, d.original_length] for d in letters]  # the whole record's size
     return _insert(client, "dead_letters", cols, rows, dedup_token)

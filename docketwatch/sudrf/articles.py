@@ -106,10 +106,15 @@ def _html_to_text(fragment: str) -> str:
     def repl(m: re.Match[str]) -> str:
         return "\n" if m.group("tag").lower() == "br" else ""
 
-    if not _TAG.search(fragment) and "&" not in fragment:
+    # A tag ends at a ">": past the last one no tag can match, and an opening there would
+    # make ``[^>]*>`` scan to the end once per opening (quadratic on many unclosed ones).
+    tagged = fragment.rfind(">") + 1
+    if not _TAG.search(fragment, 0, tagged) and "&" not in fragment:
         return fragment  # plain text: its newlines already separate defendants
     # In HTML, source line breaks are just whitespace; only <br> separates defendants.
-    return html.unescape(_TAG.sub(repl, _SPACES.sub(" ", fragment)))
+    text = _SPACES.sub(" ", fragment)
+    tagged = text.rfind(">") + 1
+    return html.unescape(_TAG.sub(repl, text[:tagged]) + text[tagged:])
 
 
 @lru_cache(maxsize=16384)

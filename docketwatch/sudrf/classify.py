@@ -62,8 +62,14 @@ SPECIAL_PAGES: dict[PageState, tuple[str, ...]] = {
         "сайт временно недоступен",
     ),
 }
-_CAPTCHA_INPUT = re.compile(r"""<input[^>]*name\s*=\s*["']?captcha["'\s>]""", re.IGNORECASE)
-_CAPTCHA_ID = re.compile(r"""name=["']?captchaid["']?[^>]*?value=["']([^"']*)""")
+# Tags are searched one ``>``-delimited span at a time, never with ``[^>]*`` from every
+# opening: on a page of many unclosed tags each opening would scan to the end of the page
+# (quadratic; a 1.8 MB page of 100,000 of them kept the parser busy for minutes).
+_INPUT_TAG = re.compile(r"<input", re.IGNORECASE)
+_CAPTCHA_NAME = re.compile(r"""name\s*=\s*["']?captcha["'\s>]""", re.IGNORECASE)
+_CAPTCHA_ID = re.compile(r"""name=["']?captchaid["']?""")
+_CAPTCHA_VALUE = re.compile(r"""value=["']""")
+_UNQUOTED = re.compile(r"""[^"']*""")
 _CAPTCHA_IMG = re.compile(r"""data:\s*image/png;base64,\s*([A-Za-z0-9+/=]+)""")
 
 
@@ -84,14 +90,21 @@ def tablcont_span(text: str) -> tuple[int, int] | None:
     "tablcont" also occurs in scripts (``getElementById('tablcont')``), before and after
     the table, so only an ``id=`` attribute inside a ``<table`` tag counts.
     """
+    # The last "<table" and the last ">" before each candidate, found by scanning forward
+    # once: searching back from every candidate to the page's start would be quadratic on
+    # a page of many "id=tablcont" without a table.
+    last_table = last_gt = -1
+    scanned = 0
     pos = text.find(_TABLCONT)
     while pos >= 0:
         head = text[max(0, pos - 5) : pos].rstrip("'\"").replace(" ", "")
         if head.endswith("id="):
-            start = text.rfind("<table", 0, pos)
-            if start >= 0 and ">" not in text[start:pos]:
+            last_gt = max(last_gt, text.rfind(">", scanned, pos))
+            last_table = max(last_table, text.rfind("<table", max(0, scanned - 5), pos))
+            scanned = pos
+            if last_table > last_gt:  # a "<table" whose tag is still open at the id
                 end = text.find("</table>", pos)
-                return start, (end + len("</table>") if end >= 0 else -1)
+                return last_table, (end + len("</table>") if end >= 0 else -1)
         pos = text.find(_TABLCONT, pos + len(_TABLCONT))
     return None
 
@@ -124,7 +137,7 @@ def classify_layout(html: str) -> tuple[PageState, Layout]:
             complete = complete and _table_closed(html)
         return (PageState.OK if complete else PageState.TRUNCATED), layout
     for state, needles in SPECIAL_PAGES.items():
-        if _any(html, needles) or (state is PageState.CAPTCHA and _CAPTCHA_INPUT.search(html)):
+        if _any(html, needles) or (state is PageState.CAPTCHA and _captcha_input(html)):
             return state, layout
     # An HTML page that stops before </html> with no marker was most likely cut before
     # its content arrived; anything else is simply not a page we know.
@@ -147,12 +160,45 @@ def list_layout(text: str) -> str | None:
     return None
 
 
+def _captcha_input(text: str) -> bool:
+    """An ``<input … name="captcha" …>`` tag (what ``<input[^>]*name\\s*=…captcha`` says,
+    in linear time: only the first opening of each ``>``-delimited span is searched, as
+    later ones in the same span would search a part of the same text)."""
+    pos = 0
+    while (tag := _INPUT_TAG.search(text, pos)) is not None:
+        gt = text.find(">", tag.end())
+        end = len(text) if gt < 0 else gt + 1  # the closing ">" may end the name
+        if _CAPTCHA_NAME.search(text, tag.end(), end):
+            return True
+        pos = end
+        if gt < 0:
+            return False
+    return False
+
+
+def _captcha_id(text: str) -> str | None:
+    """The captchaid of ``name=captchaid … value="…"`` (``value=`` inside the same tag), as
+    ``name=["']?captchaid["']?[^>]*?value=["']([^"']*)`` reads it, in linear time."""
+    pos = 0
+    while (name := _CAPTCHA_ID.search(text, pos)) is not None:
+        gt = text.find(">", name.end())
+        end = len(text) if gt < 0 else gt
+        value = _CAPTCHA_VALUE.search(text, name.end(), end)
+        if value is not None:
+            found = _UNQUOTED.match(text, value.end())
+            return found.group(0) if found else ""
+        if gt < 0:
+            return None
+        pos = gt + 1
+    return None
+
+
 def captcha_challenge(text: str) -> tuple[str, bytes] | None:
     """(captchaid, PNG bytes) of a captcha form, for a configured solver."""
-    cid, img = _CAPTCHA_ID.search(text), _CAPTCHA_IMG.search(text)
+    cid, img = _captcha_id(text), _CAPTCHA_IMG.search(text)
     if cid is None or img is None:
         return None
     try:
-        return cid.group(1), base64.b64decode(img.group(1))
+        return cid, base64.b64decode(img.group(1))
     except ValueError:
         return None

@@ -11,7 +11,9 @@ import re
 
 # The standard counter's words: a plain substring test is the classifier's fast check.
 COUNTER_PHRASE = "Всего по запросу найдено"
-_TAGS = r"(?:\s*<[^>]{0,40}>)*\s*"
+# Markup between the words and the number («найдено - <b>1</b>»): a few short tags. The
+# count is bounded so that a page of many phrases each followed by many tags stays linear.
+_TAGS = r"(?:\s*<[^>]{0,40}>){0,8}\s*"
 _COUNTER = re.compile(rf"(?:{COUNTER_PHRASE}\s*[—–-]|Найдено дел:){_TAGS}(\d+)")
 _RANGE = re.compile(r"На странице записи с\s*(\d+)\s*по\s*(\d+)")
 

@@ -29,6 +29,12 @@ class ResultList:
     last_page: int | None
     rows: tuple[CaseSnapshot, ...]
 
+    def __reduce__(self) -> tuple[type[ResultList], tuple[object, ...]]:
+        # A slots dataclass pickles through dataclasses.fields(), several times slower:
+        # parsed pages cross a process boundary (docketwatch.parse_pool) on the hot path.
+        return ResultList, (self.total, self.first_row, self.last_row, self.page,
+                            self.last_page, self.rows)
+
     @property
     def unknown_decisions(self) -> tuple[str, ...]:
         """Decision texts no rule recognised (class OTHER), for the caller's metric."""
@@ -55,6 +61,10 @@ class ParsedPage:
     parser_version: str
     result_list: ResultList | None = None
     snapshot: CaseSnapshot | None = None
+
+    def __reduce__(self) -> tuple[type[ParsedPage], tuple[object, ...]]:
+        return ParsedPage, (self.state, self.kind, self.layout, self.encoding,
+                            self.parser_version, self.result_list, self.snapshot)
 
     @property
     def snapshots(self) -> tuple[CaseSnapshot, ...]:

@@ -16,13 +16,39 @@ from docketwatch.sudrf.query import card_link_ids
 
 CARD_LINK = "a[href*='name_op=case']"
 
-_SCRIPT = re.compile(r"<script\b.*?</script>|<noscript\b.*?</noscript>", re.S | re.I)
+# <script …>…</script> and <noscript …>…</noscript>, found opening by opening: a lazy
+# ``<script\b.*?</script>`` scans from every unclosed opening to the end of the page, which
+# is quadratic on a page of many of them.
+_SCRIPT_OPEN = re.compile(r"<(no)?script\b", re.I)
+_SCRIPT_CLOSE = {False: re.compile(r"</script>", re.I), True: re.compile(r"</noscript>", re.I)}
 _NONCE = re.compile(r"captchaid['\"]?\s+value=['\"][^'\"]*['\"]|\?\d{10,}")
+
+
+def strip_scripts(text: str) -> str:
+    """``text`` without its script and noscript elements (each from its opening to the
+    first closing after it; an opening never closed is left as it is)."""
+    parts: list[str] = []
+    kept = pos = 0
+    unclosed = {False: False, True: False}  # no closing tag of this kind is left
+    while (opening := _SCRIPT_OPEN.search(text, pos)) is not None:
+        noscript = opening.group(1) is not None
+        if not unclosed[noscript]:
+            closing = _SCRIPT_CLOSE[noscript].search(text, opening.end())
+            if closing is not None:
+                parts.append(text[kept : opening.start()])
+                kept = pos = closing.end()
+                continue
+            unclosed[noscript] = True
+            if all(unclosed.values()):
+                break
+        pos = opening.start() + 1
+    parts.append(text[kept:])
+    return "".join(parts)
 
 
 def content_fingerprint(text: str) -> str:
     """A hash of what the page says, without per-request noise (scripts, nonces)."""
-    return sha256_hex(_NONCE.sub("", _SCRIPT.sub("", text)).encode("utf-8"))
+    return sha256_hex(_NONCE.sub("", strip_scripts(text)).encode("utf-8"))
 
 
 def _in_mobile_copy(node: LexborNode) -> bool:

@@ -47,6 +47,14 @@ from .numbers_ru import (
 # Raw texts kept on a record are capped: acts run to 50k characters and a Kafka record
 # must stay far below its 1 MB limit. The operative part is rarely above 5k.
 RAW_LIMIT = 20_000
+# Beyond these an act is not read but kept for review (UNREADABLE, with the reason): a real
+# operative part is a few thousand characters and names a handful of defendants, and the
+# bounds keep the reader's work on a hostile page small (a label is searched for in every
+# sentence of its act). A label is at most LABEL_LIMIT characters, as it always was for
+# guilty findings.
+MAX_OPERATIVE_CHARS = 100_000
+MAX_DEFENDANTS = 100
+LABEL_LIMIT = 120
 
 K = PunishmentKind
 
@@ -83,9 +91,13 @@ _ABBREV = frozenset({"ст", "ч", "п", "пп", "г", "гг", "т", "им", "у
 def _split_sentences(text: str) -> list[_Sentence]:
     out: list[_Sentence] = []
     for para in text.split("\n"):
-        start = 0
+        start = prev = 0
         for m in _BOUNDARY.finditer(para):
-            before = para[start : m.start()].rstrip(".")
+            # The word before the period lies after the previous boundary (each one ends
+            # in whitespace): reading it from the sentence's start instead copied the whole
+            # sentence at every abbreviation, quadratic on a paragraph of many.
+            before = para[prev : m.start()].rstrip(".")
+            prev = m.end()
             word = before.rsplit(None, 1)[-1] if before.strip() else ""
             if word.lower() in _ABBREV or "." in word or (len(word) == 1 and word.isalpha()):
                 continue
@@ -142,9 +154,16 @@ def read_act(act_text: str) -> ActReading:
       UNREADABLE sentence keeping the text, so that it is counted and reviewed.
     """
     text = act_text.replace("\r\n", "\n").replace("\r", "\n")
-    marks = list(_VERDICT_MARK.finditer(text))
-    if marks:
-        operative = text[marks[-1].end() :].strip()
+    last = None
+    for last in _VERDICT_MARK.finditer(text):  # noqa: B007 - the last mark is wanted
+        pass
+    if last is not None:
+        operative = text[last.end() :].strip()
+        if len(operative) > MAX_OPERATIVE_CHARS:
+            reason = (f"operative part of {len(operative)} characters, over the "
+                      f"{MAX_OPERATIVE_CHARS} this reader takes")
+            return ActReading(ActStatus.VERDICT, (_unreadable_sentence(1, operative, reason),),
+                              operative)
         return ActReading(ActStatus.VERDICT, _read_operative(operative), operative)
     if _RULING_MARK.search(text):
         return ActReading(ActStatus.NOT_VERDICT, ())
@@ -189,7 +208,16 @@ def read_act_html(html: str) -> ActReading | None:
 
 # --------------------------------------------------------------------------- grouping
 
-_GUILTY = re.compile(r"(?<![а-я])(?:признать|признан\w*)\s+(?P<label>.*?)\s*(?<![а-я])виновн")
+# «признать <label> виновным» and «признать <label> невиновным»: the label is what lies
+# between the verb and the first «виновн» after it (``признать\s+(.*?)\s*виновн`` once was,
+# which from every «признать» scanned the rest of a sentence that has no «виновн»: quadratic).
+# Only the first verb decides: a «виновн» after a later one is also after the first. These
+# read one line (a sentence, whitespace collapsed), as ``.*?`` did.
+_GUILTY_VERB = re.compile(r"(?<![а-я])(?:признать|признан\w*)\s+")
+_GUILTY_WORD = re.compile(r"(?<![а-я])виновн")
+_ACQUIT_VERB = re.compile(r"(?<![а-я])признать(\s+)")
+_NOT_GUILTY_WORD = re.compile(r"(?<!\s)\s+невиновн")
+_ACQUIT_NAMED = re.compile(r"(?<![а-я])оправдать\s+(?P<label>[^,]*)")
 _GUILTY_AFTER = re.compile(r"^(?P<label>.*?)\s+признать\s+(?:его\s+|ее\s+|их\s+)?виновн")
 _ACQUIT = re.compile(r"(?<![а-я])(?:оправдать|невиновн\w+)")
 _LABEL_NOISE = re.compile(r"^(?:подсудим\w+|осужденн\w+|гражданин\w*|военнослужащ\w+)\s+")
@@ -212,19 +240,44 @@ def _labels(text: str) -> list[str]:
     return [p for p in parts if p] or [""]
 
 
+def _guilty_label(n: str) -> str | None:
+    r"""<label> of «признать <label> виновн…» (``признать\s+(.*?)\s*виновн``), or None."""
+    verb = _GUILTY_VERB.search(n)
+    if verb is None:
+        return None
+    word = _GUILTY_WORD.search(n, verb.end())
+    return None if word is None else n[verb.end() : word.start()].rstrip()
+
+
+def _not_guilty_label(n: str) -> str | None:
+    r"""<label> of «признать <label> невиновн…» (``признать\s+(.*?)\s+невиновн``), or None."""
+    verb = _ACQUIT_VERB.search(n)
+    if verb is None:
+        return None
+    word = _NOT_GUILTY_WORD.search(n, verb.end())
+    if word is not None:
+        return n[verb.end() : word.start()]
+    # The verb's own whitespace, if it is two characters or more, may end in the one
+    # before «невиновн» (an empty label).
+    return "" if len(verb.group(1)) > 1 and n.startswith("невиновн", verb.end()) else None
+
+
 def _opening(s: _Sentence) -> tuple[list[str], bool] | None:
     """(labels, acquitted) when the sentence opens a defendant's group."""
     n = s.norm
     if _ACQUIT.search(n) and ("признать" in n or "оправдать" in n):
-        m = re.search(r"(?<![а-я])признать\s+(?P<label>.*?)\s+невиновн", n) or re.search(
-            r"(?<![а-я])оправдать\s+(?P<label>[^,]*)", n
-        )
-        return (_labels(m.group("label")) if m else [""]), True
-    m = _GUILTY.search(n)
-    if m and len(m.group("label")) < 120:
-        return _labels(m.group("label")), False
+        label = _not_guilty_label(n)
+        if label is None:
+            m = _ACQUIT_NAMED.search(n)
+            label = None if m is None else m.group("label")
+        # A "label" this long is not a name (no comma after «оправдать»): name nobody.
+        return (_labels(label) if label is not None and len(label) < LABEL_LIMIT
+                else [""]), True
+    label = _guilty_label(n)
+    if label is not None and len(label) < LABEL_LIMIT:
+        return _labels(label), False
     m = _GUILTY_AFTER.search(n)
-    if m and len(m.group("label")) < 120:
+    if m and len(m.group("label")) < LABEL_LIMIT:
         return _labels(m.group("label")), False
     return None
 
@@ -291,12 +344,27 @@ class _Phrase:
         return self.term is not None or self.fine is not None
 
 
+def _word_before(text: str, end: int) -> str:
+    """The word (``\\w+``) that ends where the whitespace before ``end`` begins; "" when no
+    whitespace comes right before ``end``. «судебн\\w*\\s+$» of the text before ``end`` is
+    «судебн» in this word, read without searching (or copying) the text from its start."""
+    i = end
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    if i == end:
+        return ""
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_"):
+        j -= 1
+    return text[j:i]
+
+
 def _phrases(norm: str) -> list[_Phrase]:
     matches = list(_KIND_RE.finditer(norm))
     out: list[_Phrase] = []
     for i, m in enumerate(matches):
         kind = _KIND_PATTERNS[int(m.lastgroup[1:])][0]  # type: ignore[index]
-        if kind is K.FINE and re.search(r"судебн\w*\s+$", norm[: m.start()]):
+        if kind is K.FINE and "судебн" in _word_before(norm, m.start()):
             continue  # «судебный штраф» is a measure in a termination, not a punishment
         window_end = matches[i + 1].start() if i + 1 < len(matches) else len(norm)
         after = norm[m.end() : window_end]
@@ -404,16 +472,20 @@ def _read_operative(operative: str) -> tuple[DefendantSentence, ...]:
     if not groups:
         return (_unreadable_sentence(1, operative, "no guilty finding in the operative part"),)
     all_labels = [lab for g in groups for lab in g.labels]
+    if len(all_labels) > MAX_DEFENDANTS:
+        reason = f"{len(all_labels)} defendants, over the {MAX_DEFENDANTS} this reader takes"
+        return (_unreadable_sentence(1, operative, reason),)
     distinct = len(set(all_labels)) == len(all_labels) and not (set(all_labels) & _GENERIC_LABELS)
     readings: list[_Reading] = []
     owners: list[tuple[_Group, int]] = []  # (group, position within the group)
+    members_of: list[list[int]] = []
     for g in groups:
+        members_of.append(list(range(len(readings), len(readings) + len(g.labels))))
         for pos in range(len(g.labels)):
             readings.append(_Reading(raw=[]))
             owners.append((g, pos))
 
-    for g in groups:
-        members = [i for i, (og, _) in enumerate(owners) if og is g]
+    for g, members in zip(groups, members_of, strict=True):
         _assign(g, [readings[i] for i in members])
         for s in g.sentences:
             # A sentence naming defendants (by their masked labels) applies to them only;

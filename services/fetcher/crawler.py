@@ -19,11 +19,12 @@ from typing import Any
 import aiohttp
 
 from docketwatch.contract import CourtState, PageState
+from docketwatch.kafka import RecordTooLarge
 from services.fetcher import metrics
 from services.fetcher.blocks import Blocks
 from services.fetcher.courts import Court
 from services.fetcher.health import HealthBook
-from services.fetcher.http import HostNotAllowed, Retryable
+from services.fetcher.http import BodyTooLarge, HostNotAllowed, Retryable
 from services.fetcher.progress import WindowProgress
 from services.fetcher.publisher import Publisher
 from services.fetcher.reconcile import Ledger, Reconciler, reason_of
@@ -34,8 +35,10 @@ from services.fetcher.windows import DECISION, RECEIPT, Window, decision_windows
 
 log = logging.getLogger(__name__)
 
-FETCH_ERRORS = (Retryable, HostNotAllowed, aiohttp.ClientError, OSError, ValueError,
-                TimeoutError)
+# A page too large to publish (BodyTooLarge, RecordTooLarge) fails its window like a failed
+# request: recorded (dead letter, court health), retried on the next pass, never fatal.
+FETCH_ERRORS = (Retryable, HostNotAllowed, BodyTooLarge, RecordTooLarge, aiohttp.ClientError,
+                OSError, ValueError, TimeoutError)
 _BLOCK_STATE = {PageState.WAF_BLOCK: CourtState.BLOCKED}
 
 

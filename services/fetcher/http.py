@@ -54,6 +54,11 @@ class HostNotAllowed(ValueError):
     pass
 
 
+class BodyTooLarge(ValueError):
+    """A response over DW_MAX_BODY_BYTES: refused, never published (it could not fit a
+    raw-page record), and reported like a failed request."""
+
+
 class PoliteClient:
     def __init__(self, settings: FetcherSettings, allowed_hosts: set[str]) -> None:
         self._s = settings
@@ -129,13 +134,17 @@ class PoliteClient:
     async def _read_capped(self, resp: aiohttp.ClientResponse) -> bytes:
         limit = self._s.max_body_bytes
         if resp.content_length is not None and resp.content_length > limit:
-            raise ValueError(f"body of {resp.content_length} bytes exceeds {limit}")
+            metrics.OVERSIZED.labels("http").inc()
+            raise BodyTooLarge(f"{resp.url}: body of {resp.content_length} bytes exceeds "
+                               f"{limit} (DW_MAX_BODY_BYTES)")
         chunks: list[bytes] = []
         size = 0
         async for chunk in resp.content.iter_chunked(65536):
             size += len(chunk)
             if size > limit:
-                raise ValueError(f"body exceeds {limit} bytes")
+                metrics.OVERSIZED.labels("http").inc()
+                raise BodyTooLarge(f"{resp.url}: body exceeds {limit} bytes "
+                                   "(DW_MAX_BODY_BYTES)")
             chunks.append(chunk)
         return b"".join(chunks)
 

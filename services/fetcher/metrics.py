@@ -32,5 +32,10 @@ COURT_IN_STATE = Gauge(
     "docketwatch_fetcher_court_state", "1 for the court's current state (ok, incomplete, failing, "
     "captcha, blocked, circuit_open), 0 for the others", ["court", "state"])
 COURTS_BY_STATE = Gauge("docketwatch_fetcher_courts", "Courts per current state", ["state"])
+OVERSIZED = Counter(
+    "docketwatch_fetcher_oversized_pages_total",
+    "Pages refused for their size, never published (their window is recorded as failed and "
+    "retried on the next pass, with a dead letter): by where, 'http' (a body over "
+    "DW_MAX_BODY_BYTES) or 'record' (a raw-page record over the record limit)", ["where"])
 MANIFESTS = Counter("docketwatch_fetcher_window_manifests_total",
                     "Complete receipt windows accounted for (manifests sent or unchanged)")

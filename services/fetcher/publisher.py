@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import MessageSizeTooLargeError, RecordListTooLargeError
 
 from docketwatch.contract import (
     TOPIC_DEAD_LETTERS,
@@ -17,12 +18,15 @@ from docketwatch.contract import (
     RawPage,
     sha256_hex,
 )
+from docketwatch.kafka import RecordTooLarge, check_record
 from docketwatch.sudrf import content_fingerprint
 from services.fetcher import metrics
 from services.fetcher.http import Fetched
 from services.fetcher.state import CrawlState
 
 VERSION = "fetcher/2"
+# What a producer or the broker answers a record (or batch) over its size limit.
+_REFUSED = (MessageSizeTooLargeError, RecordListTooLargeError)
 
 
 @dataclass
@@ -60,8 +64,13 @@ class Publisher:
                 charset=f.charset, sha256=sha256_hex(f.body), body=f.body,
             )
             # Keyed by court: one court's pages stay in order on one partition.
-            fut = await self._producer.send(TOPIC_RAW_PAGES, page.to_bytes(),
-                                            key=court.encode())
+            key, value = court.encode(), page.to_bytes()
+            try:
+                check_record(key, value, f"raw page {f.url}")
+                fut = await self._producer.send(TOPIC_RAW_PAGES, value, key=key)
+            except (RecordTooLarge, *_REFUSED) as exc:
+                _abandon(pending.sent)
+                raise _too_large(f.url, exc) from exc
             sent = Sent(f.url, fingerprint, fut)
         pending.sent.append(sent)
         return sent
@@ -69,9 +78,13 @@ class Publisher:
     async def settle(self, pending: Pending) -> None:
         """Wait for Kafka's acks, then record the pages (and their follow-ups) as done."""
         sent, pending.sent = pending.sent, []
-        for s in sent:
+        for i, s in enumerate(sent):
             if s.future is not None:
-                await s.future
+                try:
+                    await s.future
+                except _REFUSED as exc:  # a broker or topic with a lower limit than ours
+                    _abandon(sent[i + 1 :])
+                    raise _too_large(s.url, exc) from exc
                 self.published += 1
                 metrics.PUBLISHED.inc()
         with self._state.batch():
@@ -81,6 +94,7 @@ class Publisher:
                     s.after()
 
     async def dead_letter(self, court: str, url: str, what: str, exc: BaseException) -> None:
+        """Record a failed window (its error and where), without any page's bytes."""
         letter = DeadLetter(
             stage="fetcher", error_type=type(exc).__name__, error=f"{court} {what}: {exc}",
             stage_version=VERSION, court_code=court, url=url,
@@ -88,3 +102,19 @@ class Publisher:
         )
         await self._producer.send_and_wait(TOPIC_DEAD_LETTERS, letter.to_bytes(),
                                            key=court.encode())
+
+
+def _too_large(url: str, exc: Exception) -> RecordTooLarge:
+    """A page that cannot be published: the window fails (and is retried on the next pass)
+    like one whose request failed, with a dead letter and the court reported failing,
+    rather than the fetcher failing on every pass at the same page."""
+    metrics.OVERSIZED.labels("record").inc()
+    return RecordTooLarge(f"{url}: {exc}") if not isinstance(exc, RecordTooLarge) else exc
+
+
+def _abandon(sent: list[Sent]) -> None:
+    """The window failed: nobody awaits these sends any more; take their outcomes when they
+    come, so that a refused one is not logged as an exception never retrieved."""
+    for s in sent:
+        if s.future is not None:
+            s.future.add_done_callback(lambda f: f.cancelled() or f.exception())

@@ -8,6 +8,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
+from docketwatch.contract import RECORD_LIMIT_BYTES, max_body_bytes
 from docketwatch.roster import ROSTER
 from docketwatch.settings import COUNT_SINCE, CommonSettings
 
@@ -39,7 +40,11 @@ class FetcherSettings(CommonSettings):
     max_retries: int = Field(5, description="tries per page on 5xx, timeouts, truncation")
     backoff_s: float = Field(
         1.0, description="retry n waits a random time up to backoff_s * 2**n (max 60 s)")
-    max_body_bytes: int = Field(8 * 1024 * 1024, description="larger responses are refused")
+    max_body_bytes: int = Field(
+        max_body_bytes(), gt=0, le=max_body_bytes(),
+        description="a larger response is refused (its window recorded as failed, with a "
+        "dead letter); at most, and by default, the largest body a raw-page record can carry "
+        f"within the {RECORD_LIMIT_BYTES}-byte record limit once base64-encoded")
     user_agent: str = Field(
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Chrome/126.0 Safari/537.36",

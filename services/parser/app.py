@@ -4,6 +4,12 @@ Per batch of pages: parse; for each case, merge with its known state (a faust Ta
 by a changelog topic), emit the lifecycle events, wait until Kafka acknowledged them all,
 and only then update the table. A crash anywhere therefore re-emits at worst events with the same
 deterministic ids, which the sink deduplicates; it never skips one.
+
+Pages are parsed in child processes (docketwatch.parse_pool), handed over ahead of need,
+never on this event loop: a page that takes long to parse cannot stop the Kafka heartbeats,
+and one over DW_PARSER_PAGE_TIMEOUT_S of CPU is dead-lettered (ParseTimeout) while the
+worker goes on. A page whose events would not fit a Kafka record is dead-lettered too
+(RecordTooLarge): sending it would fail for ever.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +27,7 @@ from faust.streams import _current_event
 from faust.types import EventT
 
 from docketwatch.contract import (
+    RECORD_LIMIT_BYTES,
     TOPIC_CASE_EVENTS,
     TOPIC_DEAD_LETTERS,
     TOPIC_RAW_PAGES,
@@ -32,7 +39,16 @@ from docketwatch.contract import (
     SourceRef,
     WindowManifest,
 )
+from docketwatch.kafka import RecordTooLarge, record_size
 from docketwatch.ops import OpsServer
+from docketwatch.parse_pool import (
+    PARSE_TIMEOUT,
+    ParseOutcome,
+    ParsePool,
+    ParsePoolClosed,
+    ParseRequest,
+    ParseStream,
+)
 from docketwatch.streams import (
     OpsService,
     batched_agent,
@@ -43,7 +59,7 @@ from docketwatch.streams import (
 )
 from docketwatch.streams import raw_topic as raw_topic_of
 from docketwatch.sudrf import card_ids
-from docketwatch.sudrf.parse import PARSER_VERSION, ParseError, parse_page
+from docketwatch.sudrf.parse import PARSER_VERSION
 from services.parser import lifecycle, metrics
 from services.parser.settings import ParserSettings
 from services.parser.state import (
@@ -79,26 +95,41 @@ _decoded = Decoded(settings.parser_state_cache)
 _identities = Identities(_decoded)
 
 _started = time.monotonic()
-_counts: dict[str, int] = {"pages": 0, "events": 0, "dead_letters": 0, "manifests": 0}
+_counts: dict[str, int] = {"pages": 0, "events": 0, "dead_letters": 0, "manifests": 0,
+                           "parse_timeouts": 0}
+
+# Started with the first batch (its children die with this process).
+pool = ParsePool(settings.parser_processes, settings.parser_page_timeout_s,
+                 wall_limit_s=settings.parser_page_wall_s(),
+                 on_restart=lambda reason: metrics.PARSE_RESTARTS.labels(reason).inc())
 
 
 def _health() -> dict[str, Any]:
     return {"uptime_s": round(time.monotonic() - _started, 1), "parser_version": PARSER_VERSION,
-            **stream_health(app, _stall), **_counts}
+            **stream_health(app, _stall), **_counts,
+            # Bumped by every rebalance of the group (a member that missed its heartbeats
+            # is one): unchanged while a page is parsed says the worker kept its place.
+            "consumer_generation": app.consumer_generation_id,
+            "parse_processes": pool.pids(), "parse_process_restarts": pool.restarts}
 
 
-ops = OpsService(OpsServer("parser", settings.ops_host, settings.parser_ops_port, _health))
+# The parse processes start beside faust's own start-up (their imports take a moment).
+ops = OpsService(OpsServer("parser", settings.ops_host, settings.parser_ops_port, _health),
+                 warm_up=pool.start)
 # Progress = raw records taken and handled (pages, manifests, dead letters).
 _stall = watch_stalls(app, settings, settings.parser_group, TOPIC_RAW_PAGES,
                       lambda: _counts["pages"] + _counts["manifests"] + _counts["dead_letters"])
 
 
-async def _dead_letter(batch: Batch, payload: bytes, exc: BaseException, *, partition: int,
-                       offset: int, page: RawPage | None = None) -> None:
-    metrics.DEAD.labels(type(exc).__name__).inc()
+async def _dead_letter(batch: Batch, payload: bytes, exc: BaseException | tuple[str, str], *,
+                       partition: int, offset: int, page: RawPage | None = None) -> None:
+    """Dead-letter a raw record: ``exc`` is the exception, or (error type, message). The
+    letter keeps at most the first MiB of the record (DeadLetter), so it always fits."""
+    error_type, error = (exc if isinstance(exc, tuple) else (type(exc).__name__, str(exc)))
+    metrics.DEAD.labels(error_type).inc()
     _counts["dead_letters"] += 1
     letter = DeadLetter(
-        stage="parser", error_type=type(exc).__name__, error=str(exc)[:2000],
+        stage="parser", error_type=error_type, error=error[:2000],
         stage_version=PARSER_VERSION, source_topic=TOPIC_RAW_PAGES,
         source_partition=partition, source_offset=offset,
         court_code=page.court_code if page else None, url=page.url if page else None,
@@ -135,9 +166,20 @@ class Batch:
 
     async def emit(self, key: str, merged: CaseSnapshot, found: list[lifecycle.Change],
                    source: SourceRef, position: Position, parser_version: str) -> None:
-        for ev in lifecycle.to_events(key, merged, found, source, parser_version):
+        """Send the case's events and stage its new state; all of them or, when one would
+        not fit a record, none (RecordTooLarge). The state, the same snapshot with less
+        around it than an event, then fits its changelog record too."""
+        key_bytes = key.encode()
+        events = lifecycle.to_events(key, merged, found, source, parser_version)
+        values = [ev.to_bytes() for ev in events]
+        for ev, value in zip(events, values, strict=True):
+            if len(value) > RECORD_LIMIT_BYTES // 2 and (
+                    size := record_size(key_bytes, value)) > RECORD_LIMIT_BYTES:
+                raise RecordTooLarge(f"{ev.event_type.value} event of {key}: a record of "
+                                     f"{size} bytes, over the limit of {RECORD_LIMIT_BYTES}")
+        for ev, value in zip(events, values, strict=True):
             metrics.EVENTS.labels(ev.event_type.value).inc()
-            await self.send(TOPIC_CASE_EVENTS, key.encode(), ev.to_bytes())
+            await self.send(TOPIC_CASE_EVENTS, key_bytes, value)
         raw = encode_state(merged, position)
         self.updates[key] = raw
         _decoded.put(key, raw, merged, position)
@@ -154,26 +196,45 @@ class Batch:
         _current_event.set(None)
 
 
-async def handle_page(batch: Batch, value: bytes, partition: int, offset: int) -> None:
+def _read(value: bytes) -> RawPage | ValueError:
     try:
-        page = RawPage.from_bytes(value)
+        page: RawPage = RawPage.from_bytes(value)
     except ValueError as exc:
-        await _dead_letter(batch, value, exc, partition=partition, offset=offset)
+        return exc
+    return page
+
+
+def _request(page: RawPage) -> ParseRequest:
+    case_id, case_uid = card_ids(page.params)
+    return ParseRequest(page.body, page.kind, page.court_code, charset=page.charset,
+                        keep_names=settings.keep_names, case_uid=case_uid, case_id=case_id)
+
+
+async def handle_page(batch: Batch, value: bytes, partition: int, offset: int,
+                      page: RawPage | ValueError, parsing: ParseStream | None,
+                      index: int) -> None:
+    """One raw record: ``page`` is what it decoded to, and for a page that is parsed its
+    outcome is ``parsing``'s ``index``-th."""
+    if isinstance(page, ValueError):
+        await _dead_letter(batch, value, page, partition=partition, offset=offset)
         return
     if page.kind is PageKind.WINDOW:
         await handle_manifest(batch, page, value, (partition, offset))
         return
-    t0 = time.perf_counter()
-    case_id, case_uid = card_ids(page.params)
-    try:
-        parsed = parse_page(page.body, page.kind, page.court_code, charset=page.charset,
-                            keep_names=settings.keep_names, case_uid=case_uid,
-                            case_id=case_id)
-    except ParseError as exc:
-        metrics.PAGES.labels("unreadable").inc()
-        await _dead_letter(batch, value, exc, partition=partition, offset=offset, page=page)
+    assert parsing is not None
+    outcome: ParseOutcome = await parsing.outcome(index)
+    parsed = outcome.parsed
+    if parsed is None:
+        assert outcome.error_type is not None
+        timeout = outcome.error_type == PARSE_TIMEOUT
+        metrics.PAGES.labels("timeout" if timeout else "unreadable").inc()
+        if timeout:
+            metrics.PARSE_TIMEOUTS.inc()
+            _counts["parse_timeouts"] += 1
+        await _dead_letter(batch, value, (outcome.error_type, outcome.error or ""),
+                           partition=partition, offset=offset, page=page)
         return
-    metrics.PARSE_SECONDS.observe(time.perf_counter() - t0)
+    metrics.PARSE_SECONDS.observe(outcome.seconds)
     metrics.PAGES.labels(parsed.state.value).inc()
     _counts["pages"] += 1
     metrics.UNKNOWN_DECISIONS.inc(len(parsed.unknown_decisions))
@@ -184,15 +245,21 @@ async def handle_page(batch: Batch, value: bytes, partition: int, offset: int) -
         return
     source = _source(page)
     position = (partition, offset)
-    for obs in parsed.snapshots:
-        key = obs.case_key
-        prev, stored, touched = batch.state(key)
-        if not touched and already_applied(stored, position):
-            continue  # the table already reflects this page (restored ahead of offsets)
-        merged = lifecycle.merge(prev, obs, page.kind)
-        found = lifecycle.changes(prev, merged)
-        if found:
-            await batch.emit(key, merged, found, source, position, parsed.parser_version)
+    try:
+        for obs in parsed.snapshots:
+            key = obs.case_key
+            prev, stored, touched = batch.state(key)
+            if not touched and already_applied(stored, position):
+                continue  # the table already reflects this page (restored ahead of offsets)
+            merged = lifecycle.merge(prev, obs, page.kind)
+            found = lifecycle.changes(prev, merged)
+            if found:
+                await batch.emit(key, merged, found, source, position, parsed.parser_version)
+    except RecordTooLarge as exc:
+        # The cases before this one went out (their events are whole and their ids fixed, so
+        # a replay of this page after a fix re-sends them harmlessly); this one cannot.
+        metrics.RECORDS_TOO_LARGE.inc()
+        await _dead_letter(batch, value, exc, partition=partition, offset=offset, page=page)
 
 
 async def handle_manifest(batch: Batch, page: RawPage, value: bytes,
@@ -233,18 +300,46 @@ def _source(page: RawPage) -> SourceRef:
                      fetched_at=page.fetched_at)
 
 
+def _parses(page: RawPage | ValueError) -> bool:
+    return isinstance(page, RawPage) and page.kind is not PageKind.WINDOW
+
+
+# A batch is decoded and handed to the parse processes a part at a time, so that a batch of
+# large pages is not all held decoded at once (a part ends after this many pages or bytes).
+PART_PAGES = 100
+PART_BYTES = 64 * 1024 * 1024
+
+
+def _parts(events: Sequence[EventT]) -> Iterator[Sequence[EventT]]:
+    start = size = 0
+    for i, event in enumerate(events):
+        size += len(event.value)
+        if i + 1 - start >= PART_PAGES or size >= PART_BYTES:
+            yield events[start : i + 1]
+            start, size = i + 1, 0
+    if start < len(events):
+        yield events[start:]
+
+
 async def _process(events: Sequence[EventT]) -> None:
     batch = Batch()
-    for event in events:
-        batch.event = event
-        value, partition, offset = event.value, event.message.partition, event.message.offset
-        try:
-            await handle_page(batch, value, partition, offset)
-        except (KafkaError, FaustError):
-            raise
-        except Exception as exc:  # a bug must not stop the stream: dead-letter and go on
-            log.exception("unexpected error on raw page %s@%s", partition, offset)
-            await _dead_letter(batch, value, exc, partition=partition, offset=offset)
+    for part in _parts(events):
+        pages = [_read(event.value) for event in part]
+        # The part's pages are handed to the parse processes ahead of their turn.
+        requests = [_request(p) for p in pages if isinstance(p, RawPage) and _parses(p)]
+        parsing = pool.stream(requests) if requests else None
+        index = 0
+        for event, page in zip(part, pages, strict=True):
+            batch.event = event
+            value, partition, offset = event.value, event.message.partition, event.message.offset
+            try:
+                await handle_page(batch, value, partition, offset, page, parsing, index)
+            except (KafkaError, FaustError, ParsePoolClosed):
+                raise
+            except Exception as exc:  # a bug must not stop the stream: dead-letter and go on
+                log.exception("unexpected error on raw page %s@%s", partition, offset)
+                await _dead_letter(batch, value, exc, partition=partition, offset=offset)
+            index += _parses(page)
     await batch.commit()
 
 

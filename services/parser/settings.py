@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Self
+
+from pydantic import Field, model_validator
 
 from docketwatch.settings import CommonSettings
 
@@ -16,3 +18,28 @@ class ParserSettings(CommonSettings):
         0.2, description="longest wait to fill a batch before processing what came")
     parser_state_cache: int = Field(
         5_000, description="decoded case states kept in memory (a few kB each)")
+    parser_page_timeout_s: float = Field(
+        5.0, gt=0, description="CPU seconds one page may take to parse (a real page takes "
+        "milliseconds); a page over it is dead-lettered as ParseTimeout and its parse "
+        "process replaced, while the worker goes on. At most half of DW_STALL_TIMEOUT_S")
+    parser_processes: int = Field(
+        1, ge=1, description="child processes that parse pages (parsing never runs on the "
+        "worker's event loop, so no page can stop its Kafka heartbeats)")
+
+    @model_validator(mode="after")
+    def _a_page_ends_before_the_stall_watch_fires(self) -> Self:
+        if 0 < self.stall_timeout_s < 2 * self.parser_page_timeout_s:
+            raise ValueError(
+                f"DW_PARSER_PAGE_TIMEOUT_S ({self.parser_page_timeout_s:g}) must be at most half "
+                f"of DW_STALL_TIMEOUT_S ({self.stall_timeout_s:g}): the stall watch would "
+                "restart a worker waiting on a page, which would then be parsed again")
+        return self
+
+    def parser_page_wall_s(self) -> float:
+        """Wall time a page may take: a parse process starved of CPU on a crowded machine
+        still gets its CPU seconds (ten times the limit, or 30 s more), yet the page is
+        answered within half the stall timeout."""
+        wall = max(10 * self.parser_page_timeout_s, self.parser_page_timeout_s + 30)
+        if self.stall_timeout_s > 0:
+            wall = min(wall, self.stall_timeout_s / 2)
+        return max(wall, self.parser_page_timeout_s)

@@ -94,3 +94,14 @@ def test_an_outage_is_not_a_refusal(store: Client) -> None:
     record = CourtHealth(court_code="52GV0001", state=CourtState.OK, checked_at=T0)
     with pytest.raises(ConnectionError):
         write_model_records(store, [record.to_bytes()], CourtHealth.from_bytes, away, "t")
+
+
+def test_a_cut_dead_letter_is_stored_with_the_whole_record_size(store: Client) -> None:
+    big = b"x" * (3 * 1024 * 1024)
+    letter = DeadLetter(stage="parser", error_type="ParseTimeout", error="slow",
+                        stage_version="sudrf-1", created_at=T1, payload=big)
+    assert letter.truncated
+    write_dead_letters(store, [letter], dedup_token="d3")
+    got = store.query("SELECT payload_bytes FROM dead_letters FINAL "
+                      "WHERE error_type = 'ParseTimeout'")
+    assert got.result_rows == [(len(big),)]

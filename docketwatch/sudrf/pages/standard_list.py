@@ -48,18 +48,73 @@ LIST_COLUMNS: dict[str, str] = {
 _REQUIRED = ("number",)
 
 # The current page is the bold number of the pager; on later pages links precede it
-# ("Страницы : <a…>1</a> | … | <b>23</b>"), so search up to the end of the pager cell.
-_CURRENT_PAGE = re.compile(
-    r"Страницы\s*:(?:(?!</td>).){0,4000}?<b>\s*(\d+)\s*</b>", re.IGNORECASE | re.DOTALL
-)
-_PAGE_LINK = re.compile(r"""<a\s+href\s*=\s*["']?\s*[^>]*?[?&]page=(\d+)[^>]*>""", re.IGNORECASE)
-_LAST_LINK = re.compile(
-    r"""[?&]page=(\d+)[^>]*title\s*=\s*["']На последнюю страницу списка""", re.IGNORECASE
-)
+# ("Страницы : <a…>1</a> | … | <b>23</b>"), so search up to the end of the pager cell
+# (the first </td>), at most PAGER_REACH characters on.
+PAGER_REACH = 4000
+_PAGER = re.compile(r"Страницы\s*:", re.IGNORECASE)
+_BOLD_NUMBER = re.compile(r"<b>\s*(\d+)\s*</b>", re.IGNORECASE)
+_CELL_END = re.compile(r"</td>", re.IGNORECASE)
+# A link to a page of the list: ``<a href=…?page=N…>``.
+_LINK_OPEN = re.compile(r"<a\s+href\s*=", re.IGNORECASE)
+_PAGE_PARAM = re.compile(r"[?&]page=(\d+)", re.IGNORECASE)
+# The pager's link to the last page: ``…?page=N… title="На последнюю страницу списка"``.
+_LAST_TITLE = re.compile(r"""title\s*=\s*["']На последнюю страницу списка""", re.IGNORECASE)
+
+# Each of these reads markup spans with linear-time searches (see classify.py): the patterns
+# they replace (``Страницы\s*:(?:(?!</td>).){0,4000}?<b>…``, ``<a\s+href…[^>]*?[?&]page=``,
+# ``[?&]page=(\d+)[^>]*title…``) rescanned the page from every opening, quadratic on a page
+# of many openings without their end.
 
 
-def _int(m: re.Match[str] | None, group: int = 1) -> int | None:
-    return int(m.group(group)) if m else None
+def current_page(html: str) -> int | None:
+    """The pager's bold number: the first ``<b> N </b>`` after «Страницы :» in the same
+    cell and within PAGER_REACH characters."""
+    bold: re.Match[str] | None = None
+    cell_end: re.Match[str] | None = None
+    no_cell_end = False
+    for pager in _PAGER.finditer(html):
+        start = pager.end()
+        if bold is None or bold.start() < start:
+            bold = _BOLD_NUMBER.search(html, start)
+            if bold is None:
+                return None  # none after this pager, so none after any later one
+        if not no_cell_end and (cell_end is None or cell_end.start() < start):
+            cell_end = _CELL_END.search(html, start)
+            no_cell_end = cell_end is None
+        if bold.start() <= start + PAGER_REACH and (
+            cell_end is None or bold.start() < cell_end.start()
+        ):
+            return int(bold.group(1))
+    return None
+
+
+def page_links(html: str) -> list[int]:
+    """Page numbers of the list's links (``<a href=…?page=N…>``), in page order."""
+    found: list[int] = []
+    pos = 0
+    while (link := _LINK_OPEN.search(html, pos)) is not None:
+        gt = html.find(">", link.end())
+        if gt < 0:
+            break  # a link needs its ">"
+        param = _PAGE_PARAM.search(html, link.end(), gt)
+        if param is not None:
+            found.append(int(param.group(1)))
+        pos = gt + 1  # later openings in the same tag would search part of the same text
+    return found
+
+
+def last_page_link(html: str) -> int | None:
+    """N of the link titled «На последнюю страницу списка» (``page=N`` in the same tag)."""
+    pos = 0
+    while (param := _PAGE_PARAM.search(html, pos)) is not None:
+        gt = html.find(">", param.end())
+        end = len(html) if gt < 0 else gt
+        if _LAST_TITLE.search(html, param.end(), end) is not None:
+            return int(param.group(1))
+        if gt < 0:
+            return None
+        pos = gt + 1
+    return None
 
 
 def parse_counter(html: str) -> tuple[int | None, int | None, int | None]:
@@ -76,11 +131,10 @@ def parse_pager(html: str) -> tuple[int | None, int | None]:
     The last page is the target of «На последнюю страницу списка» when present, else the
     highest page linked or the current page (on the last page there is no such link).
     """
-    current = _int(_CURRENT_PAGE.search(html))
-    last = _int(_LAST_LINK.search(html))
+    current = current_page(html)
+    last = last_page_link(html)
     if last is None:
-        linked = [int(p) for p in _PAGE_LINK.findall(html)]
-        candidates = [*linked, *([current] if current is not None else [])]
+        candidates = [*page_links(html), *([current] if current is not None else [])]
         last = max(candidates) if candidates else None
     return current, last
 

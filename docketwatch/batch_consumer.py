@@ -20,6 +20,7 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
@@ -32,22 +33,41 @@ log = logging.getLogger(__name__)
 Records = Sequence[ConsumerRecord[bytes, bytes]]
 
 
+@dataclass
+class _Batch:
+    """One fetch handed to ``work``: its task, the offsets to commit once it (and every
+    batch before it) finished, its record count and the bytes of its values."""
+
+    task: asyncio.Future[None]
+    offsets: dict[TopicPartition, int]
+    records: int
+    bytes: int
+
+
 class BatchConsumer(Service):
     """Consume ``topics`` (created beforehand: see ``ensure_topics``) as group ``group``,
     in batches of at most ``size`` records, each handed to ``work`` as soon as fetched, with
-    up to ``concurrency`` batches in flight (``work`` must be safe to run concurrently).
+    up to ``concurrency`` batches in flight (``work`` must be safe to run concurrently) and
+    at most ``max_bytes`` of record values fetched and not yet committed (plus the fetch
+    that went over it): memory is bounded by bytes, whatever the records' sizes.
 
     Called by the faust worker (start, stop); it affects the group's committed offsets of
     ``topics`` and nothing else. A batch may hold records of several topics."""
 
     def __init__(self, *, bootstrap: str, group: str, topics: Sequence[str],
                  work: Callable[[Records], Awaitable[None]], size: int, within_s: float,
-                 session_timeout_s: float, concurrency: int = 1) -> None:
+                 session_timeout_s: float, concurrency: int = 1,
+                 max_bytes: int = 256 << 20) -> None:
         super().__init__()
         self.bootstrap, self.group, self.topics = bootstrap, group, list(topics)
         self.what = ",".join(self.topics)  # for the log
         self.work, self.size, self.within_s = work, size, within_s
         self.concurrency = max(1, concurrency)
+        self.max_bytes = max_bytes
+        self.bytes_in_flight = 0
+        # Mean size of a record's value, learnt from the fetches: how many records the
+        # room left may take. None until the first record (which is fetched alone).
+        self._record_bytes: float | None = None
         self.session_timeout_s = session_timeout_s
         self.consumer: AIOKafkaConsumer | None = None
         self._reading: asyncio.Future[None] | None = None
@@ -67,7 +87,9 @@ class BatchConsumer(Service):
             bootstrap_servers=self.bootstrap, group_id=self.group,
             client_id=f"{self.group}-batches", enable_auto_commit=False,
             auto_offset_reset="earliest", max_poll_records=self.size,
-            fetch_max_bytes=64 * 1024 * 1024, max_partition_fetch_bytes=16 * 1024 * 1024,
+            # aiokafka's read-ahead buffer is part of the bound too.
+            fetch_max_bytes=max(1 << 20, min(64 << 20, self.max_bytes // 2)),
+            max_partition_fetch_bytes=max(1 << 20, min(16 << 20, self.max_bytes // 8)),
             session_timeout_ms=int(self.session_timeout_s * 1000),
             heartbeat_interval_ms=int(max(1.0, self.session_timeout_s / 5) * 1000))
         await self.consumer.start()
@@ -88,17 +110,25 @@ class BatchConsumer(Service):
         # Batches in flight, oldest first; their offsets are committed in this order, each
         # once it and every batch before it finished, so a commit never covers a record
         # whose batch is still being written.
-        inflight: deque[tuple[asyncio.Future[None], dict[TopicPartition, int], int]] = deque()
+        inflight: deque[_Batch] = deque()
         try:
             while not self.should_stop:
                 fetched = await self.consumer.getmany(timeout_ms=int(self.within_s * 1000),
-                                                      max_records=self.size)
+                                                      max_records=self._room())
                 records = [r for batch in fetched.values() for r in batch]
                 if records:
-                    offsets = {tp: batch[-1].offset + 1 for tp, batch in fetched.items()}
-                    inflight.append((asyncio.ensure_future(self.work(records)), offsets,
-                                     len(records)))
-                while inflight and (inflight[0][0].done() or len(inflight) >= self.concurrency):
+                    size = sum(len(r.value or b"") for r in records)
+                    mean = size / len(records)
+                    self._record_bytes = mean if self._record_bytes is None \
+                        else (self._record_bytes + mean) / 2
+                    self.bytes_in_flight += size
+                    inflight.append(_Batch(
+                        asyncio.ensure_future(self.work(records)),
+                        {tp: batch[-1].offset + 1 for tp, batch in fetched.items()},
+                        len(records), size))
+                while inflight and (inflight[0].task.done()
+                                    or len(inflight) >= self.concurrency
+                                    or self.bytes_in_flight >= self.max_bytes):
                     await self._settle(inflight.popleft())
         except asyncio.CancelledError:
             # Told to stop: the batches in hand finish (or the process ends unacknowledged,
@@ -110,20 +140,27 @@ class BatchConsumer(Service):
         except Exception as exc:  # a consumer that stops reading must not stay up silent
             restart_in_place(f"{self.what}: the consumer failed: {exc!r}")
 
-    async def _settle(self, item: tuple[asyncio.Future[None], dict[TopicPartition, int], int],
-                      ) -> None:
-        task, offsets, n = item
+    def _room(self) -> int:
+        """Records the next fetch may take: ``size``, or fewer when their bytes would not
+        fit under ``max_bytes`` (the broker's byte limits count compressed bytes, so they
+        cannot bound this by themselves)."""
+        if self._record_bytes is None:
+            return 1
+        room = self.max_bytes - self.bytes_in_flight
+        return max(1, min(self.size, int(room // max(1.0, self._record_bytes))))
+
+    async def _settle(self, batch: _Batch) -> None:
         try:
-            await asyncio.shield(task)
+            await asyncio.shield(batch.task)
         except Exception as exc:
             # ``work`` retries what can pass (an outage); anything else would leave a silent
             # consumer. Nothing from this batch on was committed: start over.
             restart_in_place(f"{self.what}: a batch failed: {exc!r}")
-        self.handled += n
-        await self._commit(offsets)
+        self.handled += batch.records
+        self.bytes_in_flight -= batch.bytes
+        await self._commit(batch.offsets)
 
-    async def _settle_all(self, inflight: deque[tuple[asyncio.Future[None],
-                                                      dict[TopicPartition, int], int]]) -> None:
+    async def _settle_all(self, inflight: deque[_Batch]) -> None:
         while inflight:
             await self._settle(inflight.popleft())
 

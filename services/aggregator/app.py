@@ -165,6 +165,7 @@ class Aggregator:
                 "ops_stall": self.ops_stall.state(now),
                 "events_written": p.events_written, "ops_written": p.ops_written,
                 "batches": p.batches, "dead_letters": p.dead_letters,
+                "bytes_in_flight": self.events.bytes_in_flight,
                 "last_insert": p.last_insert, **p.lag}
 
     def _consumer(self, group: str, sinks: Sequence[TopicSink], *,
@@ -183,7 +184,7 @@ class Aggregator:
         return BatchConsumer(bootstrap=s.kafka_bootstrap, group=group, topics=list(by_topic),
                              work=work, size=s.batch_size, within_s=s.batch_within_s,
                              session_timeout_s=s.kafka_session_timeout_s,
-                             concurrency=concurrency)
+                             concurrency=concurrency, max_bytes=s.insert_max_bytes)
 
     async def _write(self, sink: TopicSink, records: Records) -> None:
         """One topic's part of a fetch into the store; it is not acknowledged until this

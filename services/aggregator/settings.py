@@ -19,6 +19,10 @@ class AggregatorSettings(CommonSettings, ClickHouseHttpSettings):
     insert_workers: int = Field(
         3, ge=1, description="case-event inserts in flight at once, each on its own "
         "ClickHouse connection (offsets are still committed in order)")
+    insert_max_bytes: int = Field(
+        96 << 20, ge=1 << 20, description="bytes of records fetched and not yet written at "
+        "most (with one fetch over it): bounds the memory of a catch-up, whatever the "
+        "events' sizes")
     batch_within_s: float = Field(0.5, description="insert a partial batch after this long")
     read_max_rows: int = Field(100_000, description="ClickHouse HTTP interface: result rows "
                                "of one query at most")

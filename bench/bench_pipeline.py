@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_pipeline.py [--events 100000] [--runs 3]
         [--rate 1000] [--seconds 30] [--view monthly_received] [--minutes 0.5]
         [--scale 0.1] [--end 2026-12-31] [--parts abcd] [--compare DIR]
+        [--variant DW_X=1[,DW_Y=2]]...
 
 A private broker and the services run as separate processes on free ports
 (launcher.stack.Stack), with work directories under /tmp/bench-pipeline-*.
@@ -18,7 +19,8 @@ a. Aggregator sustained events/s. The events topic is pre-filled with N syntheti
    batches and does nothing (bench/faust_noop.py, the ceiling of faust's per-record path,
    which the aggregator used before); pydantic CaseEvent.from_bytes of each payload alone
    (the per-record validation it did before). --compare DIR runs another checkout's
-   aggregator interleaved with this one's. Medians over --runs.
+   aggregator interleaved with this one's; --variant runs this one's with other settings
+   (e.g. DW_INSERT_MAX_BYTES), interleaved too, each with its RSS. Medians over --runs.
 b. Freshness. With the aggregator running and caught up, events are produced at --rate/s
    for --seconds in one-second cohorts (cohort id in court_code, FRnnnnnn); a poller posts
    `SELECT court_code, sum(cases) FROM monthly_received WHERE court_code LIKE 'FR%' …`
@@ -290,16 +292,18 @@ def wait_written(stack: Stack, n: int, deadline: float) -> Written:
     raise TimeoutError("aggregator did not write every event")
 
 
-def run_aggregator_once(stack: Stack, n: int, run: int,
-                        tree: Path | None = None) -> dict[str, float]:
+def run_aggregator_once(stack: Stack, n: int, run: int, tree: Path | None = None,
+                        extra: dict[str, str] | None = None, tag: str = "",
+                        ) -> dict[str, float]:
     """One fresh aggregator (fresh group and chDB dir) through the pre-filled topic.
 
-    ``tree``: run the aggregator of that checkout instead (e.g. the code before a change).
+    ``tree``: run the aggregator of that checkout instead (e.g. the code before a change);
+    ``extra``: with these settings (``tag`` names the variant in its group and data dir).
     """
-    tag = "cmp-" if tree else ""
+    tag = "cmp-" if tree else tag
     group = f"bench-agg-{tag}{run}-{os.getpid()}"
     env = {"DW_AGGREGATOR_GROUP": group, "DW_DATA_DIR": str(stack.workdir / f"data-{tag}{run}"),
-           "DW_LOG_LEVEL": "WARNING"}
+           "DW_LOG_LEVEL": "WARNING", **(extra or {})}
     if tree:
         # no cwd on sys.path, the other checkout first: its services and docketwatch win
         env.update(PYTHONSAFEPATH="1", PYTHONPATH=str(tree.resolve()))
@@ -597,6 +601,9 @@ def main() -> None:
     ap.add_argument("--compare", type=Path, default=None, metavar="DIR",
                     help="a: also run the aggregator of the checkout DIR (e.g. a worktree of "
                     "the code before a change), interleaved with this one's runs")
+    ap.add_argument("--variant", action="append", default=[], metavar="K=V[,K=V]",
+                    help="a: also run this checkout's aggregator with these DW_* settings, "
+                    "interleaved (repeatable), e.g. DW_INSERT_MAX_BYTES=1000000000")
     args = ap.parse_args()
     parts = set(args.parts)
     if parts & {"b", "d"}:
@@ -639,7 +646,14 @@ def part_a_b_d(args: argparse.Namespace, parts: set[str], sampler: RssSampler) -
         produce_s = asyncio.run(produce(stack.bootstrap, records))
         runs = []
         cmp_runs = []
+        variants = [dict(kv.split("=", 1) for kv in v.split(",")) for v in args.variant]
+        var_runs: list[list[dict[str, float]]] = [[] for _ in variants]
         for run in range(args.runs):
+            for i, (label, env) in enumerate(zip(args.variant, variants, strict=True)):
+                sampler.phase = f"a. variant {label} run {run + 1}"
+                var_runs[i].append(run_aggregator_once(stack, len(events), run, extra=env,
+                                                       tag=f"v{i}-"))
+                stack.stop("aggregator")
             if args.compare:  # interleaved, so both see the same load on the machine
                 sampler.phase = f"a. compared aggregator run {run + 1}"
                 cmp_runs.append(run_aggregator_once(stack, len(events), run, args.compare))
@@ -674,6 +688,9 @@ def part_a_b_d(args: argparse.Namespace, parts: set[str], sampler: RssSampler) -
             [r["sustained_rate"] for r in runs], agg_sus)
         row("aggregator process, wall (spawn → consumer lag 0)",
             [r["wall_rate"] for r in runs], agg_wall)
+        for label, vruns in zip(args.variant, var_runs, strict=True):
+            rates = [r["sustained_rate"] for r in vruns]
+            row(f"variant {label}, sustained", rates, statistics.median(rates))
         if cmp_runs:
             for key, what in (("sustained_rate", "sustained"), ("wall_rate", "wall")):
                 rates = [r[key] for r in cmp_runs]

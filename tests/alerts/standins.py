@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import threading
 import urllib.request
@@ -146,20 +147,18 @@ def alertmanager_binary() -> Path:
     return Path(path)
 
 
+DEPLOYED_CONFIG = REPO_ROOT / "deploy" / "alertmanager" / "alertmanager.yml"
+
+
 def alertmanager_config(webhook_url: str) -> str:
-    """The shape of deploy/alertmanager/alertmanager.yml, with waits of a second."""
-    return f"""route:
-  receiver: standin
-  group_by: [group]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: standin
-    webhook_configs:
-      - url: {webhook_url}
-        send_resolved: true
-"""
+    """deploy/alertmanager/alertmanager.yml as shipped, with waits of a second and the
+    test's webhook as the receiver's URL."""
+    text = DEPLOYED_CONFIG.read_text(encoding="utf-8")
+    text = re.sub(r"(group_wait|group_interval): \S+", r"\1: 1s", text)
+    text = re.sub(r"repeat_interval: \S+", "repeat_interval: 1h", text)
+    text, n = re.subn(r"- url: \S+", f"- url: {webhook_url}", text)
+    assert n == 1, "deploy/alertmanager/alertmanager.yml: one webhook url expected"
+    return text
 
 
 class Alertmanager:

@@ -104,6 +104,32 @@ class Webhook(_Server):
         return web.json_response({"ok": True})
 
 
+def telegram_groups(messages: list[dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
+    """Group title → (rule, scope) of each listed alert, read back from the message text."""
+    out = {}
+    rule_of = {"Spike": "monthly_spike", "All-time monthly record": "monthly_record"}
+    for m in messages:
+        head, *lines = m["text"].split("\n")
+        title = head.split(" ", 1)[1].rsplit(":", 1)[0]
+        assert title not in out, f"group {title!r} notified twice"
+        out[title] = [(rule_of[summary.split(":", 1)[0]], where)
+                      for _, where, summary in (line.split(" · ", 2) for line in lines)]
+    return out
+
+
+def groups_notified(received: list[dict[str, Any]], status: str
+                    ) -> dict[str, list[tuple[str, str]]]:
+    """Group → (rule, scope) of each alert, from Alertmanager's webhook notifications."""
+    out = {}
+    for n in received:
+        if n["status"] != status:
+            continue
+        assert n["groupLabels"]["group"] not in out, "a group notified twice"
+        out[n["groupLabels"]["group"]] = sorted(
+            (a["labels"]["alertname"], a["annotations"]["scope"]) for a in n["alerts"])
+    return out
+
+
 class _Startable(Protocol):
     async def start(self) -> None: ...
     async def stop(self) -> None: ...

@@ -23,7 +23,7 @@ from services.alerts.grouping import scope
 from services.alerts.outbox import Outgoing, Position
 from services.alerts.receivers import AlertmanagerReceiver, ReceiverWorker
 from tests.alerts.helpers import SPIKE_GROUPS, spike_items
-from tests.alerts.standins import Alertmanager, Webhook
+from tests.alerts.standins import Alertmanager, Webhook, groups_notified
 
 CFG = ReceiverConfig(backoff_initial_s=0.01, backoff_max_s=0.05)
 
@@ -38,19 +38,6 @@ async def until(check: Callable[[], Any], timeout: float = 30, what: str = "cond
             return last
         await asyncio.sleep(0.05)
     raise TimeoutError(f"{what} not reached within {timeout}s (last: {last!r})")
-
-
-def groups_notified(received: list[dict[str, Any]], status: str
-                    ) -> dict[str, list[tuple[str, str]]]:
-    """Group → (rule, scope) of each alert, from Alertmanager's webhook notifications."""
-    out = {}
-    for n in received:
-        if n["status"] != status:
-            continue
-        assert n["groupLabels"]["group"] not in out, "a group notified twice"
-        out[n["groupLabels"]["group"]] = sorted(
-            (a["labels"]["alertname"], a["annotations"]["scope"]) for a in n["alerts"])
-    return out
 
 
 @pytest.fixture

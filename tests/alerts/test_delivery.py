@@ -30,7 +30,7 @@ from services.alerts.receivers import (
 )
 from services.alerts.state import notified
 from tests.alerts.helpers import SPIKE_GROUPS, T0, spike_items
-from tests.alerts.standins import BotApi, Webhook
+from tests.alerts.standins import BotApi, Webhook, telegram_groups
 
 TOKEN = "123456:TEST-token-never-logged"
 CHAT = "-100200300"
@@ -50,18 +50,6 @@ async def until(check: Callable[[], Any], timeout: float = 20, what: str = "cond
             return value
         await asyncio.sleep(0.02)
     raise TimeoutError(f"{what} not reached within {timeout}s")
-
-
-def telegram_groups(messages: list[dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
-    """Group title → (rule, scope) of each listed alert, read back from the message text."""
-    out = {}
-    rule_of = {"Spike": "monthly_spike", "All-time monthly record": "monthly_record"}
-    for m in messages:
-        head, *lines = m["text"].split("\n")
-        title = head.split(" ", 1)[1].rsplit(":", 1)[0]
-        out[title] = [(rule_of[summary.split(":", 1)[0]], where)
-                      for _, where, summary in (line.split(" · ", 2) for line in lines)]
-    return out
 
 
 @pytest.fixture

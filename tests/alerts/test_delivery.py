@@ -20,7 +20,7 @@ from prometheus_client import REGISTRY
 
 from docketwatch.contract import AlertStatus
 from services.alerts.config import ReceiverConfig
-from services.alerts.grouping import notification
+from services.alerts.grouping import group_labels, notification
 from services.alerts.outbox import MemoryPositions, Outgoing, Position
 from services.alerts.receivers import (
     AlertmanagerReceiver,
@@ -28,6 +28,7 @@ from services.alerts.receivers import (
     TelegramReceiver,
     WebhookReceiver,
 )
+from services.alerts.receivers.telegram import format_message
 from services.alerts.state import notified
 from tests.alerts.helpers import SPIKE_GROUPS, T0, spike_items
 from tests.alerts.standins import BotApi, Webhook, telegram_groups
@@ -245,6 +246,37 @@ async def test_a_worker_told_to_stop_mid_request_stops(bot: BotApi) -> None:
         bot.stall.set()
     assert worker.pending() == 1 and worker.info["delivered"] == 0
     assert bot.messages == []
+
+
+async def test_a_new_receiver_starts_at_the_end_of_the_log(bot: BotApi) -> None:
+    """No position (a receiver configured for the first time), or one past the end of the
+    log (the topic was recreated): nothing from before is owed, and that is saved."""
+    items = spike_items()
+    for position in (None, Position(next={0: 99})):
+        positions = MemoryPositions()
+        worker = telegram_worker(bot, positions=positions)
+        assert await worker.load(position, items, {0: 10}) == 0
+        assert positions.saved == {"telegram": Position(next={0: 10})}
+        assert worker.pending() == 0
+
+
+def test_alerts_without_month_group_by_rule_and_long_groups_are_cut_to_fit() -> None:
+    base = spike_items()[0].event
+    courts = [base.model_copy(update={
+        "alert_id": f"id{i:03d}", "rule": "court_state",
+        "labels": {"condition": "captcha", "court_code": f"{i:02d}GV0001"},
+        "summary": "Court answers with a captcha: " + "x" * 40}) for i in range(200)]
+    keys = {group_labels(e, ["month", "measure"]) for e in courts}
+    assert keys == {(("rule", "court_state"),)}
+    note = notification(keys.pop(), [Outgoing(0, i, e) for i, e in enumerate(courts)])
+    text = format_message(note)
+    lines = text.split("\n")
+    assert len(text) <= 4096
+    assert lines[0] == "🔴 court_state: 200 alerts"
+    assert lines[1].startswith("🔴 firing · court 00GV0001 · Court answers with a captcha")
+    shown = len(lines) - 2
+    assert lines[-1] == f"… and {200 - shown} more: docketwatch alerts --active"
+    assert 30 < shown < 200
 
 
 def test_changes_within_the_wait_are_listed_once_at_their_latest() -> None:

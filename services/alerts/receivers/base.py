@@ -155,6 +155,13 @@ class ReceiverWorker:
         Without a position (a receiver seen for the first time) it starts at ``ends`` and
         that position is saved at once, before anything new is published.
         """
+        if position is not None and any(o > ends.get(p, 0) for p, o in position.next.items()):
+            # Past the end of the log: the alerts topic was deleted and created again, and
+            # the offsets mean nothing any more. Start afresh, like a new receiver.
+            log.warning("%s: delivery position %s is past the end of the alert log %s (the "
+                        "topic was recreated?): starting at its end", self.name,
+                        position.next, ends)
+            position = None
         if position is None:
             position = Position(next=dict(ends))
             await self._save(position)

@@ -1,12 +1,13 @@
 # docketwatch — the two commands of the README:
 #   make demo   the whole pipeline on embedded defaults against the court simulator
-#   make test   every test (installs everything first: Python packages, Kafka jars)
+#   make test   every test (installs everything first: Python packages, Kafka jars,
+#               the ClickHouse clients, Alertmanager)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install kafka clients system-deps lint bench clean
+.PHONY: demo test install kafka clients alertmanager system-deps lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,12 +28,17 @@ system-deps:
 clients:
 	deploy/clients/fetch.sh all
 
+# Prometheus Alertmanager v0.28.1 for the alert-delivery tests, built with `go install` from
+# the Go module proxy into .cache/alertmanager/bin (about a minute, once; idempotent).
+alertmanager:
+	deploy/alertmanager/fetch.sh
+
 install: $(STAMP) kafka
 
 demo: install
 	$(BIN)/docketwatch demo
 
-test: install system-deps clients
+test: install system-deps clients alertmanager
 	$(BIN)/pytest
 
 lint: install

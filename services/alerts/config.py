@@ -103,11 +103,12 @@ class DeadLetterConfig(_Section):
 
 
 class ReceiverConfig(_Section):
-    attempts: int = 6
     backoff_initial_s: float = 0.5
-    backoff_max_s: float = 30.0
+    backoff_max_s: float = 60.0
     timeout_s: float = 10.0
     alertmanager_resend_s: float = 60.0
+    group_by: list[str] = ["month", "measure"]
+    group_wait_s: float = 30.0
 
 
 class Matcher(_Section):

@@ -6,6 +6,9 @@
 * Every state change is published to TOPIC_ALERTS (keyed by alert_id) BEFORE it is applied
   locally and handed to the receivers, so the topic stays the source of truth: on start
   the service replays it and an alert never fires twice across restarts.
+* That topic is also the receivers' outbox (outbox.py): each receiver's position on it is
+  saved after each acknowledged notification, and on start whatever a receiver was owed
+  and not acknowledged (a receiver down, a crash mid-delivery) is queued again.
 * ClickHouse calls are blocking (urllib / clickhouse-connect) and run in a worker thread.
 """
 
@@ -17,18 +20,23 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka import AIOKafkaProducer
 
-from docketwatch.contract import TOPIC_ALERTS, TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES, AlertEvent
+from docketwatch.contract import TOPIC_ALERTS, TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES
 from docketwatch.kafka import consumer_lag, make_producer
 from docketwatch.ops import OpsServer
 from docketwatch.reader import Reader
 from services.alerts import metrics
 from services.alerts.config import RulesConfig
-from services.alerts.deadletters import DeadLetterCounter, partitions
+from services.alerts.deadletters import DeadLetterCounter
 from services.alerts.engine import evaluate
+from services.alerts.outbox import (
+    KafkaPositions,
+    Outgoing,
+    ensure_alerts_topics,
+    load_positions,
+    read_alert_log,
+)
 from services.alerts.receivers import (
     AlertmanagerReceiver,
     Receiver,
@@ -39,48 +47,22 @@ from services.alerts.receivers import (
 from services.alerts.settings import AlertsSettings
 from services.alerts.silences import Silences
 from services.alerts.source import ClickHouseSource, DataSource, reader_query
-from services.alerts.state import AlertState, Change
+from services.alerts.state import AlertState, Change, notified
 
 log = logging.getLogger("docketwatch.alerts")
 
 
-async def ensure_alerts_topic(bootstrap: str, partitions_: int) -> None:
-    """Create TOPIC_ALERTS if missing (until docketwatch.kafka.topic_specs lists it)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        if TOPIC_ALERTS not in set(await admin.list_topics()):
-            try:
-                await admin.create_topics([NewTopic(TOPIC_ALERTS, partitions_, 1,
-                                                    topic_configs={"retention.ms": "-1"})])
-            except TopicAlreadyExistsError:
-                pass
-    finally:
-        await admin.close()
-
-
-async def replay_alerts(bootstrap: str, state: AlertState) -> int:
-    """Apply every event of TOPIC_ALERTS up to its current end; returns how many."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    n = 0
-    try:
-        tps = await partitions(consumer, TOPIC_ALERTS)
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        pending = {tp for tp in tps if ends[tp] > 0}
-        while pending:
-            batch = await consumer.getmany(*pending, timeout_ms=1000)
-            for tp, records in batch.items():
-                for r in records:
-                    state.apply(AlertEvent.from_bytes(r.value or b""))
-                    n += 1
-                    if r.offset + 1 >= ends[tp]:
-                        pending.discard(tp)
-    finally:
-        await consumer.stop()
-    return n
+async def replay_alerts(bootstrap: str, state: AlertState) -> tuple[list[Outgoing],
+                                                                 dict[int, int]]:
+    """Apply every event of TOPIC_ALERTS up to its current end to ``state``; returns the
+    log as outbox entries (each with the alert's previous change) and the end offsets."""
+    records, ends = await read_alert_log(bootstrap)
+    out = []
+    for partition, offset, event in records:
+        previous = state.last.get(event.alert_id)
+        state.apply(event)
+        out.append(Outgoing(partition, offset, event, previous, notified(previous, event)))
+    return out, ends
 
 
 def build_receivers(s: AlertsSettings, cfg: RulesConfig) -> list[Receiver]:
@@ -91,7 +73,8 @@ def build_receivers(s: AlertsSettings, cfg: RulesConfig) -> list[Receiver]:
         out.append(TelegramReceiver(s.telegram_token.get_secret_value(), s.telegram_chat_id,
                                     s.telegram_api_url))
     if s.alertmanager_url:
-        out.append(AlertmanagerReceiver(s.alertmanager_url, cfg.receivers.alertmanager_resend_s))
+        out.append(AlertmanagerReceiver(s.alertmanager_url, cfg.receivers.alertmanager_resend_s,
+                                        cfg.receivers.group_by))
     return out
 
 
@@ -119,15 +102,22 @@ class AlertsService:
 
     def _health(self) -> dict[str, Any]:
         return {**self.info, "active": len(self.state.active()),
+                "receivers": {w.name: dict(w.info) for w in self.workers},
                 "status": "ok" if self.info["ready"] else "starting"}
 
     async def start(self) -> None:
         await self.ops.start()
-        await ensure_alerts_topic(self.settings.kafka_bootstrap, self.settings.alerts_partitions)
-        replayed = await replay_alerts(self.settings.kafka_bootstrap, self.state)
-        log.info("replayed %d alert events, %d active", replayed, len(self.state.active()))
-        self.producer = make_producer(self.settings.kafka_bootstrap, client_id="alerts")
+        bootstrap = self.settings.kafka_bootstrap
+        await ensure_alerts_topics(bootstrap, self.settings.alerts_partitions)
+        records, ends = await replay_alerts(bootstrap, self.state)
+        log.info("replayed %d alert events, %d active", len(records), len(self.state.active()))
+        self.producer = make_producer(bootstrap, client_id="alerts")
         await self.producer.start()
+        # Before anything new is published: what each receiver is still owed.
+        positions = await load_positions(bootstrap)
+        for w in self.workers:
+            w.positions = KafkaPositions(self.producer)
+            await w.load(positions.get(w.name), records, ends)
         await self.dead.start()
         for w in self.workers:
             await w.start()
@@ -146,15 +136,19 @@ class AlertsService:
         assert self.producer is not None
         for ch in changes:
             e = ch.event
-            await self.producer.send_and_wait(TOPIC_ALERTS, key=e.alert_id.encode(),
-                                              value=e.to_bytes())
+            placed = await self.producer.send_and_wait(TOPIC_ALERTS, key=e.alert_id.encode(),
+                                                       value=e.to_bytes())
+            previous = self.state.last.get(e.alert_id)
             self.state.apply(e)
             metrics.EVENTS.labels(e.rule, e.status.value).inc()
             self.info["events"] += 1
             log.info("%s %s %s", e.status.value, e.rule, e.summary)
-            if ch.notify:
-                for w in self.workers:
-                    w.submit(e)
+            # Decided as a replay of the log decides (it agrees with ch.notify: tested), so
+            # a receiver is owed the same changes whether it is told now or after a crash.
+            item = Outgoing(placed.partition, placed.offset, e, previous,
+                            notified(previous, e))
+            for w in self.workers:
+                w.submit(item)
         metrics.ACTIVE.set(len(self.state.active()))
 
     async def evaluate_once(self) -> list[Change]:

@@ -26,6 +26,16 @@ from services.alerts.silences import Silences
 ACTIVE = (AlertStatus.FIRING, AlertStatus.ESCALATED, AlertStatus.SILENCED)
 
 
+def notified(previous: AlertEvent | None, event: AlertEvent) -> bool:
+    """Whether receivers are told about ``event``, from the change and the one before it
+    alone: the rule :meth:`AlertState.reconcile` applies, restated so that a replay of the
+    alert log (the outbox) knows what each receiver is owed."""
+    if event.status == AlertStatus.SILENCED:
+        return False
+    return not (event.status == AlertStatus.RESOLVED and previous is not None
+                and previous.status == AlertStatus.SILENCED)
+
+
 @dataclass(frozen=True)
 class Change:
     event: AlertEvent

@@ -17,10 +17,12 @@ import pytest
 from docketwatch.contract import AlertEvent, AlertStatus
 from services.alerts.config import ReceiverConfig, RulesConfig
 from services.alerts.engine import evaluate
+from services.alerts.grouping import group_labels
 from services.alerts.model import HealthRow
+from services.alerts.outbox import Outgoing, Position
 from services.alerts.receivers import ReceiverWorker, WebhookReceiver
 from services.alerts.silences import Silences
-from services.alerts.state import AlertState, Change
+from services.alerts.state import AlertState, notified
 from services.simulator.corpus import build_corpus
 from services.simulator.truth import truth
 from tests.alerts.receiver_server import RecordingServer
@@ -59,6 +61,7 @@ def replay() -> dict[str, Any]:
             for ch in changes:
                 state.apply(ch.event)
             out["changes"].extend(changes)
+            out.setdefault("steps", []).append(changes)  # one per evaluation
             out["by_date"].setdefault(as_of, []).extend(changes)
             ref_month = snap.as_of.strftime("%Y-%m") if snap.as_of else ""
             out["provisional_findings"][as_of] = [
@@ -106,29 +109,49 @@ def test_court_switched_to_captcha_raises_then_resolves(replay: dict[str, Any]) 
     assert court == [AlertStatus.FIRING, AlertStatus.RESOLVED]
 
 
-async def test_receiver_gets_exactly_one_notification_per_state_change(
+def test_the_log_alone_says_which_changes_are_notified(replay: dict[str, Any]) -> None:
+    """The outbox decides from the alert log (notified), the live service from the
+    lifecycle (Change.notify): they agree on every change of the replay."""
+    last: dict[str, AlertEvent] = {}
+    for ch in replay["changes"]:
+        assert notified(last.get(ch.event.alert_id), ch.event) == ch.notify, ch.event
+        last[ch.event.alert_id] = ch.event
+    assert any(not ch.notify for ch in replay["changes"]) is False  # no silences here
+
+
+async def test_receiver_gets_each_state_change_once_grouped_per_evaluation(
         replay: dict[str, Any]) -> None:
-    changes: list[Change] = replay["changes"]
-    notified = [ch.event for ch in changes if ch.notify]
-    assert len(notified) > 20
-    server = RecordingServer(fail_first=2)  # the first two posts fail: retried, not lost
+    """Each evaluation's changes reach the webhook once, one notification per (month,
+    measure) group, also when the first two posts fail (retried, not lost)."""
+    steps = [[ch.event for ch in chs if ch.notify] for chs in replay["steps"]]
+    notified_events = [e for step in steps for e in step]
+    assert len(notified_events) > 20
+    server = RecordingServer(fail_first=2)
     await server.start()
-    worker = ReceiverWorker(WebhookReceiver(server.url + "/hook"),
-                            ReceiverConfig(backoff_initial_s=0.01, backoff_max_s=0.05),
-                            lambda: [])
+    cfg = ReceiverConfig(backoff_initial_s=0.01, backoff_max_s=0.05, group_wait_s=0.05)
+    worker = ReceiverWorker(WebhookReceiver(server.url + "/hook"), cfg, lambda: [])
+    await worker.load(None, [], {0: 0})
     await worker.start()
+    offset = 0
+    want_groups = 0
     try:
-        for e in notified:
-            worker.submit(e)
-        deadline = time.monotonic() + 30
-        while len(server.received) < len(notified) and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(0.3)  # nothing extra arrives afterwards
+        for step in steps:
+            for e in step:
+                worker.submit(Outgoing(0, offset, e))
+                offset += 1
+            want_groups += len({group_labels(e, cfg.group_by) for e in step})
+            deadline = time.monotonic() + 30
+            while not (worker.idle() and worker.pending() == 0):
+                assert time.monotonic() < deadline, "not delivered within 30 s"
+                await asyncio.sleep(0.01)
     finally:
         await worker.stop()
         await server.stop()
-    got = [(body["alert_id"], body["status"], body["at"]) for _, body in server.received]
+    got = [(a["alert_id"], a["status"], a["at"]) for _, body in server.received
+           for a in body["alerts"]]
     want = [(e.alert_id, e.status.value, e.at.isoformat().replace("+00:00", "Z"))
-            for e in notified]
+            for e in notified_events]
     assert sorted(got) == sorted(want)
     assert len(got) == len(set(got))
+    assert len(server.received) == want_groups
+    assert worker.position() == Position(next={0: offset})

@@ -1,6 +1,6 @@
 """Through a real broker: aggregator (embedded ClickHouse, SQL endpoint) + the alerts
 service as separate processes; the service publishes to TOPIC_ALERTS and a real HTTP
-webhook receives each state change once, also across a restart."""
+webhook receives each state change once, grouped, also across a restart."""
 
 from __future__ import annotations
 
@@ -8,18 +8,14 @@ import asyncio
 import json
 import threading
 import time
-import urllib.request
-from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from docketwatch.contract import TOPIC_ALERTS, TOPIC_CASE_EVENTS, AlertEvent
-from docketwatch.kafka import make_producer
 from launcher.stack import Stack, free_port, wait_until
-from tests.aggregator.factories import make_event
+from tests.alerts.broker import health, produce, read_alerts, spike_events
+from tests.alerts.helpers import SPIKE_GROUPS
 
 pytestmark = pytest.mark.integration
 
@@ -48,49 +44,19 @@ class Recorder:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
 
+    def alerts(self) -> list[dict[str, Any]]:
+        return [a for b in self.bodies for a in b["alerts"]]
 
-def events() -> list[Any]:
-    """30 refusal cases a month through 2023, then 120 in January 2024."""
+
+def scopes(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """(rule, where) of each alert a webhook notification lists, as SPIKE_GROUPS has them."""
     out = []
-    for m in range(1, 14):
-        y, mm = (2023, m) if m <= 12 else (2024, 1)
-        for i in range(120 if m == 13 else 30):
-            out.append(make_event(f"1-{i}/{y}-{mm}", observed="2026-01-02T10:00:00",
-                                  receipt=date(y, mm, 1 + i % 28)))
+    for a in body["alerts"]:
+        lab = a["labels"]
+        where = {"all": "all courts", "court": f"court {lab.get('court_code')}"}.get(
+            lab["scope"], f"{lab['scope']} {lab.get(lab['scope'])}")
+        out.append((a["rule"], where))
     return out
-
-
-async def produce(bootstrap: str, evs: list[Any]) -> None:
-    producer = make_producer(bootstrap, client_id="test")
-    await producer.start()
-    try:
-        for e in evs:
-            await producer.send(TOPIC_CASE_EVENTS, key=e.case_key.encode(), value=e.to_bytes())
-        await producer.flush()
-    finally:
-        await producer.stop()
-
-
-async def read_alerts(bootstrap: str) -> list[AlertEvent]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        tp = TopicPartition(TOPIC_ALERTS, 0)
-        consumer.assign([tp])
-        await consumer.seek_to_beginning(tp)
-        end = (await consumer.end_offsets([tp]))[tp]
-        out: list[AlertEvent] = []
-        while len(out) < end:
-            for records in (await consumer.getmany(timeout_ms=1000)).values():
-                out += [AlertEvent.from_bytes(r.value) for r in records]
-        return out
-    finally:
-        await consumer.stop()
-
-
-def health(port: int) -> dict[str, Any]:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
-        return dict(json.loads(r.read()))
 
 
 def test_alerts_service_publishes_and_notifies_once(stack: Stack) -> None:
@@ -101,17 +67,19 @@ def test_alerts_service_publishes_and_notifies_once(stack: Stack) -> None:
                what="the aggregator's ClickHouse HTTP interface")
     port = free_port()
     # The documented rules, evaluated every 2 s even without new data, so that "the next
-    # evaluation" below is seconds away.
+    # evaluation" below is seconds away; a group waits 5 s for its other scopes (the
+    # events reach ClickHouse over more than one evaluation).
     rules = stack.workdir / "rules.toml"
-    rules.write_text("[evaluation]\nevaluate_every_s = 2.0\n", encoding="utf-8")
+    rules.write_text("[evaluation]\nevaluate_every_s = 2.0\n[receivers]\ngroup_wait_s = 5.0\n",
+                     encoding="utf-8")
     env = {"DW_ALERTS_OPS_PORT": str(port),
            "DW_ALERTS_WEBHOOK_URL": recorder.url, "DW_ALERTS_AS_OF": "2024-01-31",
-           "DW_ALERTS_RULES_FILE": str(rules)}
+           "DW_ALERTS_RULES_FILE": str(rules), "DW_ALERTS_MAX_LAG": "0"}
     stack.start_service("alerts", env)
     wait_until(lambda: health(port)["evaluations"] >= 1, timeout=120, what="first evaluation")
     assert recorder.bodies == []  # no data, no alerts
 
-    evs = events()
+    evs = spike_events()
     asyncio.run(produce(stack.bootstrap, evs))
     wait_until(lambda: stack.sql("SELECT count() FROM cases")[0][0] == len(evs),
                timeout=120, interval=0.1, what="events in ClickHouse")
@@ -121,18 +89,23 @@ def test_alerts_service_publishes_and_notifies_once(stack: Stack) -> None:
     wait_until(lambda: health(port)["evaluations"] > sent_by, timeout=120, interval=0.1,
                what="the next evaluation")
     published = asyncio.run(read_alerts(stack.bootstrap))
-    wait_until(lambda: len(recorder.bodies) >= len(published), timeout=60, interval=0.1,
-               what="every notification delivered")
+    wait_until(lambda: health(port)["receivers"]["webhook"]["pending"] == 0, timeout=60,
+               interval=0.1, what="every notification delivered")
     national = {(e.rule, e.status.value) for e in published
                 if e.labels.get("scope") == "all" and e.labels.get("category") == "refusal"}
     assert national == {("monthly_spike", "firing"), ("monthly_record", "firing")}
-    assert sorted((b["alert_id"], b["status"]) for b in recorder.bodies) == sorted(
+    assert len(published) == 10
+    # One notification per (month, measure), listing every scope of the spike.
+    assert {b["title"]: scopes(b) for b in recorder.bodies} == SPIKE_GROUPS
+    assert len(recorder.bodies) == 2
+    assert sorted((a["alert_id"], a["status"]) for a in recorder.alerts()) == sorted(
         (e.alert_id, e.status.value) for e in published)
 
-    # Restart: the state is rebuilt from the topic, nothing fires a second time.
+    # Restart: the state is rebuilt from the topic, nothing fires or is sent a second time.
     stack.stop("alerts")
     stack.start_service("alerts", env)
     wait_until(lambda: health(port)["evaluations"] >= 2, timeout=120, what="re-evaluations")
     assert len(asyncio.run(read_alerts(stack.bootstrap))) == len(published)
-    assert len(recorder.bodies) == len(published)
+    assert health(port)["receivers"]["webhook"]["pending"] == 0
+    assert len(recorder.bodies) == 2
     recorder.server.shutdown()

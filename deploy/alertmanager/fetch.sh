@@ -23,6 +23,8 @@ stamp="$bin/.complete-$version"
 
 build() {
   if [ -f "$stamp" ] && [ -x "$bin/alertmanager" ]; then return 0; fi
+  # Go's own installer puts it in /usr/local/go/bin, which a CI shell may not have on PATH.
+  PATH="$PATH:/usr/local/go/bin"
   command -v go >/dev/null 2>&1 || { echo "go is needed to build alertmanager (golang)" >&2; exit 1; }
   mkdir -p "$bin"
   rm -f "$bin"/.complete-*

@@ -21,6 +21,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
@@ -30,7 +31,8 @@ from docketwatch.streams import Phase, finish_batch, restart_in_place
 
 log = logging.getLogger(__name__)
 
-Records = Sequence[ConsumerRecord[bytes, bytes]]
+Record: TypeAlias = ConsumerRecord[bytes, bytes]
+Records = Sequence[Record]
 
 
 @dataclass
@@ -111,22 +113,27 @@ class BatchConsumer(Service):
         # once it and every batch before it finished, so a commit never covers a record
         # whose batch is still being written.
         inflight: deque[_Batch] = deque()
+        # Records fetched that did not fit under max_bytes: handed on, in order, before the
+        # next fetch, once batches in flight have made room.
+        carry: list[Record] = []
         try:
             while not self.should_stop:
-                fetched = await self.consumer.getmany(timeout_ms=int(self.within_s * 1000),
-                                                      max_records=self._room())
-                records = [r for batch in fetched.values() for r in batch]
+                if carry:
+                    records = carry
+                else:
+                    fetched = await self.consumer.getmany(
+                        timeout_ms=int(self.within_s * 1000), max_records=self._room())
+                    records = [r for batch in fetched.values() for r in batch]
+                    self._learn(records)
+                records, carry = self._fit(records)
                 if records:
                     size = sum(len(r.value or b"") for r in records)
-                    mean = size / len(records)
-                    self._record_bytes = mean if self._record_bytes is None \
-                        else (self._record_bytes + mean) / 2
                     self.bytes_in_flight += size
-                    inflight.append(_Batch(
-                        asyncio.ensure_future(self.work(records)),
-                        {tp: batch[-1].offset + 1 for tp, batch in fetched.items()},
-                        len(records), size))
-                while inflight and (inflight[0].task.done()
+                    offsets = {TopicPartition(r.topic, r.partition): r.offset + 1
+                               for r in records}  # the last record of each partition wins
+                    inflight.append(_Batch(asyncio.ensure_future(self.work(records)),
+                                           offsets, len(records), size))
+                while inflight and (inflight[0].task.done() or bool(carry)
                                     or len(inflight) >= self.concurrency
                                     or self.bytes_in_flight >= self.max_bytes):
                     await self._settle(inflight.popleft())
@@ -139,6 +146,23 @@ class BatchConsumer(Service):
             raise
         except Exception as exc:  # a consumer that stops reading must not stay up silent
             restart_in_place(f"{self.what}: the consumer failed: {exc!r}")
+
+    def _learn(self, records: Sequence[Record]) -> None:
+        if records:
+            mean = sum(len(r.value or b"") for r in records) / len(records)
+            self._record_bytes = mean if self._record_bytes is None \
+                else (self._record_bytes + mean) / 2
+
+    def _fit(self, records: list[Record]) -> tuple[list[Record], list[Record]]:
+        """The records that fit in the room left (at least one when nothing is in flight,
+        so a record bigger than max_bytes still passes), and the rest."""
+        room = self.max_bytes - self.bytes_in_flight
+        taken = 0
+        for i, r in enumerate(records):
+            taken += len(r.value or b"")
+            if taken > room and (i > 0 or self.bytes_in_flight > 0):
+                return records[:i], records[i:]
+        return records, []
 
     def _room(self) -> int:
         """Records the next fetch may take: ``size``, or fewer when their bytes would not

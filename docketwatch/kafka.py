@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 from aiokafka.record.default_records import DefaultRecordBatchBuilder
@@ -124,11 +124,22 @@ class GroupPosition:
         return sum(max(0, self.ends.get(p, 0) - self.committed.get(p, 0)) for p in parts)
 
 
+async def topic_partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
+    """The partitions of ``topic`` (sorted; empty if it does not exist), asking the broker
+    when the started consumer's metadata does not know the topic yet."""
+    parts = consumer.partitions_for_topic(topic)
+    if not parts:
+        # aiokafka has no public way to refresh metadata for a topic not subscribed to.
+        await consumer._client.force_metadata_update()
+        parts = consumer.partitions_for_topic(topic) or set()
+    return [TopicPartition(topic, p) for p in sorted(parts)]
+
+
 async def group_position(bootstrap: str, group: str, topic: str, *,
                          timeout_s: float = 30.0) -> GroupPosition:
     """Read with fresh clients, bounded by ``timeout_s``: a caller that polls (a watchdog,
     a gauge) must never hang on a broker that is restarting."""
-    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka import AIOKafkaConsumer
 
     async def read() -> GroupPosition:
         async with AsyncExitStack() as stack:
@@ -138,11 +149,7 @@ async def group_position(bootstrap: str, group: str, topic: str, *,
             consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
             stack.push_async_callback(consumer.stop)
             await consumer.start()
-            parts = consumer.partitions_for_topic(topic)
-            if parts is None:
-                await consumer._client.force_metadata_update()
-                parts = consumer.partitions_for_topic(topic) or set()
-            tps = [TopicPartition(topic, p) for p in parts]
+            tps = await topic_partitions(consumer, topic)
             starts = await consumer.beginning_offsets(tps)
             ends = await consumer.end_offsets(tps)
             listed = await admin.list_consumer_group_offsets(group, partitions=tps)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_DEAD_LETTERS, TOPIC_RAW_PAGES
+from docketwatch.kafka import topic_partitions
 from docketwatch.settings import AGGREGATOR_GROUP, PARSER_GROUP
 from launcher.stack import SERVICES, Stack, free_port, wait_until
 
@@ -172,11 +173,7 @@ class KafkaProbe:
         topics = {TOPIC_RAW_PAGES, TOPIC_CASE_EVENTS} | {t for _, t in self.groups}
         tps: dict[str, list[TopicPartition]] = {}
         for topic in topics:
-            parts = consumer.partitions_for_topic(topic)
-            if not parts:
-                await consumer._client.force_metadata_update()
-                parts = consumer.partitions_for_topic(topic) or set()
-            tps[topic] = [TopicPartition(topic, p) for p in sorted(parts)]
+            tps[topic] = await topic_partitions(consumer, topic)
         all_tps = [tp for v in tps.values() for tp in v]
         ends = await consumer.end_offsets(all_tps) if all_tps else {}
         out = Offsets(ends={t: sum(ends[tp] for tp in v) for t, v in tps.items()},

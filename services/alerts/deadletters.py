@@ -16,19 +16,17 @@ import time
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from docketwatch.contract import TOPIC_DEAD_LETTERS, TOPIC_RAW_PAGES, DeadLetter
+from docketwatch.kafka import topic_partitions
 from services.alerts.model import DeadLetterStats
 
 log = logging.getLogger("docketwatch.alerts")
 
 
 async def partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
-    parts = consumer.partitions_for_topic(topic)
-    if not parts:
-        await consumer._client.force_metadata_update()
-        parts = consumer.partitions_for_topic(topic) or set()
-    if not parts:
+    tps = await topic_partitions(consumer, topic)
+    if not tps:
         raise RuntimeError(f"topic {topic} does not exist (yet)")
-    return [TopicPartition(topic, p) for p in sorted(parts)]
+    return tps
 
 
 class DeadLetterCounter:

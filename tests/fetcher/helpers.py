@@ -11,9 +11,10 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 
 from docketwatch.contract import PageKind, RawPage
+from docketwatch.kafka import topic_partitions
 from docketwatch.sudrf import card_ids
 from docketwatch.sudrf.parse import ParseError, parse_page
 from launcher.stack import Stack
@@ -44,11 +45,7 @@ def read_topic(bootstrap: str, topic: str) -> list[tuple[bytes | None, bytes]]:
                                     max_partition_fetch_bytes=16 * 1024 * 1024)
         await consumer.start()
         try:
-            parts = consumer.partitions_for_topic(topic)
-            if not parts:
-                await consumer._client.force_metadata_update()
-                parts = consumer.partitions_for_topic(topic) or set()
-            tps = [TopicPartition(topic, p) for p in parts]
+            tps = await topic_partitions(consumer, topic)
             consumer.assign(tps)
             await consumer.seek_to_beginning(*tps)
             ends = await consumer.end_offsets(tps)

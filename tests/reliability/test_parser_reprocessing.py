@@ -17,6 +17,7 @@ import asyncio
 import pytest
 
 from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES
+from docketwatch.kafka import topic_partitions
 from launcher.stack import Stack
 from launcher.trials import (
     CI_CORPUS,
@@ -34,17 +35,13 @@ pytestmark = pytest.mark.integration
 
 
 async def _commit_zero(bootstrap: str, group: str, topic: str) -> None:
-    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka import AIOKafkaConsumer
 
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
                                 enable_auto_commit=False)
     await consumer.start()
     try:
-        parts = consumer.partitions_for_topic(topic)
-        if not parts:
-            await consumer._client.force_metadata_update()
-            parts = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in parts]
+        tps = await topic_partitions(consumer, topic)
         consumer.assign(tps)
         await consumer.commit({tp: 0 for tp in tps})
     finally:

@@ -98,7 +98,7 @@ async def overview(request: web.Request) -> web.Response:
     per_day_chart["datasets"].append({"key": "all", "label": "all verdicts per day",
                                       "data": [all_by_month.get(m) for m in
                                                per_day_chart["labels"]]})
-    latest_yoy = next((r for r in reversed(yoy["data"]) if r["yoy_change"] is not None), None)
+    latest_yoy = latest_complete_change(yoy["data"])
     return render(
         request, "overview.html", category=category, categories=queries.CATEGORIES,
         summary=summary["data"][0] if summary["data"] else None,
@@ -114,6 +114,19 @@ async def overview(request: web.Request) -> web.Response:
         latest_yoy=latest_yoy, courts=courts["data"][:10], n_courts=len(courts["data"]),
         regions=regions["data"], alerts=alerts, health=_health_rows(health),
         directory=(await store.listing(queries.court_directory()))["data"])
+
+
+def latest_complete_change(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The headline "vs a year earlier": the latest month that is complete, and whose month a
+    year earlier is complete too, with a change to show. A provisional month may still grow
+    (sudrf publishes late), so its change against a complete year-ago month is not news."""
+    status = {r["month"]: r["status"] for r in rows}
+    for r in reversed(rows):
+        year_ago = f"{int(r['month'][:4]) - 1:04d}{r['month'][4:]}"
+        if (r["yoy_change"] is not None and r["status"] == "complete"
+                and status.get(year_ago) == "complete"):
+            return r
+    return None
 
 
 def _health_rows(health: dict[str, Any]) -> dict[str, Any]:

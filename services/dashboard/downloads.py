@@ -21,14 +21,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import openpyxl.cell._writer
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.compat import safe_string
 from openpyxl.styles import Font
 
 from docketwatch.store.definitions import FIGURES
@@ -41,6 +44,18 @@ from services.dashboard.api import (
     STAMP,
     Endpoint,
 )
+
+
+def _exact_string(value: Any) -> str:
+    """openpyxl writes numbers with "%.16g", which loses the 17th significant digit of some
+    doubles (30.769999999999996 became 30.77); repr() is the shortest text that reads back
+    as the same double, so the XLSX holds exactly the API's number."""
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
+    return str(safe_string(value))
+
+
+openpyxl.cell._writer.safe_string = _exact_string
 
 CSV_TYPE = "text/csv"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

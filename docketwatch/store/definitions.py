@@ -9,6 +9,7 @@ dashboard's headline figures and charts and the API's listings (``definitions``)
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
 from clickhouse_connect.driver.binding import format_str, quote_identifier
@@ -55,7 +56,9 @@ VIEWS: Final[dict[str, str]] = {
                         "(verdicts) and other decisions, by category ('all' = every case "
                         "once)." + _STATUS,
     "verdicts_per_working_day": "Verdicts of the month divided by the month's official "
-                                "working days, rounded to 0.1." + _STATUS,
+                                "working days, kept to 6 decimal places (shown rounded: "
+                                "one decimal place, two significant digits below 1)."
+                                + _STATUS,
     "monthly_rolling": "Monthly totals with 3- and 12-month sums and the change against the "
                        "same month a year earlier; a month without cases counts 0.",
     "year_summary": "The year in the shape of the published table: per refusal article "
@@ -89,7 +92,8 @@ FIGURES: Final[dict[str, str]] = {
     "sentenced": "Cases decided by a verdict in the period (month of the decision).",
     "other_decisions": "Cases decided in the period by anything but a verdict: terminated, "
                        "returned to the prosecutor, transferred, other rulings.",
-    "per_day": "Verdicts of the month ÷ the month's official working days.",
+    "per_day": "Verdicts of the month ÷ the month's official working days (shown to one "
+               "decimal place, or two significant digits below 1: 1 in 22 days is 0.045).",
     "yoy_change": "This month's value minus the same month's a year earlier.",
     "suspended_pct": "Suspended sentences (art. 73) as a share of the defendants punished, "
                      "from published acts only.",
@@ -111,3 +115,17 @@ def apply_comments(client: Client) -> None:
 def figures_of(columns: list[str]) -> dict[str, str]:
     """The definitions of the numbers among ``columns``."""
     return {c: FIGURES[c] for c in columns if c in FIGURES}
+
+
+def display_rate(value: float | Decimal | str | None) -> str:
+    """A rate as it is shown and quoted (the store keeps it to 6 places): one decimal place
+    (900 / 23 → 39.1), but two significant digits below 1 so that a small rate never
+    reads 0.0 (1 / 22 → 0.045, 2 / 21 → 0.095, 0.95 stays 0.95); half away from zero, on
+    the decimal digits (``str`` of the API's float is the store's decimal). None → "—"."""
+    if value is None:
+        return "—"
+    number = Decimal(str(value))
+    if number.is_zero():
+        return "0.0"
+    places = max(1, 1 - number.adjusted())
+    return str(number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import signal
 import time
 from collections.abc import Awaitable, Callable
@@ -15,7 +16,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 
 from docketwatch.reader import Reader
-from services.dashboard import api, openapi, views
+from services.dashboard import api, downloads, figures, openapi, params, queries, render, views
 from services.dashboard.backend import (
     Backend,
     QueryFailed,
@@ -87,14 +88,74 @@ async def _security_headers(request: web.Request, response: web.StreamResponse) 
     response.headers.setdefault("X-Frame-Options", "DENY")
 
 
+def _download_format(request: web.Request) -> str | None:
+    fmt = (request.query.get("format") or "json").strip().lower()
+    if fmt == "json":
+        return None
+    if fmt not in downloads.FORMATS:
+        raise BadInput("format must be json, csv or xlsx")
+    return fmt
+
+
+def _attachment(body: bytes, content_type: str, name: str) -> web.Response:
+    response = web.Response(body=body, content_type=content_type)
+    if content_type == downloads.CSV_TYPE:
+        response.charset = "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def _json_route(endpoint: api.Endpoint) -> Handler:
     async def handle(request: web.Request) -> web.Response:
-        payload = await endpoint.handler(request.app[STORE], request)
+        fmt = _download_format(request)
+        store = request.app[STORE]
+        payload = await endpoint.handler(store, request)
         if payload is None:
             raise web.HTTPNotFound(text="not found")
-        return web.json_response(payload, dumps=_dumps)
+        if fmt is None:
+            return web.json_response(payload, dumps=_dumps)
+        table = downloads.table(endpoint, payload)
+        as_of = await store.as_of()
+        values = [*request.match_info.values(),
+                  *(v for k, v in request.query.items() if k != "format")]
+        name = downloads.filename(endpoint, values, as_of, fmt)
+        if fmt == "csv":
+            body = downloads.to_csv(table)
+        else:
+            body = await asyncio.to_thread(
+                downloads.to_xlsx, table, title=endpoint.summary,
+                source=render.source_line(as_of), what=endpoint.summary,
+                request=str(request.rel_url))
+        return _attachment(body, downloads.FORMATS[fmt], name)
 
     return handle
+
+
+async def _chart(request: web.Request) -> web.Response:
+    name, ext = request.match_info["name"], request.match_info["ext"]
+    if name not in figures.NAMES:
+        raise web.HTTPNotFound(text=f"no chart {name}; charts: {', '.join(figures.NAMES)}")
+    q = request.query
+    if name == "received":
+        category = params.category(q, None)
+    elif name == "decisions":
+        category = params.category(q, "refusal")
+    else:
+        category = params.category(q, "refusal", allow_all=True)
+    filters = queries.Filters(court=params.court(q), region=params.region(q))
+    store = request.app[STORE]
+    try:
+        figure = await figures.build(store, name, category, filters)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    as_of = await store.as_of()
+    where = " · ".join(x for x in (f"court {filters.court}" if filters.court else "",
+                                   filters.region or "") if x)
+    body = await asyncio.to_thread(render.draw, figure, as_of, ext, where)
+    values = [name, *(v for v in (category, filters.court, filters.region) if v)]
+    stem = "-".join(p for p in (re.sub(r"[^A-Za-z0-9]+", "-", v).strip("-") for v in
+                                ["docketwatch-chart", *values, as_of]) if p)
+    return _attachment(body, render.FORMATS[ext], f"{stem}.{ext}")
 
 
 async def _openapi(request: web.Request) -> web.Response:
@@ -138,6 +199,7 @@ def create_app(backend: Backend) -> web.Application:
     app.router.add_get("/health", _health)
     app.router.add_get("/metrics", _metrics)
     app.router.add_get(f"{api.PREFIX}/openapi.json", _openapi)
+    app.router.add_get(api.PREFIX + "/charts/{name:[a-z-]+}.{ext:svg|png}", _chart)
     for endpoint in api.ENDPOINTS:
         app.router.add_get(api.PREFIX + (endpoint.route or endpoint.path), _json_route(endpoint))
     for path, handler in views.ROUTES:

@@ -55,11 +55,14 @@ def line(rows: Sequence[Mapping[str, Any]], value: str, label: str) -> Chart:
 
 
 def year_over_year(rows: Sequence[Mapping[str, Any]]) -> Chart:
-    """One line per calendar year over January…December."""
+    """One line per calendar year over January…December; a month of the year is marked
+    provisional when some year's value for it is (in practice: the latest months)."""
     years: dict[int, list[int | None]] = {}
+    provisional = [False] * 12
     for r in rows:
         years.setdefault(int(r["year"]), [None] * 12)[int(r["month_of_year"]) - 1] = int(
             r["value"])
-    return {"labels": list(MONTH_NAMES), "provisional": [False] * 12,
+        provisional[int(r["month_of_year"]) - 1] |= r.get("status") == "provisional"
+    return {"labels": list(MONTH_NAMES), "provisional": provisional,
             "datasets": [{"key": str(y), "label": str(y), "data": years[y]}
                          for y in sorted(years)]}

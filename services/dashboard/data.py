@@ -45,6 +45,10 @@ class Store:
             return {"available": False, "data": []}
         return {"available": True, **await self.listing(query)}
 
+    async def as_of(self) -> str:
+        row = await self.one(queries.as_of())
+        return str(row["as_of"]) if row and row["as_of"] else "no data"
+
     # -------------------------------------------------------------- composite answers
 
     async def court(self, code: str) -> Payload | None:

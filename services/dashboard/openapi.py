@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.dashboard import downloads, figures, render
 from services.dashboard.api import ENDPOINTS, PREFIX, Endpoint, listing_schema
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -16,6 +17,44 @@ def _response_schema(endpoint: Endpoint) -> dict[str, Any]:
     return listing_schema(endpoint.row, optional=endpoint.shape == "optional")
 
 
+FORMAT_PARAM = {
+    "name": "format", "in": "query", "required": False,
+    "description": "json (default); csv (UTF-8 with BOM, header row) or xlsx (numbers as "
+                   "numbers, dates as dates, an 'about' sheet with the source, SQL and "
+                   "definitions) download the table as an attachment. Text cells starting "
+                   "with =, +, -, @, tab or CR get a leading apostrophe (formula injection).",
+    "schema": {"type": "string", "enum": ["json", *downloads.FORMATS]}}
+CHART_PATH = "/charts/{name}.{ext}"
+
+
+def _chart_operation() -> dict[str, Any]:
+    return {
+        "operationId": "chart",
+        "summary": "A dashboard chart as a file to publish (print-friendly, with the source "
+                   "line and provisional months marked), drawn from the same data as the page",
+        "parameters": [
+            {"name": "name", "in": "path", "required": True, "description": "the chart",
+             "schema": {"type": "string", "enum": list(figures.NAMES)}},
+            {"name": "ext", "in": "path", "required": True, "description": "file format",
+             "schema": {"type": "string", "enum": list(render.FORMATS)}},
+            {"name": "category", "in": "query", "required": False,
+             "description": "the category (received: none = every category stacked)",
+             "schema": {"type": "string"}},
+            {"name": "court", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "received and decisions only: one court"},
+            {"name": "region", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "received and decisions only: one region"}],
+        "responses": {
+            "200": {"description": "the chart", "content": {
+                t: {"schema": {"type": "string", "format": "binary"}}
+                for t in render.FORMATS.values()}},
+            "400": {"description": "invalid parameter",
+                    "content": {"application/json": {"schema": ERROR_REF}}},
+            "404": {"description": "no such chart",
+                    "content": {"application/json": {"schema": ERROR_REF}}}},
+    }
+
+
 def _operation(endpoint: Endpoint) -> dict[str, Any]:
     responses: dict[str, Any] = {
         "200": {"description": "OK",
@@ -25,15 +64,22 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
         "503": {"description": "the store is unreachable",
                 "content": {"application/json": {"schema": ERROR_REF}}},
     }
+    parameters = [{"name": p.name, "in": p.location, "required": p.required or
+                   p.location == "path", "description": p.description,
+                   "schema": p.schema} for p in endpoint.params]
+    if endpoint.operation_id in downloads.TABLES:
+        parameters.append(FORMAT_PARAM)
+        for fmt, content_type in downloads.FORMATS.items():
+            responses["200"]["content"][content_type] = {
+                "schema": {"type": "string", "format": "binary",
+                           "description": f"format={fmt}: the rows as a download"}}
     if any(p.location == "path" for p in endpoint.params):
         responses["404"] = {"description": "no such item", "content": {
             "application/json": {"schema": ERROR_REF}}}
     return {
         "operationId": endpoint.operation_id,
         "summary": endpoint.summary,
-        "parameters": [{"name": p.name, "in": p.location, "required": p.required or
-                        p.location == "path", "description": p.description,
-                        "schema": p.schema} for p in endpoint.params],
+        "parameters": parameters,
         "responses": responses,
     }
 
@@ -52,6 +98,7 @@ def document(version: str = "1.0.0") -> dict[str, Any]:
             "license": {"name": "MIT"},
         },
         "servers": [{"url": PREFIX}],
-        "paths": {e.path: {"get": _operation(e)} for e in ENDPOINTS},
+        "paths": {**{e.path: {"get": _operation(e)} for e in ENDPOINTS},
+                  CHART_PATH: {"get": _chart_operation()}},
         "components": {"schemas": {"Error": ERROR}},
     }

@@ -77,6 +77,11 @@ SELECT
 """.strip())
 
 
+def as_of() -> Query:
+    """The date of the newest observation: downloads say "as of" it."""
+    return Query("SELECT toString(toDate(latest_observed_at)) AS as_of FROM publication_status")
+
+
 def received(filters: Filters, category: str | None = None) -> Query:
     where, params = filters.where()
     if category is not None:

@@ -17,14 +17,11 @@ import jinja2
 from aiohttp import web
 
 from docketwatch.store.definitions import FIGURES, VIEWS
-from services.dashboard import charts, params, queries
+from services.dashboard import figures, params, queries
 from services.dashboard.data import STORE, Store
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 JINJA = web.AppKey("jinja", jinja2.Environment)
-CATEGORY_ORDER = queries.CATEGORIES  # the stacks, bottom to top
-CLASS_ORDER = ("verdict", "terminated", "returned_to_prosecutor", "transferred",
-               "other_ruling", "medical_measures", "other", "unclassified")
 
 
 def _number(value: Any) -> str:
@@ -79,41 +76,44 @@ def _store(request: web.Request) -> Store:
 async def overview(request: web.Request) -> web.Response:
     store = _store(request)
     category = params.category(request.query, "refusal") or "refusal"
-    (summary, received, decided, per_day, per_day_all, yoy, courts, regions, alerts,
-     health, suspended) = await asyncio.gather(
+    national = queries.Filters()
+    summary, yoy, courts, regions, alerts, health = await asyncio.gather(
         store.listing(queries.summary()),
-        store.listing(queries.received(queries.Filters())),
-        store.listing(queries.decisions(queries.Filters(), category)),
-        store.listing(queries.verdicts_per_working_day(category)),
-        store.listing(queries.verdicts_per_working_day("all")),
         store.listing(queries.year_over_year("received", category)),
         store.listing(queries.courts()),
         store.listing(queries.regions()),
         store.alerts("active"),
         store.source_health(),
-        store.listing(queries.suspended_share(category)),
     )
-    per_day_chart = charts.line(per_day["data"], "per_day", f"{category} verdicts per day")
-    all_by_month = {r["month"][:7]: r["per_day"] for r in per_day_all["data"]}
-    per_day_chart["datasets"].append({"key": "all", "label": "all verdicts per day",
-                                      "data": [all_by_month.get(m) for m in
-                                               per_day_chart["labels"]]})
-    latest_yoy = next((r for r in reversed(yoy["data"]) if r["yoy_change"] is not None), None)
+    received, decided, per_day, yoy_chart, suspended = await asyncio.gather(
+        figures.build(store, "received", None, national),
+        figures.build(store, "decisions", category, national),
+        figures.build(store, "per-day", category, national),
+        figures.build(store, "yoy", category, national),
+        figures.build(store, "suspended", category, national),
+    )
+    latest_yoy = latest_complete_change(yoy["data"])
     return render(
         request, "overview.html", category=category, categories=queries.CATEGORIES,
         summary=summary["data"][0] if summary["data"] else None,
-        charts={
-            "received": charts.stacked(received["data"], "category", "cases", CATEGORY_ORDER),
-            "decisions": charts.stacked(decided["data"], "decision_class", "cases",
-                                        CLASS_ORDER),
-            "per_day": per_day_chart,
-            "yoy": charts.year_over_year(yoy["data"]),
-            "suspended": charts.line(suspended["data"], "suspended_pct",
-                                     "% of sentences suspended (art. 73)"),
-        },
+        charts={"received": received, "decisions": decided, "per_day": per_day,
+                "yoy": yoy_chart, "suspended": suspended},
         latest_yoy=latest_yoy, courts=courts["data"][:10], n_courts=len(courts["data"]),
         regions=regions["data"], alerts=alerts, health=_health_rows(health),
         directory=(await store.listing(queries.court_directory()))["data"])
+
+
+def latest_complete_change(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The headline "vs a year earlier": the latest month that is complete, and whose month a
+    year earlier is complete too, with a change to show. A provisional month may still grow
+    (sudrf publishes late), so its change against a complete year-ago month is not news."""
+    status = {r["month"]: r["status"] for r in rows}
+    for r in reversed(rows):
+        year_ago = f"{int(r['month'][:4]) - 1:04d}{r['month'][4:]}"
+        if (r["yoy_change"] is not None and r["status"] == "complete"
+                and status.get(year_ago) == "complete"):
+            return r
+    return None
 
 
 def _health_rows(health: dict[str, Any]) -> dict[str, Any]:
@@ -145,18 +145,15 @@ async def court_page(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text=f"no court {code}")
     filters = queries.Filters(court=code)
     received, decided, cases, health = await asyncio.gather(
-        store.listing(queries.received(filters)),
-        store.listing(queries.decisions(filters, "refusal")),
+        figures.build(store, "received", None, filters),
+        figures.build(store, "decisions", "refusal", filters),
         store.cases(queries.CaseSearch(court=code, limit=25)),
         store.source_health(),
     )
     health_rows = [r for r in _health_rows(health)["rows"] if r["court_code"] == code]
     return render(
         request, "court.html", code=code, info=court["court"], stats=court["stats"],
-        charts={"received": charts.stacked(received["data"], "category", "cases",
-                                           CATEGORY_ORDER),
-                "decisions": charts.stacked(decided["data"], "decision_class", "cases",
-                                            CLASS_ORDER)},
+        charts={"received": received, "decisions": decided},
         cases=cases, health=health_rows[0] if health_rows else None)
 
 
@@ -169,13 +166,12 @@ async def region_page(request: web.Request) -> web.Response:
     store = _store(request)
     region = request.match_info["region"]
     received, courts = await asyncio.gather(
-        store.listing(queries.received(queries.Filters(region=region))),
+        figures.build(store, "received", None, queries.Filters(region=region)),
         store.listing(queries.courts(region=region)))
     if not courts["data"]:
         raise web.HTTPNotFound(text="no cases in this region")
     return render(request, "region.html", region=region, courts=courts["data"],
-                  charts={"received": charts.stacked(received["data"], "category", "cases",
-                                                     CATEGORY_ORDER)})
+                  charts={"received": received})
 
 
 async def cases_page(request: web.Request) -> web.Response:

@@ -10,6 +10,7 @@ import pytest
 from clickhouse_connect.driver.client import Client
 
 from docketwatch.contract import DecisionClass
+from docketwatch.store.definitions import display_rate
 from docketwatch.store.settings import set_publication_delay_days
 from docketwatch.store.sink import write_events
 
@@ -100,11 +101,32 @@ def test_decisions(loaded: Client) -> None:
 def test_verdicts_per_working_day(loaded: Client) -> None:
     rows = q(loaded, "SELECT month, verdicts, working_days, per_day "
                      "FROM verdicts_per_working_day WHERE category = 'refusal' ORDER BY month")
-    # December 2023: 1/21; September 2024: 2/21 = 0.095 → 0.1
+    # December 2023: 1/21; September 2024: 2/21. The store keeps 6 places (migration 0023);
+    # 1/21 used to be stored rounded to 0.0.
     assert rows == [
-        (date(2023, 12, 1), 1, 21, Decimal("0.0")),
-        (date(2024, 9, 1), 2, 21, Decimal("0.1")),
+        (date(2023, 12, 1), 1, 21, Decimal("0.047619")),
+        (date(2024, 9, 1), 2, 21, Decimal("0.095238")),
     ]
+    # Shown rounded: one place, two significant digits below 1; never 0.0 for a verdict.
+    assert [display_rate(r[3]) for r in rows] == ["0.048", "0.095"]
+    published = q(loaded, "SELECT toDecimalString(per_day, 1) FROM verdicts_per_working_day "
+                          "WHERE category = 'refusal' ORDER BY month")
+    assert published == [("0.0",), ("0.1",)]  # the one-decimal figure (launcher/verify.py)
+
+
+def test_per_day_rounds_half_away_from_zero_at_display(store: Client) -> None:
+    # 3 verdicts / 20 working days (March 2024) = 0.15 exactly: a Float64 would hold
+    # 0.1499999… and round to 0.1; the Decimal keeps the tie and rounds it up.
+    events = [
+        make_event(f"1-{i}/2024", observed="2024-08-15T00:00:00", receipt=date(2024, 1, 10),
+                   decision=date(2024, 3, 5), decision_class=DecisionClass.VERDICT)
+        for i in range(3)
+    ]
+    write_events(store, events)
+    rows = q(store, "SELECT per_day, toDecimalString(per_day, 1) FROM verdicts_per_working_day"
+                    " WHERE category = 'refusal'")
+    assert rows == [(Decimal("0.15"), "0.2")]
+    assert display_rate(rows[0][0]) == "0.15"
 
 
 def test_published_rate_examples(store: Client) -> None:
@@ -118,10 +140,12 @@ def test_published_rate_examples(store: Client) -> None:
     write_events(store, events)
     rows = q(store, "SELECT month, verdicts, working_days, per_day FROM verdicts_per_working_day"
                     " WHERE category = 'refusal' ORDER BY month")
+    # The store keeps 6 places; the published figures are rounded when compared.
     assert rows == [
         (date(2024, 3, 1), 684, 20, Decimal("34.2")),
-        (date(2024, 7, 1), 900, 23, Decimal("39.1")),
+        (date(2024, 7, 1), 900, 23, Decimal("39.130434")),
     ]
+    assert [display_rate(r[3]) for r in rows] == ["34.2", "39.1"]
 
 
 def test_late_event_updates_its_month_and_as_of(loaded: Client) -> None:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from services.dashboard import api, charts, openapi, params, queries, views
+from services.dashboard import api, charts, figures, openapi, params, queries, views
 
 
 def test_month_filters_and_validation() -> None:
@@ -61,10 +61,10 @@ def test_year_over_year_lines() -> None:
 def test_chart_json_cannot_close_its_script_block() -> None:
     env = views.environment()
     hostile = "</script><script>alert(1)</script>&<!--"
+    fig = figures.Figure("received", "line", hostile, hostile,
+                         {"labels": [hostile], "datasets": [], "provisional": [False]}, {})
     html = env.from_string(
-        '{% from "macros.html" import chart %}{{ chart("c", data, "line", title) }}'
-    ).render(data={"labels": [hostile], "datasets": [], "provisional": [False]},
-             title=hostile)
+        '{% from "macros.html" import chart %}{{ chart("c", fig) }}').render(fig=fig)
     block = re.search(r'<script type="application/json" id="c">(.*?)</script>', html, re.S)
     assert block is not None
     assert "<" not in block[1] and ">" not in block[1] and "&" not in block[1]
@@ -80,7 +80,7 @@ def test_only_http_links() -> None:
 
 def test_openapi_is_built_from_the_endpoint_list() -> None:
     doc = openapi.document()
-    assert list(doc["paths"]) == [e.path for e in api.ENDPOINTS]
+    assert list(doc["paths"]) == [e.path for e in api.ENDPOINTS] + [openapi.CHART_PATH]
     for endpoint in api.ENDPOINTS:
         op = doc["paths"][endpoint.path]["get"]
         path_params = set(re.findall(r"\{(\w+)\}", endpoint.path))

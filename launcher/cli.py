@@ -136,15 +136,33 @@ def report(
     year: Annotated[int, typer.Option(help="calendar year, e.g. 2024")],
     since: Annotated[str, typer.Option(
         help="start of the cumulative columns")] = COUNT_SINCE.isoformat(),
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    fmt: Annotated[str, typer.Option(
+        "--format", help="table, csv, json, md or xlsx")] = "table",
+    output: Annotated[Path | None, typer.Option(
+        help="write to this file (needed for xlsx)")] = None,
 ) -> None:
     """The year summary in the shape of the published table."""
+    from docketwatch.store.report import table_markdown, table_xlsx
+
     if not 2022 <= year <= 2100:
         raise _fail("--year must be 2022 or later")
-    if fmt not in ("table", "csv", "json"):
-        raise _fail("--format must be table, csv or json")
+    if fmt not in ("table", "csv", "json", "md", "xlsx"):
+        raise _fail("--format must be table, csv, json, md or xlsx")
+    if fmt == "xlsx" and output is None:
+        raise _fail("--format xlsx needs --output FILE.xlsx")
     columns, rows = _query(REPORT_SQL, {"year": year, "since": since})
-    _print(columns, rows, fmt)
+    if fmt == "xlsx":
+        assert output is not None
+        output.write_bytes(table_xlsx(columns, rows, year=year, since=since))
+        Console(stderr=True).print(f"wrote {output}")
+    elif fmt == "md":
+        text = table_markdown(columns, rows, year=year, since=since)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+    else:
+        _print(columns, rows, fmt)
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -101,3 +102,51 @@ def format_year_summary(summary: YearSummary) -> str:
     rows += [f"{name}: {FIGURES[key]}" for name, key in
              (("received", "received"), ("sentenced", "sentenced"), ("other", "other_decisions"))]
     return "\n".join(rows)
+
+
+# Column → definition key (docketwatch.store.definitions.FIGURES) of the published table.
+_COLUMN_FIGURES = {"received": "received", "sentenced": "sentenced",
+                   "other_decisions": "other_decisions", "received_since": "received",
+                   "sentenced_since": "sentenced", "other_decisions_since": "other_decisions"}
+
+
+def _notes(columns: Sequence[str], year: int, since: str) -> list[str]:
+    notes = [f"{c}: {FIGURES[_COLUMN_FIGURES[c]]}" for c in columns if c in _COLUMN_FIGURES]
+    return [f"Year {year}; the *_since columns count from {since} to the end of {year}.",
+            *notes, "Source: docketwatch, sudrf.ru dockets (the year_summary view)."]
+
+
+def table_markdown(columns: Sequence[str], rows: Sequence[Sequence[object]], *, year: int,
+                   since: str) -> str:
+    """The year table as Markdown, lines labelled as published, with what columns mean."""
+    def cell(v: object) -> str:
+        return str(v).replace("|", "\\|") if v is not None else ""
+
+    out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for r in rows:
+        first = LINE_LABELS.get(str(r[0]), str(r[0]))
+        out.append("| " + " | ".join([cell(first), *map(cell, r[1:])]) + " |")
+    return "\n".join([*out, "", *(f"- {n}" for n in _notes(columns, year, since))]) + "\n"
+
+
+def table_xlsx(columns: Sequence[str], rows: Sequence[Sequence[object]], *, year: int,
+               since: str) -> bytes:
+    """The year table as an XLSX workbook: numbers as numbers, dates as dates, a sheet
+    'about' with what the columns mean and where the numbers come from."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = f"year {year}"
+    sheet.append(list(columns))
+    for r in rows:
+        sheet.append([LINE_LABELS.get(str(r[0]), str(r[0])), *r[1:]])
+    about = book.create_sheet("about")
+    for note in _notes(columns, year, since):
+        about.append([note])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()

@@ -100,3 +100,39 @@ def test_the_jdbc_driver(pipeline: Stack, report: list[dict[str, str]]) -> None:
                          check=True, capture_output=True, text=True, timeout=300)
     lines = [line.split("\t") for line in out.stdout.splitlines()]
     assert table(lines[0], lines[1:]) == report
+
+
+def test_the_report_as_xlsx_and_markdown(pipeline: Stack, report: list[dict[str, str]],
+                                         tmp_path: Any) -> None:
+    """The published year table as a spreadsheet and as Markdown: the same numbers as the
+    JSON report, the lines labelled as published, the columns defined."""
+    from openpyxl import load_workbook
+
+    from docketwatch.store.definitions import FIGURES
+    from docketwatch.store.report import LINE_LABELS
+
+    def run(*args: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "launcher.cli", "report", "--year", "2024", *args],
+            check=True, capture_output=True, text=True, cwd=REPO_ROOT,
+            env={**os.environ, "DW_CLICKHOUSE_URL": pipeline.clickhouse_url}).stdout
+
+    path = tmp_path / "year.xlsx"
+    run("--format", "xlsx", "--output", str(path))
+    book = load_workbook(path)
+    sheet = book["year 2024"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == list(report[0])
+    assert [r[0] for r in rows[1:]] == [LINE_LABELS[r["line"]] for r in report]
+    numbers = [c for c in report[0] if c not in ("line", "record_month")]
+    for got, want in zip(rows[1:], report, strict=True):
+        row = dict(zip(rows[0], got, strict=True))
+        assert {c: row[c] for c in numbers} == {c: int(want[c]) for c in numbers}
+    about = [r[0] for r in book["about"].iter_rows(values_only=True)]
+    assert f"sentenced: {FIGURES['sentenced']}" in about
+
+    md = run("--format", "md").splitlines()
+    assert md[0] == "| " + " | ".join(report[0]) + " |"
+    refusal = next(line for line in md if line.startswith(f"| {LINE_LABELS['refusal']} |"))
+    assert refusal.split(" | ")[1] == report[-1]["received"]
+    assert f"- sentenced: {FIGURES['sentenced']}" in md

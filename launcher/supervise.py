@@ -174,6 +174,10 @@ class UpError(RuntimeError):
 # ----------------------------------------------------------------------------- the plan
 
 
+def _priority(name: str) -> int:
+    return 10 * (PROGRAMS.index(name) + 1)
+
+
 def make_plan(settings: UpSettings, sim: SimOptions | None,
               env: Mapping[str, str] | None = None) -> Plan:
     """The programs and their settings, from ``DW_*`` (and the broker's ``KAFKA_*``)
@@ -217,7 +221,7 @@ def make_plan(settings: UpSettings, sim: SimOptions | None,
         command = ([py, "-m", "launcher.waitfor", *waits, "--", py, *module] if waits
                    else [py, *module])
         return Program(name, command, {**common, **(extra or {})},
-                       PROGRAMS.index(name) + 1, STOP_WAIT_S[name])
+                       _priority(name), STOP_WAIT_S[name])
 
     programs: list[Program] = []
     if local:
@@ -226,7 +230,7 @@ def make_plan(settings: UpSettings, sim: SimOptions | None,
             "KAFKA_CONTROLLER_PORT": str(controller_port),
             "KAFKA_DATA_DIR": str(paths.sim / "kafka" if sim else Path(
                 env.get("KAFKA_DATA_DIR") or data_dir / "kafka"))},
-            PROGRAMS.index("kafka") + 1, STOP_WAIT_S["kafka"]))
+            _priority("kafka"), STOP_WAIT_S["kafka"]))
     fetcher_env = {"DW_FETCH_MODE": "live"}
     fetcher_waits = list(wait_kafka)
     if sim:
@@ -238,7 +242,7 @@ def make_plan(settings: UpSettings, sim: SimOptions | None,
             "--scale", str(sim.scale), "--courts-limit", str(sim.courts_limit),
             "--live-speed", str(sim.live_speed), "--write-courts", str(courts),
             "--write-truth", str(paths.sim / "truth.json")], {"PYTHONUNBUFFERED": "1"},
-            PROGRAMS.index("simulator") + 1, STOP_WAIT_S["simulator"]))
+            _priority("simulator"), STOP_WAIT_S["simulator"]))
         # The sites' "today" is the simulator's clock: the fetcher's windows end where the
         # corpus does, and every window since the clock's start stays recent (re-polled).
         fetcher_env.update({

@@ -466,11 +466,12 @@ def logs(
     if not path.exists():
         raise _fail(f"{path}: no such log (is docketwatch up, and with --simulator for the "
                     "simulator?)", 3)
-    sys.stdout.buffer.write(sv.tail(path, lines))
+    end = path.stat().st_size
+    sys.stdout.buffer.write(sv.tail(path, lines, end))
     sys.stdout.buffer.flush()
     if follow:
         try:
-            sv.follow(path, sys.stdout.buffer)
+            sv.follow(path, sys.stdout.buffer, since=end)
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
 

@@ -806,13 +806,12 @@ def down(state_dir: Path, say: Callable[[str], None], timeout: float = 60.0) -> 
 # ----------------------------------------------------------------------------- logs
 
 
-def tail(path: Path, lines: int) -> bytes:
-    """The last ``lines`` lines of ``path``."""
+def tail(path: Path, lines: int, end: int | None = None) -> bytes:
+    """The last ``lines`` lines of ``path`` (of its first ``end`` bytes)."""
     if lines <= 0:
         return b""
     with path.open("rb") as f:
-        f.seek(0, os.SEEK_END)
-        pos = f.tell()
+        pos = f.seek(0, os.SEEK_END) if end is None else end
         data = b""
         while pos > 0 and data.count(b"\n") <= lines:
             step = min(65536, pos)
@@ -822,12 +821,12 @@ def tail(path: Path, lines: int) -> bytes:
     return b"\n".join(data.split(b"\n")[-lines - 1:]) if data else b""
 
 
-def follow(path: Path, out: BinaryIO, *, stop: Callable[[], bool] = lambda: False,
+def follow(path: Path, out: BinaryIO, *, since: int, stop: Callable[[], bool] = lambda: False,
            interval: float = 0.5) -> None:
-    """Write what is appended to ``path`` to ``out`` until ``stop()``, across rotations (a
-    new file under the name is read from its start)."""
+    """Write what is in ``path`` from byte ``since`` on, and all that is appended, to ``out``
+    until ``stop()``, across rotations (a new file under the name is read from its start)."""
     f = path.open("rb")
-    f.seek(0, os.SEEK_END)
+    f.seek(since)
     try:
         while not stop():
             chunk = f.read()

@@ -197,19 +197,24 @@ def test_logs_tail_and_follow_across_rotation(tmp_path: Path) -> None:
     log.write_bytes(b"".join(b"line %d\n" % i for i in range(1, 2001)))
     assert sv.tail(log, 3) == b"line 1998\nline 1999\nline 2000\n"
     assert sv.tail(log, 0) == b""
+    end = log.stat().st_size
+    with log.open("ab") as f:
+        f.write(b"written after the tail\n")
+    assert sv.tail(log, 1, end) == b"line 2000\n"
     out = io.BytesIO()
     done = threading.Event()
     follower = threading.Thread(target=sv.follow, args=(log, out),
-                                kwargs={"stop": done.is_set, "interval": 0.05})
+                                kwargs={"since": end, "stop": done.is_set, "interval": 0.05})
     follower.start()
     try:
         with log.open("ab") as f:
             f.write(b"appended\n")
-        wait_until(lambda: out.getvalue() == b"appended\n", timeout=10, interval=0.02,
-                   what="appended line followed")
+        wait_until(lambda: out.getvalue() == b"written after the tail\nappended\n",
+                   timeout=10, interval=0.02, what="appended line followed")
         log.rename(log.with_name("parser.log.1"))  # supervisord rotates: a new file
         log.write_bytes(b"after rotation\n")
-        wait_until(lambda: out.getvalue() == b"appended\nafter rotation\n", timeout=10,
+        wait_until(lambda: out.getvalue()
+                   == b"written after the tail\nappended\nafter rotation\n", timeout=10,
                    interval=0.02, what="rotated file followed")
     finally:
         done.set()

@@ -174,6 +174,17 @@ class UpError(RuntimeError):
 # ----------------------------------------------------------------------------- the plan
 
 
+def _port(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, str(default))
+    try:
+        port = int(raw)
+    except ValueError:
+        port = -1
+    if not 0 < port < 65536:
+        raise UpError(f"{name}={raw!r} is not a port")
+    return port
+
+
 def _priority(name: str) -> int:
     return 10 * (PROGRAMS.index(name) + 1)
 
@@ -188,14 +199,14 @@ def make_plan(settings: UpSettings, sim: SimOptions | None,
     py = sys.executable
     local = not env.get("DW_KAFKA_BOOTSTRAP")
     kafka_host = env.get("KAFKA_HOST", "127.0.0.1")
-    kafka_port = int(env.get("KAFKA_PORT", "9092"))
-    controller_port = int(env.get("KAFKA_CONTROLLER_PORT", "9093"))
+    kafka_port = _port(env, "KAFKA_PORT", 9092)
+    controller_port = _port(env, "KAFKA_CONTROLLER_PORT", 9093)
     bootstrap = f"{kafka_host}:{kafka_port}" if local else env["DW_KAFKA_BOOTSTRAP"]
     data_dir = paths.sim / "data" if sim else Path(env.get("DW_DATA_DIR") or default_data_dir())
-    ports = {name: int(env.get(f"DW_{name.upper()}_OPS_PORT", str(port)))
+    ports = {name: _port(env, f"DW_{name.upper()}_OPS_PORT", port)
              for name, port in DEFAULT_PORTS.items() if name != "dashboard"}
-    ports["dashboard"] = int(env.get("DW_DASHBOARD_PORT", str(DEFAULT_PORTS["dashboard"])))
-    ports["clickhouse_http"] = int(env.get("DW_CLICKHOUSE_HTTP_PORT", str(CLICKHOUSE_HTTP_PORT)))
+    ports["dashboard"] = _port(env, "DW_DASHBOARD_PORT", DEFAULT_PORTS["dashboard"])
+    ports["clickhouse_http"] = _port(env, "DW_CLICKHOUSE_HTTP_PORT", CLICKHOUSE_HTTP_PORT)
     if local:
         ports["kafka"], ports["kafka_controller"] = kafka_port, controller_port
     if sim:
@@ -413,7 +424,7 @@ class Supervisord:
 _LOG = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),\d+ \w+ (.*)$")
 _STARTED = re.compile(r"^supervisord started with pid (\d+)")
 _SPAWNED = re.compile(r"^spawned: '([^']+)' with pid (\d+)")
-_EXITED = re.compile(r"^(exited|stopped|gave up): (\S+) (.*)$")
+_EXITED = re.compile(r"^(exited|stopped): (\S+) (.*)$")
 
 
 @dataclass

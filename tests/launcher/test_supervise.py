@@ -137,7 +137,7 @@ def test_a_service_that_always_crashes_ends_fatal_and_status_says_so(tmp_path: P
         # one start and startretries more, each refused: restarts = startretries
         assert (service["state"], service["pid"], service["uptime_s"], service["restarts"]) == (
             "FATAL", None, None, 2)
-        assert service["last_exit"].startswith("gave up entered FATAL state")
+        assert service["last_exit"].startswith("exited (exit status 1; not expected) at ")
         assert status["problems"][0].startswith("dashboard is FATAL: ")
         assert status["lag"] == {"error": "the local broker is not running"}
         assert status["store"]["error"].startswith("the store is not up yet")

@@ -6,13 +6,13 @@
 ``up --simulator`` on free ports with its own state dir: the whole monitor under supervisord
 (the broker, the simulator with a live clock, the aggregator, the parser, the alerts service,
 the dashboard and the fetcher in live mode), with ``up``'s defaults for everything else (the
-fetcher re-polls each court every 30 s). Once every service is RUNNING, every ``--every``
-seconds for ``--minutes``: each program's RSS (with its children: the parser's parse
-process), its state and restarts as ``docketwatch status`` reads them from supervisord,
-the consumer lag, and freshness (the age of the newest case event in the store, and of the
-stalest court's last fetch). At the end the sites' clock is held, every court polled twice
-more, the pipeline drained, and the store compared with the simulator's truth at that date;
-then ``docketwatch down``.
+fetcher re-polls each court every 30 s). Once the first pass of every court (the backfill)
+is drained, every ``--every`` seconds for ``--minutes``: each program's RSS (with its
+children: the parser's parse process), its state and restarts as ``docketwatch status``
+reads them from supervisord, the consumer lag, and freshness (the age of the newest case
+event in the store, and of the stalest court's last fetch). At the end the sites' clock is
+held, every court polled twice more, the pipeline drained, and the store compared with the
+simulator's truth at that date; then ``docketwatch down``.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ def http(url: str, body: dict[str, Any] | None = None) -> Any:
         return json.loads(resp.read())
 
 
-def pct(values: list[float], q: float) -> float:
+def pct(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
@@ -122,73 +123,88 @@ def main() -> int:
         return 1
     sup = sv.Supervisord(state)
     reader = Reader(ReaderSettings(clickhouse_url=f"http://127.0.0.1:{ports['ch']}"))
-    rss: dict[str, list[tuple[float, int]]] = {}
+    log = state / "logs" / "fetcher.log"
+
+    def passes() -> Counter[str]:
+        return Counter(line.split(" live pass: ")[0].rsplit(" ", 1)[-1]
+                       for line in log.read_text(encoding="utf-8").splitlines()
+                       if " live pass: " in line)
+
+    rss: dict[str, list[tuple[float, int]]] = {}  # program -> (seconds into the soak, kB)
+    catch_up_peak: dict[str, int] = {}
     fresh_event: list[float] = []
     fresh_fetch: list[float] = []
-    lag_max = 0
-    caught_up_s: float | None = None
-    status: dict[str, Any] = {}
+    lags: list[int] = []
     result = None
     try:
-        start = time.monotonic()
-        while (now := time.monotonic()) - start < args.minutes * 60:
+        courts = sorted(http(f"{sim}/_sim/truth?as_of={as_of.isoformat()}")["courts"])
+
+        def sample(into: dict[str, list[tuple[float, int]]] | None, at: float) -> None:
             for name, info in sup.processes().items():
                 if info["pid"]:
                     kb = rss_kb(info["pid"]) + sum(rss_kb(c) for c in
                                                    sv.descendants(info["pid"]))
-                    rss.setdefault(name, []).append((now - start, kb))
+                    catch_up_peak[name] = max(catch_up_peak.get(name, 0), kb)
+                    if into is not None:
+                        into.setdefault(name, []).append((at, kb))
+
+        # -- catching up: the first pass of every court (the backfill), drained
+        def caught_up() -> bool:
+            sample(None, 0)
+            got = passes()
+            return all(got[c] >= 1 for c in courts) and drained()
+
+        wait_until(caught_up, timeout=3600, interval=args.every, what="first pass drained")
+        caught_up_s = time.monotonic() - t0
+        first_pass_cases = reader.rows("SELECT count() FROM cases")[0][0]
+        # -- the soak itself
+        start = time.monotonic()
+        while (now := time.monotonic()) - start < args.minutes * 60:
+            sample(rss, now - start)
             status = sv.collect_status(state)
-            lag = status["lag"]
-            if "error" not in lag:
-                lag_max = max(lag_max, lag["parser"], lag["aggregator"])
-                if caught_up_s is None and lag["parser"] == lag["aggregator"] == 0 \
-                        and status["store"].get("newest_event_at"):
-                    caught_up_s = now - t0
+            if "error" not in status["lag"]:
+                lags.append(status["lag"]["parser"] + status["lag"]["aggregator"])
             store = status["store"]
-            if caught_up_s is not None and "error" not in store:
+            if "error" not in store:
                 if store.get("newest_event_age_s") is not None:
                     fresh_event.append(store["newest_event_age_s"])
                 if store.get("stalest_fetch_age_s") is not None:
                     fresh_fetch.append(store["stalest_fetch_age_s"])
             time.sleep(max(0.0, args.every - (time.monotonic() - now)))  # the sampling pace
         ran_min = (time.monotonic() - start) / 60
+        during = sv.collect_status(state)
         # -- the end: hold the clock, poll every court twice more, drain, compare
-        log = state / "logs" / "fetcher.log"
-
-        def passes() -> Counter[str]:
-            return Counter(line.split(" live pass: ")[0].rsplit(" ", 1)[-1]
-                           for line in log.read_text(encoding="utf-8").splitlines()
-                           if " live pass: " in line)
-
         before = passes()
         today = date.fromisoformat(http(f"{sim}/_sim/clock")["as_of"])
         held = today + timedelta(days=1)
         http(f"{sim}/_sim/clock", {"as_of": held.isoformat(), "live": False})
-        courts = list(before)
         wait_until(lambda: all(passes()[c] >= before[c] + 2 for c in courts), timeout=1800,
                    interval=1, what="two more passes of every court")
         wait_until(drained, timeout=1800, interval=1, what="drained")
         truth = http(f"{sim}/_sim/truth?as_of={held.isoformat()}")
         start_cases = len(http(f"{sim}/_sim/truth?as_of={as_of.isoformat()}")["cases"])
         result = verify(lambda q, p: reader.rows(q, p), truth)
-        final = sv.collect_status(state)
     finally:
         reader.close()
         t1 = time.monotonic()
         stopped = cli("down")
         down_s = time.monotonic() - t1
 
-    print(f"\n### `docketwatch up --simulator`, {ran_min:.1f} min of live monitoring "
-          f"({args.courts or 111} courts, scale {args.scale}, clock {args.live_speed:g} s per "
-          f"simulated day from {as_of}; sampled every {args.every:g} s)\n")
-    print(f"- `up` returned (every service RUNNING) after {up_s:.1f} s; first caught up "
-          f"(lag 0, cases in the store) {caught_up_s or float('nan'):.0f} s after `up` began")
-    print(f"- the sites' clock went from {as_of} to {held}: {start_cases} -> "
-          f"{len(truth['cases'])} cases; at the end the store "
-          + ("**equals the truth exactly**" if result.exact else
-             f"DIFFERS from the truth: {result.lost}, {result.wrong}, extra {result.extra}"))
-    print(f"- consumer lag at most {lag_max} records; freshness after catching up: newest "
-          "case event "
+    print(f"\n### `docketwatch up --simulator`: {ran_min:.1f} min of live monitoring after "
+          f"catching up ({len(courts)} courts, scale {args.scale}, clock {args.live_speed:g} s "
+          f"per simulated day from {as_of}; sampled every {args.every:g} s)\n")
+    print(f"- `up` returned (every service RUNNING) after {up_s:.1f} s; the first pass of "
+          f"every court was in the store, drained, {caught_up_s:.0f} s after `up` began "
+          f"({first_pass_cases} cases)")
+    print(f"- the sites' clock went from {as_of} to {held} (held there at the end): "
+          f"{start_cases} -> {len(truth['cases'])} cases; after two more passes of every court "
+          "the store " + ("**equals the simulator's truth exactly**" if result.exact else
+                         f"DIFFERS from the truth: lost {dict(result.lost)}, wrong "
+                         f"{dict(result.wrong)}, extra {result.extra}; e.g. "
+                         + "; ".join(result.examples[:3])))
+    print("- during the soak: consumer lag (parser + aggregator) "
+          + (f"p50 {pct(lags, 0.5):.0f}, max {max(lags)} records" if lags else "—")
+          + "; freshness: newest case event "
           + (f"p50 {pct(fresh_event, 0.5):.0f} s, p95 {pct(fresh_event, 0.95):.0f} s, max "
              f"{max(fresh_event):.0f} s old" if fresh_event else "—")
           + "; stalest court fetch "
@@ -197,17 +213,18 @@ def main() -> int:
     print(f"- `down` took {down_s:.1f} s (exit {stopped.returncode}): "
           + "; ".join(line.strip() for line in stopped.stdout.splitlines()
                       if "stopped in" in line))
-    print("\n| program | state | restarts | RSS start MB | max MB | end MB "
-          "| slope, second half, MB/min |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("\n| program | state | restarts | peak MB while catching up | soak start MB "
+          "| max MB | end MB | slope, second half, MB/min |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for name in sv.PROGRAMS:
         series = rss.get(name, [])
-        svc = final["services"].get(name, {})
+        svc = during["services"].get(name, {})
         if not series:
             continue
         kbs = [kb for _, kb in series]
         print(f"| {name} | {svc.get('state', '?')} | {svc.get('restarts', '?')} "
-              f"| {kbs[0] / 1024:,.0f} | {max(kbs) / 1024:,.0f} | {kbs[-1] / 1024:,.0f} "
+              f"| {catch_up_peak.get(name, 0) / 1024:,.0f} | {kbs[0] / 1024:,.0f} "
+              f"| {max(kbs) / 1024:,.0f} | {kbs[-1] / 1024:,.0f} "
               f"| {slope_mb_per_min(series):+.1f} |")
     print(f"\n`{' '.join(sys.argv)}`")
     return 0 if result is not None and result.exact and stopped.returncode == 0 else 1

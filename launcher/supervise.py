@@ -33,6 +33,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -433,6 +434,7 @@ class History:
 
     spawns: dict[str, list[datetime]] = field(default_factory=dict)
     last_exit: dict[str, str] = field(default_factory=dict)
+    pids: dict[str, int] = field(default_factory=dict)  # each program's latest pid
 
     def restarts(self, name: str) -> int:
         return max(0, len(self.spawns.get(name, [])) - 1)
@@ -465,6 +467,7 @@ def history(paths: Paths) -> History:
             out = History()
         elif s := _SPAWNED.match(text):
             out.spawns.setdefault(s.group(1), []).append(at)
+            out.pids[s.group(1)] = int(s.group(2))
         elif e := _EXITED.match(text):
             out.last_exit[e.group(2)] = f"{e.group(1)} {e.group(3)} at {m.group(1)}"
     return out
@@ -669,6 +672,12 @@ def collect_status(state_dir: Path) -> dict[str, Any]:
     pid = sup.pid()
     if pid is None or not sup.answers():
         out["problems"].append(f"docketwatch is not up (no supervisord in {state_dir})")
+        if pid is None and (left := orphans(sup.paths)):
+            out["orphans"] = left
+            out["problems"].append(
+                "supervisord has died, but programs it started still run: "
+                + ", ".join(f"{n} (pid {p})" for n, p in left.items())
+                + "; docketwatch down stops them")
         return out
     out["up"], out["supervisord_pid"] = True, pid
     procs = sup.processes()
@@ -768,6 +777,42 @@ def _stop_line(paths: Paths, name: str) -> str:
     return ""
 
 
+def orphans(paths: Paths) -> dict[str, int]:
+    """Programs still running although their supervisord is not (it was killed: its children
+    live on), by their latest pid in its log, each checked to be that program still."""
+    marks = {name: f"services.{name}".encode() for name in PROGRAMS}
+    marks["kafka"] = b"kafka.Kafka"
+    out = {}
+    for name, pid in history(paths).pids.items():
+        with contextlib.suppress(OSError):
+            if name in marks and _alive(pid) and marks[name] in Path(
+                    f"/proc/{pid}/cmdline").read_bytes():
+                out[name] = pid
+    return out
+
+
+def _stop_orphans(left: dict[str, int], say: Callable[[str], None]) -> int:
+    """What supervisord would have done: SIGTERM in order, SIGKILL to the group after the
+    program's stop budget."""
+    code = 0
+    for name in (n for n in STOP_ORDER if n in left):
+        pid = left[name]
+        say(f"stopping {name} (pid {pid}) ...")
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_WAIT_S[name]
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _alive(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)  # supervisord made it a group leader
+            say(f"  {name} did not stop within {STOP_WAIT_S[name]}s and was killed")
+            code = 1
+        else:
+            say(f"  {name} stopped")
+    return code
+
+
 def down(state_dir: Path, say: Callable[[str], None], timeout: float = 60.0) -> int:
     """Stop every program in order, each gracefully, then supervisord; 0 when nothing had to
     be killed and nothing is left behind."""
@@ -775,6 +820,11 @@ def down(state_dir: Path, say: Callable[[str], None], timeout: float = 60.0) -> 
     pid = sup.pid()
     if pid is None:
         sup.paths.sock.unlink(missing_ok=True)
+        left = orphans(sup.paths)
+        if left:
+            say("supervisord is not running, but programs it started are: "
+                + ", ".join(f"{n} (pid {p})" for n, p in left.items()))
+            return _stop_orphans(left, say)
         say(f"docketwatch is not up (no supervisord in {state_dir})")
         return 0
     rpc = sup.rpc()
@@ -805,10 +855,10 @@ def down(state_dir: Path, say: Callable[[str], None], timeout: float = 60.0) -> 
         say(f"supervisord (pid {pid}) has not exited within {timeout:.0f}s")
         return 1
     deadline = time.monotonic() + 10
-    while (left := sorted(p for p in tree if _alive(p))) and time.monotonic() < deadline:
+    while (behind := sorted(p for p in tree if _alive(p))) and time.monotonic() < deadline:
         time.sleep(0.1)
-    if left:
-        say(f"processes left behind: {', '.join(map(str, left))}")
+    if behind:
+        say(f"processes left behind: {', '.join(map(str, behind))}")
         return 1
     say(f"supervisord (pid {pid}) has exited; everything is stopped")
     return code

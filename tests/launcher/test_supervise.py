@@ -20,7 +20,7 @@ from supervisor.datatypes import RestartUnconditionally
 from supervisor.options import ServerOptions
 
 from launcher import supervise as sv
-from launcher.stack import wait_until
+from launcher.stack import free_port, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 SECRETS = {"DW_TELEGRAM_TOKEN": "tg-s3cret-token", "DW_CLICKHOUSE_PASSWORD": "ch-s3cret-pw"}
@@ -220,3 +220,42 @@ def test_logs_tail_and_follow_across_rotation(tmp_path: Path) -> None:
         done.set()
         follower.join(timeout=10)
     assert not follower.is_alive()
+
+
+def test_programs_of_a_killed_supervisord_are_reported_and_stopped(tmp_path: Path) -> None:
+    state = tmp_path / "up"
+    port = free_port()
+    plan = sv.make_plan(sv.UpSettings(up_dir=state, up_start_secs=1), None,
+                        {"DW_DASHBOARD_PORT": str(port)})
+    plan.programs = [plan.program("dashboard")]
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("DW_")},
+           "DW_UP_DIR": str(state)}
+    top = sv.start_daemon(plan)
+    sup = sv.Supervisord(state)
+    try:
+        info = wait_until(lambda: (p := sup.processes()["dashboard"])["statename"] == "RUNNING"
+                          and p, timeout=60, interval=0.2, what="dashboard running")
+        dashboard = int(info["pid"])
+        os.kill(top, signal.SIGKILL)  # supervisord dies; the service it started lives on
+        wait_until(lambda: not sv._alive(top), timeout=10, interval=0.05, what="gone")
+        assert sv._alive(dashboard)
+        got = subprocess.run([sys.executable, "-m", "launcher.cli", "status", "--format",
+                              "json"], cwd=REPO, env=env, capture_output=True, text=True,
+                             timeout=60)
+        assert got.returncode == 3
+        status = json.loads(got.stdout)
+        assert status["orphans"] == {"dashboard": dashboard}
+        assert status["problems"][1] == (
+            f"supervisord has died, but programs it started still run: dashboard (pid "
+            f"{dashboard}); docketwatch down stops them")
+        stopped = subprocess.run([sys.executable, "-m", "launcher.cli", "down"], cwd=REPO,
+                                 env=env, capture_output=True, text=True, timeout=120)
+        assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+        assert stopped.stdout.splitlines()[-1].strip() == "dashboard stopped"
+        assert not sv._alive(dashboard)
+        again = subprocess.run([sys.executable, "-m", "launcher.cli", "down"], cwd=REPO,
+                               env=env, capture_output=True, text=True, timeout=60)
+        assert again.returncode == 0 and "docketwatch is not up" in again.stdout
+    finally:
+        for pid in sv.orphans(sup.paths).values():  # only what this test started
+            os.kill(pid, signal.SIGKILL)

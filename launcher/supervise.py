@@ -552,12 +552,31 @@ def run_foreground(plan: Plan) -> None:
     os.execv(command[0], command)  # noqa: S606 (supervisord, a fixed command)
 
 
+def readiness(plan: Plan) -> dict[str, str]:
+    """What must answer before ``up`` says the monitor is up: the store (the aggregator's
+    ClickHouse HTTP interface, or the server's), the dashboard, the simulator."""
+    urls = {"store": plan.clickhouse_url.rstrip("/") + "/ping",
+            "dashboard": plan.dashboard_url + "health"}
+    if plan.simulator_url:
+        urls["simulator"] = plan.simulator_url + "/_sim/health"
+    return urls
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:  # noqa: S310 (our own URLs)
+            return bool(resp.status == 200)
+    except OSError:
+        return False
+
+
 def wait_started(sup: Supervisord, plan: Plan, timeout: float,
                  say: Callable[[str], None]) -> bool:
-    """Until every program is RUNNING and the dashboard answers (True), or one is given up
-    (FATAL) or the deadline passes (False)."""
+    """Until every program is RUNNING and the store, the dashboard (and the simulator)
+    answer (True), or a program is given up (FATAL) or the deadline passes (False)."""
     deadline = time.monotonic() + timeout
     shown: dict[str, str] = {}
+    waiting = readiness(plan)
     while time.monotonic() < deadline:
         procs = sup.processes()
         for name in PROGRAMS:
@@ -568,14 +587,12 @@ def wait_started(sup: Supervisord, plan: Plan, timeout: float,
                         if shown[name] == "RUNNING" else f"  {name}: FATAL")
         if any(p["statename"] == "FATAL" for p in procs.values()):
             return False
-        if all(p["statename"] == "RUNNING" for p in procs.values()):
-            try:
-                with urllib.request.urlopen(plan.dashboard_url + "health",  # noqa: S310
-                                            timeout=2) as resp:
-                    if resp.status == 200:
-                        return True
-            except OSError:
-                pass
+        for what, url in list(waiting.items()):
+            if _answers(url):
+                say(f"  {what} answers ({url})")
+                del waiting[what]
+        if not waiting and all(p["statename"] == "RUNNING" for p in procs.values()):
+            return True
         time.sleep(0.5)
     return False
 

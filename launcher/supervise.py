@@ -213,13 +213,15 @@ def make_plan(settings: UpSettings, sim: SimOptions | None,
     if sim:
         ports["simulator"] = settings.simulator_port
     clickhouse_url = env.get("DW_CLICKHOUSE_URL") or f"http://127.0.0.1:{ports['clickhouse_http']}"
+    if env.get("DW_CLICKHOUSE_DSN", "").startswith(("http://", "https://")):
+        del ports["clickhouse_http"]  # a ClickHouse server: the aggregator serves no HTTP
     dash_host = env.get("DW_DASHBOARD_HOST", "127.0.0.1")
     shown_host = "127.0.0.1" if dash_host in ("0.0.0.0", "::", "") else dash_host  # noqa: S104
     common = {
         "DW_KAFKA_BOOTSTRAP": bootstrap,
         "DW_DATA_DIR": str(data_dir),
         "DW_CLICKHOUSE_URL": clickhouse_url,
-        "DW_CLICKHOUSE_HTTP_PORT": str(ports["clickhouse_http"]),
+        "DW_CLICKHOUSE_HTTP_PORT": str(ports.get("clickhouse_http", CLICKHOUSE_HTTP_PORT)),
         **{f"DW_{n.upper()}_OPS_PORT": str(ports[n])
            for n in ("fetcher", "parser", "aggregator", "alerts")},
         "DW_DASHBOARD_PORT": str(ports["dashboard"]),
@@ -496,18 +498,17 @@ def check_startable(plan: Plan) -> None:
                       "docs/operations.md)")
 
 
-def prepare(plan: Plan, *, fresh_simulator: bool = True) -> Paths:
+def prepare(plan: Plan) -> Paths:
     """The state directory (0700), the configuration and the plan, written for a start."""
     paths = Paths(Path(plan.state_dir))
     paths.root.mkdir(parents=True, exist_ok=True)
     paths.root.chmod(0o700)
     paths.logs.mkdir(exist_ok=True)
-    if plan.mode == "simulator" and fresh_simulator:
+    if plan.mode == "simulator":
         # The simulator's clock starts again at --as-of: data of an earlier run would be
         # ahead of the sites. A simulated run always starts from nothing.
         shutil.rmtree(paths.sim, ignore_errors=True)
-    if plan.mode == "simulator":
-        (paths.sim / "data").mkdir(parents=True, exist_ok=True)
+        (paths.sim / "data").mkdir(parents=True)
     paths.sock.unlink(missing_ok=True)  # a stale socket of a supervisord that died
     paths.conf.write_text(render(plan), encoding="utf-8")
     paths.plan.write_text(plan.to_json(), encoding="utf-8")

@@ -98,8 +98,13 @@ def test_simulator_config_as_supervisord_reads_it(tmp_path: Path) -> None:
 
 def test_external_cluster_and_odd_paths(tmp_path: Path) -> None:
     odd = tmp_path / "data 100%"
-    env = {"DW_KAFKA_BOOTSTRAP": "k1:9092,k2:9092", "DW_DATA_DIR": str(odd)}
+    env = {"DW_KAFKA_BOOTSTRAP": "k1:9092,k2:9092", "DW_DATA_DIR": str(odd),
+           "DW_CLICKHOUSE_DSN": "http://ch:8123", "DW_CLICKHOUSE_URL": "http://ch:8123"}
     plan = sv.make_plan(sv.UpSettings(up_dir=tmp_path / "up"), None, env)
+    # neither a broker's nor the embedded store's port is ours to take
+    assert sorted(plan.ports) == ["aggregator", "alerts", "dashboard", "fetcher", "parser"]
+    assert sv.readiness(plan) == {"store": "http://ch:8123/ping",
+                                  "dashboard": "http://127.0.0.1:9110/health"}
     progs = programs(parsed(sv.prepare(plan).conf))
     # no local broker, no simulator; nobody waits for a broker port
     assert list(progs) == ["aggregator", "parser", "alerts", "dashboard", "fetcher"]

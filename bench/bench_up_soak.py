@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -113,9 +114,12 @@ def main() -> int:
         return asyncio.run(lags()) == (0, 0)
 
     t0 = time.monotonic()
+    # The corpus must outlast the run (the fetcher's windows end where it does): the catch-up
+    # (minutes on a busy machine), the soak and the final passes, with room to spare.
+    days = math.ceil((args.minutes + 45) * 60 / args.live_speed)
     got = cli("up", "--simulator", "--scale", str(args.scale), "--courts-limit",
               str(args.courts), "--live-speed", str(args.live_speed), "--as-of",
-              as_of.isoformat(), "--days", "90")
+              as_of.isoformat(), "--days", str(days))
     up_s = time.monotonic() - t0
     if got.returncode != 0:
         print(got.stdout, got.stderr, file=sys.stderr)

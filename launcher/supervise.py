@@ -257,11 +257,14 @@ def make_plan(settings: UpSettings, sim: SimOptions | None,
             "--live-speed", str(sim.live_speed), "--write-courts", str(courts),
             "--write-truth", str(paths.sim / "truth.json")], {"PYTHONUNBUFFERED": "1"},
             _priority("simulator"), STOP_WAIT_S["simulator"]))
-        # The sites' "today" is the simulator's clock: the fetcher's windows end where the
-        # corpus does, and every window since the clock's start stays recent (re-polled).
+        # The sites' "today" is the simulator's clock, not the wall clock: the fetcher's
+        # windows end where the corpus does, and its recent receipt and decision windows
+        # reach as far before the clock's start as they would before a real today (a
+        # decision can show up to 120 days late).
+        span = (sim.end - sim.as_of).days
         fetcher_env.update({
             "DW_COURTS_FILE": str(courts), "DW_FETCH_END": sim.end.isoformat(),
-            "DW_RECENT_DAYS": str((sim.end - sim.as_of).days + 120)})
+            "DW_RECENT_DAYS": str(span + 120), "DW_DECISION_DAYS": str(span + 180)})
         for name, value in (("DW_LIVE_INTERVAL_S", "30"), ("DW_HOST_RATE_PER_S", "1000"),
                             ("DW_MAX_CONCURRENCY", "32")):
             fetcher_env[name] = env.get(name, value)

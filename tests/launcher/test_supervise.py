@@ -74,10 +74,12 @@ def test_simulator_config_as_supervisord_reads_it(tmp_path: Path) -> None:
     fetcher = progs["fetcher"].environment  # type: ignore[attr-defined]
     courts = str(paths.sim / "courts.csv")
     assert {k: fetcher[k] for k in ("DW_FETCH_MODE", "DW_COURTS_FILE", "DW_FETCH_END",
-                                    "DW_RECENT_DAYS", "DW_KAFKA_BOOTSTRAP",
-                                    "DW_DASHBOARD_PORT", "DW_DATA_DIR")} == {
+                                    "DW_RECENT_DAYS", "DW_DECISION_DAYS",
+                                    "DW_KAFKA_BOOTSTRAP", "DW_DASHBOARD_PORT",
+                                    "DW_DATA_DIR")} == {
         "DW_FETCH_MODE": "live", "DW_COURTS_FILE": courts, "DW_FETCH_END": "2025-03-01",
-        "DW_RECENT_DAYS": "210", "DW_KAFKA_BOOTSTRAP": "127.0.0.1:19092",
+        "DW_RECENT_DAYS": "210", "DW_DECISION_DAYS": "270",
+        "DW_KAFKA_BOOTSTRAP": "127.0.0.1:19092",
         "DW_DASHBOARD_PORT": "19110", "DW_DATA_DIR": str(paths.sim / "data")}
     # the fetcher waits for the broker, the simulator and its roster before it starts
     assert progs["fetcher"].command.split(" -- ")[0].split()[1:] == [  # type: ignore

@@ -116,7 +116,7 @@ def main() -> int:
     t0 = time.monotonic()
     # The corpus must outlast the run (the fetcher's windows end where it does): the catch-up
     # (minutes on a busy machine), the soak and the final passes, with room to spare.
-    days = math.ceil((args.minutes + 45) * 60 / args.live_speed)
+    days = math.ceil((args.minutes + 15) * 60 / args.live_speed)
     got = cli("up", "--simulator", "--scale", str(args.scale), "--courts-limit",
               str(args.courts), "--live-speed", str(args.live_speed), "--as-of",
               as_of.isoformat(), "--days", str(days))
@@ -196,7 +196,8 @@ def main() -> int:
 
     print(f"\n### `docketwatch up --simulator`: {ran_min:.1f} min of live monitoring after "
           f"catching up ({len(courts)} courts, scale {args.scale}, clock {args.live_speed:g} s "
-          f"per simulated day from {as_of}; sampled every {args.every:g} s)\n")
+          f"per simulated day from {as_of}, cases received up to "
+          f"{as_of + timedelta(days=days)}; sampled every {args.every:g} s)\n")
     print(f"- `up` returned (every service RUNNING) after {up_s:.1f} s; the first pass of "
           f"every court was in the store, drained, {caught_up_s:.0f} s after `up` began "
           f"({first_pass_cases} cases)")

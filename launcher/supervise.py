@@ -762,7 +762,8 @@ def print_status(status: dict[str, Any], console: Any) -> None:
                     f"{store['newest_event_at']} UTC ({_age(store['newest_event_age_s'])} ago, "
                     f"docket date {store['docket_date']})" if "newest_event_at" in store
                     else "none yet")
-                + f"; stalest court fetch {_age(store['stalest_fetch_age_s'])} ago",
+                + (f"; stalest court fetch {_age(store['stalest_fetch_age_s'])} ago"
+                   if store["stalest_fetch_age_s"] is not None else ""),
                 soft_wrap=True, highlight=False)
             if store["courts"]:
                 table = Table("court", "state", "last fetch (UTC)", "ago", "last new case",

@@ -39,6 +39,7 @@ BENCHES: list[tuple[str, list[str]]] = [
     ("bench_query_flood", ["--runs", "2"]),
     ("bench_fuzz", ["--mutations", "20000", "--service-pages", "2000"]),
     ("bench_soak", ["--minutes", "2"]),
+    ("bench_up_soak", ["--minutes", "3", "--scale", "0.2"]),
 ]
 
 

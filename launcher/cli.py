@@ -363,6 +363,154 @@ def simulator() -> None:
     _run_module("services.simulator")
 
 
+# ----------------------------------------------------------------------------- up
+
+
+def _up_dir() -> Path:
+    from launcher.supervise import UpSettings
+
+    try:
+        return UpSettings().up_dir.resolve()
+    except ValidationError as exc:
+        raise _fail("bad setting: " + "; ".join(
+            f"DW_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+            ) from None
+
+
+@app.command()
+def up(
+    simulator: Annotated[bool, typer.Option(
+        "--simulator", help="against the court simulator with a live clock, offline, instead "
+        "of the courts' sites")] = False,
+    foreground: Annotated[bool, typer.Option(
+        "--foreground", help="run supervisord in the foreground (for systemd) instead of as "
+        "a daemon")] = False,
+    seed: Annotated[int, typer.Option(help="--simulator: the docket's seed")] = 1,
+    as_of: Annotated[str, typer.Option(
+        help="--simulator: the sites' date when the clock starts")] = "2024-12-01",
+    days: Annotated[int, typer.Option(
+        help="--simulator: days of new cases after --as-of")] = 90,
+    live_speed: Annotated[float, typer.Option(
+        help="--simulator: real seconds per simulated day")] = 20.0,
+    scale: Annotated[float, typer.Option(
+        help="--simulator: docket size (1.0 = calibrated)")] = 1.0,
+    courts_limit: Annotated[int, typer.Option(
+        help="--simulator: first N courts only (0 = all 111)")] = 0,
+    wait: Annotated[float, typer.Option(
+        help="seconds to wait until every service is RUNNING")] = 300.0,
+) -> None:
+    """Run the whole monitor under supervisord: broker, fetcher (live), parser, aggregator,
+    alerts and dashboard (docs/operations.md)."""
+    from datetime import timedelta
+
+    from launcher import supervise as sv
+
+    out = Console(highlight=False, soft_wrap=True)
+    state_dir = _up_dir()
+    sim = None
+    if simulator:
+        start = date.fromisoformat(_date(as_of, "--as-of") or as_of)
+        if days < 1 or live_speed <= 0 or scale <= 0 or courts_limit < 0:
+            raise _fail("--days, --live-speed and --scale must be positive")
+        sim = sv.SimOptions(seed=seed, as_of=start, end=start + timedelta(days=days),
+                            live_speed=live_speed, scale=scale, courts_limit=courts_limit)
+    sup = sv.Supervisord(state_dir)
+    if (pid := sup.pid()) is not None:
+        mode = sup.plan().mode
+        out.print(f"already up ({mode}): supervisord pid {pid}, state {state_dir}; "
+                  "see docketwatch status")
+        raise typer.Exit(0 if mode == ("simulator" if simulator else "live") else 1)
+    try:
+        plan = sv.make_plan(sv.UpSettings(), sim)
+        sv.check_startable(plan)
+        if plan.local_broker:
+            sv.fetch_broker()
+        mode = "against the court simulator" if simulator else "against the courts' sites"
+        out.print(f"docketwatch up {mode}; state {state_dir}")
+        if foreground:
+            out.print(f"supervisord in the foreground; dashboard {plan.dashboard_url}")
+            sv.run_foreground(plan)
+        pid = sv.start_daemon(plan)
+    except sv.UpError as exc:
+        raise _fail(str(exc)) from None
+    out.print(f"supervisord pid {pid}, config {sup.paths.conf}, logs {sup.paths.logs}/")
+    ok = sv.wait_started(sup, plan, wait, lambda line: out.print(line))
+    if not ok:
+        sv.print_status(sv.collect_status(state_dir), out)
+        err.print(Text("error: not every service is running (docketwatch logs SERVICE; "
+                       "docketwatch down)"), soft_wrap=True)
+        raise typer.Exit(1)
+    out.print(f"every service is running; dashboard: {plan.dashboard_url}")
+    out.print("docketwatch status | docketwatch logs SERVICE [-f] | docketwatch down")
+
+
+@app.command()
+def status(
+    fmt: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+) -> None:
+    """Each service's state, uptime and restarts, consumer lag, each court's last fetch and
+    last new case, freshness. Exit 1 when a service is not running (FATAL, a crash loop),
+    3 when nothing is up."""
+    from launcher import supervise as sv
+
+    if fmt not in ("table", "json"):
+        raise _fail("--format must be table or json")
+    try:
+        st = sv.collect_status(_up_dir())
+    except sv.UpError as exc:
+        raise _fail(str(exc), 3) from None
+    if fmt == "json":
+        print(json.dumps(st, ensure_ascii=False, default=str))
+    else:
+        sv.print_status(st, Console(highlight=False))
+    raise typer.Exit(3 if not st["up"] else 1 if st["problems"] else 0)
+
+
+@app.command()
+def logs(
+    service: Annotated[str, typer.Argument(
+        help="kafka, simulator, aggregator, parser, alerts, dashboard, fetcher or "
+        "supervisord")],
+    lines: Annotated[int, typer.Option("--lines", "-n", help="lines to show")] = 50,
+    follow: Annotated[bool, typer.Option("--follow", "-f", help="keep printing")] = False,
+) -> None:
+    """A service's log under docketwatch up (rotated files beside it: <name>.log.1, ...)."""
+    from launcher import supervise as sv
+
+    names = (*sv.PROGRAMS, "supervisord")
+    if service not in names:
+        raise _fail(f"no service {service!r}: one of {', '.join(names)}")
+    path = sv.Paths(_up_dir()).service_log(service)
+    if not path.exists():
+        raise _fail(f"{path}: no such log (is docketwatch up, and with --simulator for the "
+                    "simulator?)", 3)
+    end = path.stat().st_size
+    sys.stdout.buffer.write(sv.tail(path, lines, end))
+    sys.stdout.buffer.flush()
+    if follow:
+        try:
+            sv.follow(path, sys.stdout.buffer, since=end)
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+
+
+@app.command()
+def down(
+    timeout: Annotated[float, typer.Option(
+        help="seconds to wait for supervisord to exit once every service has stopped")] = 60.0,
+) -> None:
+    """Stop everything gracefully, in order (fetcher, readers, parser, aggregator, broker),
+    and wait for supervisord to exit."""
+    from launcher import supervise as sv
+
+    out = Console(highlight=False, soft_wrap=True)
+    try:
+        code = sv.down(_up_dir(), lambda line: out.print(line), timeout)
+    except sv.UpError as exc:
+        raise _fail(str(exc)) from None
+    raise typer.Exit(code)
+
+
 def main() -> None:
     app()
 

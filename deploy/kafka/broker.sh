@@ -4,6 +4,9 @@
 #
 #   deploy/kafka/broker.sh fetch    download the jars into $DW_CACHE/kafka/libs (idempotent)
 #   deploy/kafka/broker.sh start    format (first time) and start; waits until it answers
+#   deploy/kafka/broker.sh run      format (first time) and run in the foreground (exec: the
+#                                   JVM takes this process's pid; for a supervisor such as
+#                                   supervisord under `docketwatch up`; SIGTERM stops it cleanly)
 #   deploy/kafka/broker.sh stop     stop cleanly (SIGTERM, then SIGKILL after a grace period)
 #   deploy/kafka/broker.sh status   exit 0 if running
 #
@@ -40,7 +43,14 @@ alive() {
 }
 
 running() {
-  [ -f "$pidfile" ] && alive "$(cat "$pidfile")"
+  [ -f "$pidfile" ] || return 1
+  local pid
+  pid="$(cat "$pidfile")"
+  alive "$pid" || return 1
+  # A pid file left by a broker that died (a crash, a reboot) may name someone else now.
+  if [ -r "/proc/$pid/cmdline" ] && ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q kafka.Kafka; then
+    return 1
+  fi
 }
 
 answers() {
@@ -56,14 +66,7 @@ sys.exit(0 if len(hdr) == 4 else 1)
 PY
 }
 
-start() {
-  fetch
-  if running; then echo "kafka already running (pid $(cat "$pidfile"))"; return 0; fi
-  if answers; then
-    # Someone else's broker (or any server) holds the port: using it would mix data.
-    echo "port $host:$port is already in use by another process; set KAFKA_PORT" >&2
-    exit 1
-  fi
+prepare() {
   mkdir -p "$data/log" "$logdir"
   local props="$data/server.properties"
   cat >"$props" <<PROPS
@@ -93,10 +96,36 @@ PROPS
     id="$(java -cp "$libs/*" kafka.tools.StorageTool random-uuid)"
     java -cp "$libs/*" kafka.tools.StorageTool format -t "$id" -c "$props" >"$logdir/format.log" 2>&1
   fi
+}
+
+jvm=(-XX:+UseG1GC -Djava.awt.headless=true -Dlog4j2.configurationFile="$here/log4j2.yaml")
+
+refuse_taken_port() {
+  if answers; then
+    # Someone else's broker (or any server) holds the port: using it would mix data.
+    echo "port $host:$port is already in use by another process; set KAFKA_PORT" >&2
+    exit 1
+  fi
+}
+
+run() {
+  fetch
+  if running; then echo "kafka already running (pid $(cat "$pidfile"))" >&2; exit 1; fi
+  refuse_taken_port
+  prepare
+  echo $$ >"$pidfile"  # exec keeps the pid: the file names the JVM
+  exec java -Xms"$heap" -Xmx"$heap" "${jvm[@]}" -Dkafka.logs.dir="$logdir" \
+    -cp "$libs/*" kafka.Kafka "$data/server.properties"
+}
+
+start() {
+  fetch
+  if running; then echo "kafka already running (pid $(cat "$pidfile"))"; return 0; fi
+  refuse_taken_port
+  prepare
   local t0=$EPOCHREALTIME
-  nohup java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -Djava.awt.headless=true \
-    -Dkafka.logs.dir="$logdir" -Dlog4j2.configurationFile="$here/log4j2.yaml" \
-    -cp "$libs/*" kafka.Kafka "$props" >"$logdir/stdout.log" 2>&1 &
+  nohup java -Xms"$heap" -Xmx"$heap" "${jvm[@]}" -Dkafka.logs.dir="$logdir" \
+    -cp "$libs/*" kafka.Kafka "$data/server.properties" >"$logdir/stdout.log" 2>&1 &
   echo $! >"$pidfile"
   local deadline=$((SECONDS + timeout_s))
   until answers; do
@@ -122,7 +151,8 @@ stop() {
 case "${1:-}" in
   fetch) fetch ;;
   start) start ;;
+  run) run ;;
   stop) stop ;;
   status) running ;;
-  *) echo "usage: $0 fetch|start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 fetch|start|run|stop|status" >&2; exit 2 ;;
 esac

@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install kafka clients alertmanager system-deps lint bench clean
+.PHONY: demo up down test install kafka clients alertmanager system-deps lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ install: $(STAMP) kafka
 
 demo: install
 	$(BIN)/docketwatch demo
+
+# The live monitor, supervised, against the court simulator (docketwatch up --simulator);
+# `make down` stops it. For the real courts: .venv/bin/docketwatch up (docs/operations.md).
+up: install
+	$(BIN)/docketwatch up --simulator
+
+down:
+	$(BIN)/docketwatch down
 
 test: install system-deps clients alertmanager
 	$(BIN)/pytest

@@ -125,9 +125,8 @@ class BatchConsumer(Service):
                         timeout_ms=int(self.within_s * 1000), max_records=self._room())
                     records = [r for batch in fetched.values() for r in batch]
                     self._learn(records)
-                records, carry = self._fit(records)
+                records, carry, size = self._fit(records)
                 if records:
-                    size = sum(len(r.value or b"") for r in records)
                     self.bytes_in_flight += size
                     offsets = {TopicPartition(r.topic, r.partition): r.offset + 1
                                for r in records}  # the last record of each partition wins
@@ -153,16 +152,17 @@ class BatchConsumer(Service):
             self._record_bytes = mean if self._record_bytes is None \
                 else (self._record_bytes + mean) / 2
 
-    def _fit(self, records: list[Record]) -> tuple[list[Record], list[Record]]:
+    def _fit(self, records: list[Record]) -> tuple[list[Record], list[Record], int]:
         """The records that fit in the room left (at least one when nothing is in flight,
-        so a record bigger than max_bytes still passes), and the rest."""
+        so a record bigger than max_bytes still passes), the rest, and the bytes taken."""
         room = self.max_bytes - self.bytes_in_flight
         taken = 0
         for i, r in enumerate(records):
-            taken += len(r.value or b"")
-            if taken > room and (i > 0 or self.bytes_in_flight > 0):
-                return records[:i], records[i:]
-        return records, []
+            size = len(r.value or b"")
+            if taken + size > room and (i > 0 or self.bytes_in_flight > 0):
+                return records[:i], records[i:], taken
+            taken += size
+        return records, [], taken
 
     def _room(self) -> int:
         """Records the next fetch may take: ``size``, or fewer when their bytes would not

@@ -180,7 +180,8 @@ def verify(query: Query, truth: dict[str, Any],
     return out
 
 
-def _status(month: str, complete_through: date) -> str:
+def month_status(month: str, complete_through: date) -> str:
+    """A month ('YYYY-MM…') is complete when its last day is on or before the cut-off."""
     y, m = int(month[:4]), int(month[5:7])
     last = date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)
     return "complete" if last <= complete_through else "provisional"
@@ -200,7 +201,7 @@ def published(query: Query, truth: dict[str, Any]) -> dict[str, list[str]]:
     out = {"publication_status": _differences(
         [(str(docket), str(through))], [(truth["docket_date"], cut.isoformat())])}
     for name, (sql, keys) in PUBLISHED.items():
-        need = [(*(str(r[k]) for k in keys[:-1]), _status(r["month"], cut))
+        need = [(*(str(r[k]) for k in keys[:-1]), month_status(r["month"], cut))
                 for r in truth[name]]
         out[name] = _differences((tuple(map(str, row)) for row in query(sql, None)), need)
     for year, lines in truth["year_summary"].items():

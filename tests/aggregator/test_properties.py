@@ -21,6 +21,7 @@ from docketwatch.categories import REFUSAL_ARTICLES, case_category
 from docketwatch.contract import DecisionClass
 from docketwatch.settings import COUNT_SINCE
 from docketwatch.store.sink import write_events
+from launcher.verify import month_status
 
 from .factories import make_event
 
@@ -99,12 +100,6 @@ def _month(d: date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
 
-def _status(month: str, through: date) -> str:
-    y, m = int(month[:4]), int(month[5:7])
-    last = date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)
-    return "complete" if last <= through else "provisional"
-
-
 @settings(max_examples=25, deadline=None, suppress_health_check=[
     HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(docket=cases())
@@ -148,7 +143,7 @@ def test_every_view_is_a_recount_of_the_cases(store: Client, docket: list[Case])
     got = {(m, cat, month): (v, s) for m, cat, month, v, s in store.query(
         "SELECT measure, category, formatDateTime(month, '%Y-%m'), value, status "
         "FROM monthly_measures").result_rows}
-    assert got == {k: (v, _status(k[2], through)) for k, v in measures.items()}
+    assert got == {k: (v, month_status(k[2], through)) for k, v in measures.items()}
 
     # The published year table (2024, cumulative since COUNT_SINCE).
     lines: dict[str, list[Case]] = {a: [] for a in sorted(REFUSAL_ARTICLES)} | {"refusal": []}

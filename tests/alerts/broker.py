@@ -8,12 +8,10 @@ import urllib.request
 from datetime import date
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
-
 from docketwatch.contract import TOPIC_ALERTS, TOPIC_CASE_EVENTS, AlertEvent, CaseEvent
 from docketwatch.kafka import make_producer
-from services.alerts.deadletters import partitions
 from tests.aggregator.factories import make_event
+from tests.fetcher.helpers import read_topic
 
 
 def spike_events() -> list[CaseEvent]:
@@ -39,22 +37,9 @@ async def produce(bootstrap: str, evs: list[CaseEvent]) -> None:
         await producer.stop()
 
 
-async def read_alerts(bootstrap: str) -> list[AlertEvent]:
+def read_alerts(bootstrap: str) -> list[AlertEvent]:
     """Every event of the alert log, up to its current end."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        tps = await partitions(consumer, TOPIC_ALERTS)
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        ends = await consumer.end_offsets(tps)
-        out: list[AlertEvent] = []
-        while [tp for tp in tps if await consumer.position(tp) < ends[tp]]:
-            for records in (await consumer.getmany(timeout_ms=1000)).values():
-                out += [AlertEvent.from_bytes(r.value or b"") for r in records]
-        return out
-    finally:
-        await consumer.stop()
+    return [AlertEvent.from_bytes(v) for _, v in read_topic(bootstrap, TOPIC_ALERTS)]
 
 
 def health(port: int) -> dict[str, Any]:

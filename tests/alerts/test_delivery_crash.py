@@ -89,7 +89,7 @@ def _run(stack: Stack, tmp_path: Path, threads: InThread, bot: BotApi, am: Alert
     stack.start_service("alerts", env)
     wait_until(failing_with_10_owed, timeout=120, interval=0.1,
                what="10 alerts owed to each receiver, deliveries failing")
-    published = asyncio.run(read_alerts(stack.bootstrap))
+    published = read_alerts(stack.bootstrap)
     assert len(published) == 10
     kill9(stack, "alerts")
 
@@ -111,7 +111,7 @@ def _run(stack: Stack, tmp_path: Path, threads: InThread, bot: BotApi, am: Alert
     assert groups_notified(am_hook.received, "firing") == {
         g: sorted(alerts) for g, alerts in SPIKE_GROUPS.items()}
     assert {a["labels"]["alert_id"] for a in am.alerts()} == ids
-    assert len(asyncio.run(read_alerts(stack.bootstrap))) == 10  # nothing fired twice
+    assert len(read_alerts(stack.bootstrap)) == 10  # nothing fired twice
 
     # Each alert stays a record of its own: alert_history and `docketwatch alerts`.
     wait_until(lambda: stack.sql("SELECT uniqExact(alert_id) FROM alert_history")[0][0] == 10,

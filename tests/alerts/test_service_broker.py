@@ -88,7 +88,7 @@ def test_alerts_service_publishes_and_notifies_once(stack: Stack) -> None:
     sent_by = health(port)["evaluations"]
     wait_until(lambda: health(port)["evaluations"] > sent_by, timeout=120, interval=0.1,
                what="the next evaluation")
-    published = asyncio.run(read_alerts(stack.bootstrap))
+    published = read_alerts(stack.bootstrap)
     wait_until(lambda: health(port)["receivers"]["webhook"]["pending"] == 0, timeout=60,
                interval=0.1, what="every notification delivered")
     national = {(e.rule, e.status.value) for e in published
@@ -105,7 +105,7 @@ def test_alerts_service_publishes_and_notifies_once(stack: Stack) -> None:
     stack.stop("alerts")
     stack.start_service("alerts", env)
     wait_until(lambda: health(port)["evaluations"] >= 2, timeout=120, what="re-evaluations")
-    assert len(asyncio.run(read_alerts(stack.bootstrap))) == len(published)
+    assert len(read_alerts(stack.bootstrap)) == len(published)
     assert health(port)["receivers"]["webhook"]["pending"] == 0
     assert len(recorder.bodies) == 2
     recorder.server.shutdown()

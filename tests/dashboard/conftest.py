@@ -18,11 +18,18 @@ import pytest
 
 from docketwatch.contract import (
     TOPIC_ALERTS,
+    TOPIC_CASE_EVENTS,
     TOPIC_SOURCE_HEALTH,
     AlertEvent,
     AlertStatus,
+    CaseEvent,
+    CaseSnapshot,
     CourtHealth,
     CourtState,
+    EventType,
+    SourceRef,
+    case_key,
+    event_id,
 )
 from docketwatch.kafka import ensure_topics
 from docketwatch.settings import REPO_ROOT
@@ -56,6 +63,24 @@ class Dashboard:
 
     def sql(self, query: str, params: dict[str, Any] | None = None) -> list[list[Any]]:
         return self.stack.sql(query, params)
+
+
+def publish_case(dashboard: Dashboard, snapshot: CaseSnapshot, *, tag: str, url: str,
+                 sha256: str) -> str:
+    """A crafted case the way any case arrives: a CaseEvent on the case-events topic, written
+    by the aggregator (the dashboard never writes); its key, once the store shows it."""
+    key = case_key(snapshot.court_code, None, snapshot.case_number)
+    now = datetime.now(UTC)
+    event = CaseEvent(
+        event_id=event_id(key, EventType.RECEIVED, tag), event_type=EventType.RECEIVED,
+        case_key=key, observed_at=now, parser_version=f"test-{tag}", snapshot=snapshot,
+        source=SourceRef(page_id=f"{tag}-".ljust(64, "0"), url=url, sha256=sha256,
+                         fetched_at=now))
+    asyncio.run(publish(dashboard.stack.bootstrap, TOPIC_CASE_EVENTS,
+                        [(key.encode(), event.to_bytes())]))
+    wait_until(lambda: dashboard.sql("SELECT count() FROM cases WHERE case_key = {k:String}",
+                                     {"k": key})[0][0] == 1, timeout=120, what="case visible")
+    return key
 
 
 def _ops_records() -> tuple[list[AlertEvent], list[CourtHealth]]:

@@ -19,6 +19,7 @@ from markupsafe import escape
 
 from docketwatch.roster import ROSTER
 from docketwatch.store.definitions import FIGURES
+from launcher.verify import month_status
 from tests.dashboard.conftest import Dashboard
 
 pytestmark = pytest.mark.integration
@@ -31,12 +32,6 @@ def _truth(dashboard: Dashboard) -> dict[str, Any]:
 def _complete_through(truth: dict[str, Any], dashboard: Dashboard) -> date:
     (delay,), = dashboard.sql("SELECT publication_delay_days FROM publication_status")
     return date.fromisoformat(truth["docket_date"]) - timedelta(days=int(delay))
-
-
-def _status(month: str, through: date) -> str:
-    y, m = int(month[:4]), int(month[5:7])
-    last = date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)
-    return "complete" if last <= through else "provisional"
 
 
 def test_headline_figures_are_the_truths(dashboard: Dashboard) -> None:
@@ -73,7 +68,7 @@ def test_headline_figures_are_the_truths(dashboard: Dashboard) -> None:
 def test_received_per_month_and_category_is_the_truths(dashboard: Dashboard) -> None:
     truth = _truth(dashboard)
     through = _complete_through(truth, dashboard)
-    want = {(f"{r['month']}-01", r["category"]): (r["value"], _status(r["month"], through))
+    want = {(f"{r['month']}-01", r["category"]): (r["value"], month_status(r["month"], through))
             for r in truth["monthly_measures"]
             if r["measure"] == "received" and r["category"] != "all"}
     got = {(r["month"], r["category"]): (r["cases"], r["status"])

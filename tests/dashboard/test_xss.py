@@ -6,29 +6,20 @@ written to the store by the aggregator (the dashboard never writes).
 
 from __future__ import annotations
 
-import asyncio
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from urllib.parse import quote
 
 import pytest
 
 from docketwatch.contract import (
-    TOPIC_CASE_EVENTS,
     Article,
-    CaseEvent,
     CaseSnapshot,
     DecisionClass,
     Defendant,
-    EventType,
-    SourceRef,
-    case_key,
-    event_id,
 )
-from launcher.stack import wait_until
 from tests.dashboard import browser
-from tests.dashboard.conftest import Dashboard
-from tests.dashboard.kafka_util import publish
+from tests.dashboard.conftest import Dashboard, publish_case
 
 pytestmark = pytest.mark.integration
 
@@ -48,18 +39,7 @@ def hostile_case(dashboard: Dashboard) -> str:
         decision_date=date(2024, 12, 27), decision_class=DecisionClass.VERDICT,
         decision_text=IMG, decision_ground=CLOSE,
         defendants=(Defendant(hidden=True, articles=(Article(article="337", raw=IMG),)),))
-    key = case_key(court, None, number)
-    now = datetime.now(UTC)
-    event = CaseEvent(
-        event_id=event_id(key, EventType.RECEIVED, "xss"), event_type=EventType.RECEIVED,
-        case_key=key, observed_at=now, parser_version="test-xss", snapshot=snapshot,
-        source=SourceRef(page_id="xss-" + "0" * 60, url=JS_URL, sha256="f" * 64,
-                         fetched_at=now))
-    asyncio.run(publish(dashboard.stack.bootstrap, TOPIC_CASE_EVENTS,
-                        [(key.encode(), event.to_bytes())]))
-    wait_until(lambda: dashboard.sql("SELECT count() FROM cases WHERE case_key = {k:String}",
-                                     {"k": key})[0][0] == 1, timeout=120, what="case visible")
-    return key
+    return publish_case(dashboard, snapshot, tag="xss", url=JS_URL, sha256="f" * 64)
 
 
 def _assert_inert(html: str) -> None:

@@ -7,29 +7,20 @@ The crafted case arrives like any case, on the case-events topic through the agg
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import zipfile
-from datetime import UTC, date, datetime
+from datetime import date
 
 import openpyxl
 import pytest
 
 from docketwatch.contract import (
-    TOPIC_CASE_EVENTS,
     Article,
-    CaseEvent,
     CaseSnapshot,
     Defendant,
-    EventType,
-    SourceRef,
-    case_key,
-    event_id,
 )
-from launcher.stack import wait_until
-from tests.dashboard.conftest import Dashboard
-from tests.dashboard.kafka_util import publish
+from tests.dashboard.conftest import Dashboard, publish_case
 from tests.dashboard.test_downloads import fetch
 
 pytestmark = pytest.mark.integration
@@ -45,17 +36,7 @@ def formula_case(dashboard: Dashboard) -> str:
     snapshot = CaseSnapshot(
         court_code=court, case_number=NUMBER, receipt_date=date(2024, 12, 20), judge=JUDGE,
         defendants=(Defendant(hidden=True, articles=(Article(article="337", raw="-337"),)),))
-    key = case_key(court, None, NUMBER)
-    now = datetime.now(UTC)
-    event = CaseEvent(
-        event_id=event_id(key, EventType.RECEIVED, "formula"), event_type=EventType.RECEIVED,
-        case_key=key, observed_at=now, parser_version="test-formula", snapshot=snapshot,
-        source=SourceRef(page_id="formula-" + "0" * 56, url=URL, sha256="e" * 64,
-                         fetched_at=now))
-    asyncio.run(publish(dashboard.stack.bootstrap, TOPIC_CASE_EVENTS,
-                        [(key.encode(), event.to_bytes())]))
-    wait_until(lambda: dashboard.sql("SELECT count() FROM cases WHERE case_key = {k:String}",
-                                     {"k": key})[0][0] == 1, timeout=120, what="case visible")
+    publish_case(dashboard, snapshot, tag="formula", url=URL, sha256="e" * 64)
     return court
 
 

@@ -2,17 +2,20 @@
 
 Each service runs one :class:`OpsServer` on ``DW_OPS_HOST`` (127.0.0.1 by default) and its
 own port. ``/health`` is liveness plus whatever the service reports through ``health``;
-``/metrics`` is the Prometheus text format of the default registry.
+``/metrics`` is the Prometheus text format of the default registry. Both are closed to web
+pages in the user's browser (docketwatch.http_guard): a DNS-rebound page cannot read them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from docketwatch import http_guard
 
 log = logging.getLogger(__name__)
 
@@ -28,13 +31,17 @@ class OpsServer:
         port: int,
         health: HealthFn | None = None,
         routes: list[Route] | None = None,
+        hostnames: Iterable[str] = (),
     ) -> None:
         self.service = service
         self.host = host
         self.port = port
         self._health = health
         self._runner: web.AppRunner | None = None
-        self.app = web.Application(client_max_size=1024 * 1024)
+        guard = http_guard.BrowserGuard.build(host, hostnames,
+                                              hostnames_setting="DW_OPS_HOSTNAMES")
+        self.app = web.Application(client_max_size=1024 * 1024,
+                                   middlewares=[http_guard.middleware(service, guard)])
         self.app.router.add_get("/health", self._handle_health)
         self.app.router.add_get("/metrics", self._handle_metrics)
         for method, path, handler in routes or []:

@@ -33,6 +33,11 @@ def ops_group(aggregator_group: str) -> str:
     return f"{aggregator_group}-ops"
 
 
+def comma_list(value: str) -> list[str]:
+    """A comma-separated setting's items, blanks dropped."""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 def default_data_dir() -> Path:
     return REPO_ROOT / "var"
 
@@ -45,6 +50,10 @@ class CommonSettings(BaseSettings):
     events_partitions: int = Field(6, description="partitions of the case-events topic")
     data_dir: Path = Field(default_factory=default_data_dir, description="local state root")
     ops_host: str = Field("127.0.0.1", description="address of /health and /metrics")
+    ops_hostnames: str = Field(
+        "", description="comma-separated extra names (name or name:port) that may reach "
+        "/health and /metrics in the Host header, beside 127.0.0.1, localhost, [::1] and "
+        "DW_OPS_HOST (e.g. the service's name for a Prometheus in another container)")
     kafka_session_timeout_s: float = Field(
         15.0, description="consumer-group session timeout: how long a dead worker keeps its "
         "partitions")
@@ -58,3 +67,6 @@ class CommonSettings(BaseSettings):
     aggregator_group: str = Field(AGGREGATOR_GROUP, description="the aggregator's consumer "
                                   "group for case events (court health, alerts and dead "
                                   "letters: <name>-ops)")
+
+    def ops_hostname_list(self) -> list[str]:
+        return comma_list(self.ops_hostnames)

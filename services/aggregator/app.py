@@ -151,7 +151,8 @@ class Aggregator:
         self.ops_stall: Stall = self._watch(self.ops_records, TOPIC_DEAD_LETTERS)
         self.app.timer(15.0)(self._measure_lag)
         self.ops = OpsService(OpsServer("aggregator", settings.ops_host,
-                                        settings.aggregator_ops_port, self.health),
+                                        settings.aggregator_ops_port, self.health,
+                                        hostnames=settings.ops_hostname_list()),
                               warm_up=self.db.open)  # migrate before the first batch
 
     def services(self) -> list[Service]:

@@ -98,7 +98,7 @@ class AlertsService:
         self.info: dict[str, Any] = {"evaluations": 0, "events": 0, "last_evaluation": None,
                                      "last_error": None, "as_of": None, "ready": False}
         self.ops = OpsServer("alerts", settings.ops_host, settings.alerts_ops_port,
-                             self._health)
+                             self._health, hostnames=settings.ops_hostname_list())
 
     def _health(self) -> dict[str, Any]:
         return {**self.info, "active": len(self.state.active()),

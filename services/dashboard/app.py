@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 
+from docketwatch import http_guard
 from docketwatch.reader import Reader
 from services.dashboard import api, downloads, figures, openapi, params, queries, render, views
 from services.dashboard.backend import (
@@ -186,8 +187,17 @@ def make_backend(settings: DashboardSettings) -> Backend:
     return ReaderBackend(Reader())
 
 
-def create_app(backend: Backend) -> web.Application:
-    app = web.Application(middlewares=[errors], client_max_size=64 * 1024)
+def browser_guard(settings: DashboardSettings) -> http_guard.BrowserGuard:
+    """Its own pages and links to them pass; what another site's page makes the browser
+    load (charts in ``<img>``, downloads, the API) and rebound names are refused."""
+    return http_guard.BrowserGuard.build(
+        settings.dashboard_host, settings.dashboard_hostname_list(),
+        hostnames_setting="DW_DASHBOARD_HOSTNAMES", same_origin=True, navigation=True)
+
+
+def create_app(backend: Backend, settings: DashboardSettings) -> web.Application:
+    guard = http_guard.middleware("dashboard", browser_guard(settings))
+    app = web.Application(middlewares=[guard, errors], client_max_size=64 * 1024)
     app[STORE] = Store(backend)
     app[views.JINJA] = views.environment()
     app.on_response_prepare.append(_security_headers)
@@ -210,7 +220,7 @@ def create_app(backend: Backend) -> web.Application:
 
 async def serve(settings: DashboardSettings) -> None:
     """Serve until SIGTERM or SIGINT, then finish in-flight requests and close."""
-    app = create_app(make_backend(settings))
+    app = create_app(make_backend(settings), settings)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=10)
     await runner.setup()
     site = web.TCPSite(runner, settings.dashboard_host, settings.dashboard_port)

@@ -60,7 +60,8 @@ async def run(settings: FetcherSettings, *, force: bool = False) -> PassReport:
                 "last_pass": last, "court_state": current, "court_health": state.health(),
                 "blocked": blocks.all()}
 
-    ops = OpsServer("fetcher", settings.ops_host, settings.fetcher_ops_port, health)
+    ops = OpsServer("fetcher", settings.ops_host, settings.fetcher_ops_port, health,
+                    hostnames=settings.ops_hostname_list())
     await ops.start()
     await ensure_topics(settings.kafka_bootstrap, settings.raw_partitions,
                         settings.events_partitions)

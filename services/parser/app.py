@@ -114,7 +114,8 @@ def _health() -> dict[str, Any]:
 
 
 # The parse processes start beside faust's own start-up (their imports take a moment).
-ops = OpsService(OpsServer("parser", settings.ops_host, settings.parser_ops_port, _health),
+ops = OpsService(OpsServer("parser", settings.ops_host, settings.parser_ops_port, _health,
+                           hostnames=settings.ops_hostname_list()),
                  warm_up=pool.start)
 # Progress = raw records taken and handled (pages, manifests, dead letters).
 _stall = watch_stalls(app, settings, settings.parser_group, TOPIC_RAW_PAGES,

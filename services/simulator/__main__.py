@@ -86,7 +86,8 @@ def serve(
             write_truth_json(t, write_truth)
         else:
             write_truth_csv(t, write_truth)
-    app = make_app(corpus, clock, faults, AccessLog(access_log) if access_log else None)
+    app = make_app(corpus, clock, faults, AccessLog(access_log) if access_log else None,
+                   bind_host=host)
     asyncio.run(_run(app, host, port, roster, write_courts))
 
 

@@ -20,6 +20,8 @@ from typing import Any, TextIO
 
 from aiohttp import web
 
+from docketwatch import http_guard
+
 from . import render, render_vnkod
 from .clock import SimClock
 from .corpus import Corpus
@@ -331,8 +333,15 @@ def make_app(
     clock: SimClock,
     faults: FaultConfig | None = None,
     access_log: AccessLog | None = None,
+    bind_host: str = "127.0.0.1",
 ) -> web.Application:
     sim = Simulator(corpus, clock, faults, access_log)
+    # The court pages answer any client, as the real sites do; the simulator's own control
+    # endpoints (/_sim/: the clock, the truth, the captcha answers) are closed to web pages,
+    # so a page in the user's browser cannot move the clock of a running demo.
+    guard = http_guard.BrowserGuard.build(bind_host, (),
+                                          hostnames_setting="the simulator's --host")
+    control = http_guard.middleware("simulator", guard, prefix="/_sim/")
 
     @web.middleware
     async def log_requests(request: web.Request, handler: Any) -> web.StreamResponse:
@@ -358,7 +367,7 @@ def make_app(
                     )
                 )
 
-    app = web.Application(middlewares=[log_requests])
+    app = web.Application(middlewares=[control, log_requests])
     app[SIM_KEY] = sim
 
     async def court_modules(request: web.Request) -> web.Response:

@@ -211,3 +211,21 @@ async def test_access_log_records_per_court_requests(small_client: TestClient) -
     assert all(r["status"] == 200 and r["path_qs"].startswith("/27GV0001/") for r in log)
     times = [r["monotonic"] for r in log]
     assert times == sorted(times)
+
+
+@pytest.mark.parametrize("headers", [
+    {"Origin": "https://evil.example", "Content-Type": "text/plain"},
+    {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "empty"},
+    {"Host": "evil.example"},
+], ids=["foreign-origin", "cross-site", "rebound-host"])
+async def test_a_web_page_cannot_move_the_clock_but_court_pages_answer_anyone(
+        small_client: TestClient, headers: dict[str, str]) -> None:  # type: ignore[type-arg]
+    before = (await (await small_client.get("/_sim/clock")).json())["as_of"]
+    resp = await small_client.post("/_sim/clock?as_of=2030-01-01", headers=headers)
+    assert resp.status == 403
+    resp = await small_client.get("/_sim/truth", headers=headers)
+    assert resp.status == 403
+    assert (await (await small_client.get("/_sim/clock")).json())["as_of"] == before
+    # The stand-in court sites are public pages, as the real ones are.
+    resp = await small_client.get(LIST.format(court="27GV0001"), headers={**BROWSER, **headers})
+    assert resp.status == 200

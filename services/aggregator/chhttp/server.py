@@ -15,9 +15,11 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from multidict import CIMultiDictProxy
 
+from docketwatch import http_guard
+from docketwatch.http_guard import BrowserGuard, is_loopback
 from docketwatch.store.guard import GuardedQuery, Refused, engine_refusal
 from services.aggregator.chhttp import compression, protocol
-from services.aggregator.chhttp.auth import BrowserGuard, Credentials, is_loopback
+from services.aggregator.chhttp.auth import Credentials, cors_headers
 from services.aggregator.chhttp.errors import ChError, error_body, http_status
 from services.aggregator.chhttp.settings import ClickHouseHttpSettings
 
@@ -147,11 +149,14 @@ def make_app(run: Runner, settings: ClickHouseHttpSettings,
     state = _State(
         run=run, settings=settings, server=server,
         browser=BrowserGuard.build(host, settings.clickhouse_http_hostname_list(),
-                                   settings.clickhouse_http_origin_list()),
+                                   settings.clickhouse_http_origin_list(),
+                                   hostnames_setting="DW_CLICKHOUSE_HTTP_HOSTNAMES",
+                                   origins_setting="DW_CLICKHOUSE_HTTP_ORIGINS"),
         credentials=Credentials(settings.clickhouse_http_user, secret),
         slots=Slots(settings.clickhouse_http_max_queries), secret=secret)
     app = web.Application(
-        middlewares=[_browser_middleware],
+        middlewares=[http_guard.middleware("clickhouse-http", state.browser, _refused),
+                     _cors_middleware],
         client_max_size=settings.clickhouse_http_max_body_bytes,
         # Content-Encoding is decoded here (compression.decode, with the body limit), not by
         # aiohttp, so every coding ClickHouse accepts is handled one way.
@@ -171,12 +176,6 @@ def _state(request: web.Request) -> _State:
     return state
 
 
-def _server_port(request: web.Request) -> int | None:
-    transport = request.transport
-    sockname = transport.get_extra_info("sockname") if transport is not None else None
-    return int(sockname[1]) if isinstance(sockname, tuple) and len(sockname) >= 2 else None
-
-
 def _base_headers(state: _State) -> dict[str, str]:
     return {"X-ClickHouse-Server-Display-Name": state.server.display_name,
             "X-Content-Type-Options": "nosniff"}
@@ -185,7 +184,7 @@ def _base_headers(state: _State) -> dict[str, str]:
 def error_response(state: _State, request: web.Request, error: ChError,
                    query_id: str | None = None) -> web.Response:
     headers = {**_base_headers(state), "X-ClickHouse-Exception-Code": str(error.code),
-               **state.browser.cors_headers(request.headers.get("Origin"))}
+               **cors_headers(state.browser, request.headers.get("Origin"))}
     if query_id:
         headers["X-ClickHouse-Query-Id"] = query_id
     if error.name == "REQUIRED_PASSWORD":
@@ -200,23 +199,21 @@ def _status(error: ChError) -> int:
     return http_status(error.code)
 
 
+def _refused(request: web.Request, refused: http_guard.Refused) -> web.Response:
+    """A browser-borne request gets ClickHouse's ACCESS_DENIED, as any refusal does."""
+    return error_response(_state(request), request, ChError.of("ACCESS_DENIED", refused.message))
+
+
 @web.middleware
-async def _browser_middleware(request: web.Request,
-                              handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-                              ) -> web.StreamResponse:
-    """Host, Origin and Sec-Fetch-Site checks before any handler; CORS preflight."""
+async def _cors_middleware(request: web.Request,
+                           handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                           ) -> web.StreamResponse:
+    """CORS preflight and headers, for the configured origins only (after the guard)."""
     state = _state(request)
-    try:
-        state.browser.check(request.headers, _server_port(request))
-    except ChError as error:
-        log.warning("refused a browser-borne request: %s %s (%s)", request.method,
-                    request.path, error.message.split(" (")[0])
-        return error_response(state, request, error)
+    cors = cors_headers(state.browser, request.headers.get("Origin"))
     if request.method == "OPTIONS":
-        return web.Response(status=204, headers={
-            **_base_headers(state), **state.browser.cors_headers(request.headers.get("Origin"))})
+        return web.Response(status=204, headers={**_base_headers(state), **cors})
     response = await handler(request)
-    cors = state.browser.cors_headers(request.headers.get("Origin"))
     if cors and "Vary" in response.headers:
         cors["Vary"] = f"{response.headers['Vary']}, {cors['Vary']}"
     response.headers.update(cors)

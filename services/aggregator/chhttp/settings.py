@@ -9,11 +9,7 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from docketwatch.settings import CLICKHOUSE_HTTP_PORT
-
-
-def _items(value: str) -> list[str]:
-    return [item.strip() for item in value.split(",") if item.strip()]
+from docketwatch.settings import CLICKHOUSE_HTTP_PORT, comma_list
 
 
 class ClickHouseHttpSettings(BaseSettings):
@@ -44,10 +40,10 @@ class ClickHouseHttpSettings(BaseSettings):
         1 << 20, ge=8190, description="request line limit (URL with its parameters)")
 
     def clickhouse_http_origin_list(self) -> list[str]:
-        return _items(self.clickhouse_http_origins)
+        return comma_list(self.clickhouse_http_origins)
 
     def clickhouse_http_hostname_list(self) -> list[str]:
-        return _items(self.clickhouse_http_hostnames)
+        return comma_list(self.clickhouse_http_hostnames)
 
     def clickhouse_http_secret(self) -> str:
         secret = self.clickhouse_http_password

@@ -179,18 +179,21 @@ class Stack:
         env.update(extra or {})
         return env
 
-    def spawn(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    def spawn(self, name: str, args: list[str], env: dict[str, str],
+              code: Path = REPO_ROOT) -> subprocess.Popen[bytes]:
+        """``args`` run in ``code`` (``python -m`` imports the checkout found there first:
+        another checkout's services run on the same broker and store, as in an upgrade)."""
         self.log_path(name).parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path(name).open("ab")
-        proc = subprocess.Popen(args, cwd=REPO_ROOT, env=env, stdout=log,
+        proc = subprocess.Popen(args, cwd=code, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
         self.procs[name] = proc
         return proc
 
     def start_service(self, name: str, extra_env: dict[str, str] | None = None,
-                      ) -> subprocess.Popen[bytes]:
+                      code: Path = REPO_ROOT) -> subprocess.Popen[bytes]:
         return self.spawn(name, [sys.executable, "-m", f"services.{name}"],
-                          self.service_env(extra_env))
+                          self.service_env(extra_env), code)
 
     def start_simulator(self, *, seed: int = 1, as_of: str = "2024-12-27", scale: float = 1.0,
                         courts_limit: int = 0, extra: list[str] | None = None) -> None:

@@ -97,15 +97,16 @@ _COURTS = "SELECT court_code, court_name, region FROM court_regions"
 _HEALTH = "SELECT court_code, argMax(state, checked_at) FROM court_health GROUP BY court_code"
 _DOCKET_DATE = "SELECT toString(docket_date) FROM publication_status"
 # An alert of the week fired or escalated in it; shown as it stood at the week's end.
-_IN_WEEK = ("status IN ('firing', 'escalated') AND at >= toDateTime64({start:String}, 6, 'UTC') "
-            "AND at < toDateTime64({stop:String}, 6, 'UTC')")
-_BEFORE_END = "at < toDateTime64({stop:String}, 6, 'UTC')"
-_ALERTS = (
-    f"SELECT alert_id, argMaxIf(rule, at, {_BEFORE_END}), "
-    f"argMaxIf(severity, at, {_BEFORE_END}), argMaxIf(toString(status), at, {_BEFORE_END}), "
-    f"argMaxIf(summary, at, {_BEFORE_END}), toString(minIf(at, {_IN_WEEK})) "
-    f"FROM alert_history GROUP BY alert_id HAVING countIf({_IN_WEEK}) > 0 "
-    "ORDER BY minIf(at, " + _IN_WEEK + "), alert_id")
+_ALERTS = """
+WITH toDateTime64({start:String}, 6, 'UTC') AS w0, toDateTime64({stop:String}, 6, 'UTC') AS w1
+SELECT alert_id, argMaxIf(rule, at, at < w1), argMaxIf(severity, at, at < w1),
+       argMaxIf(toString(status), at, at < w1), argMaxIf(summary, at, at < w1),
+       toString(minIf(at, status IN ('firing', 'escalated') AND at >= w0 AND at < w1)) AS first
+FROM alert_history
+GROUP BY alert_id
+HAVING countIf(status IN ('firing', 'escalated') AND at >= w0 AND at < w1) > 0
+ORDER BY first, alert_id
+"""
 
 
 def _weekly(query: Query, sql: str, first: date, last: date) -> Counter[tuple[str, date]]:

@@ -155,7 +155,9 @@ def read_digest(query: Query, week: str) -> Digest:
     by_court: dict[str, Counter[date]] = {}
     for (court, w), n in received.items():
         by_court.setdefault(court, Counter())[w] = n
-    stood_out, silent, unreachable = [], [], []
+    stood_out: list[CourtWeek] = []
+    silent: list[CourtWeek] = []
+    unreachable: list[CourtWeek] = []
     for court, counts in by_court.items():
         name, region = names.get(court, ("", ""))
         cw = CourtWeek(court_code=court, court_name=name, region=region,

@@ -4,21 +4,16 @@ embedded chDB engine, against counts worked out by hand from the definitions."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from clickhouse_connect.driver.client import Client
 
-from docketwatch.contract import AlertEvent, AlertStatus, CourtHealth, CourtState, DecisionClass
 from docketwatch.store.digest import Digest, read_digest, week_of, week_start
 from docketwatch.store.ops_sink import write_alerts, write_court_health
 from docketwatch.store.sink import write_events
-from tests.aggregator.factories import make_event
-
-W30 = date(2024, 7, 22)  # Monday of 2024-W30
-# Four courts of the registry, each with its own story.
-BUSY, QUIET, DOWN, STEADY = "25OV0000", "27OV0000", "54KV0000", "50AV0000"
+from tests.aggregator.digest_data import BUSY, DOWN, QUIET, W30, week30
 
 
 def query(client: Client) -> Any:
@@ -27,66 +22,11 @@ def query(client: Client) -> Any:
     return run
 
 
-def weeks_before(n: int) -> date:
-    return W30 - timedelta(weeks=n)
-
-
 def load(store: Client) -> None:
-    events = []
-
-    def case(court: str, monday: date, i: int, arts: tuple[str, ...] = ("337",),
-             verdict: date | None = None) -> None:
-        events.append(make_event(
-            f"1-{len(events)}/2024", court=court, observed="2026-01-02T10:00:00",
-            receipt=monday + timedelta(days=i % 7), arts=(arts,),
-            decision=verdict, decision_class=DecisionClass.VERDICT if verdict else None))
-
-    for n in range(1, 13):  # the 12 weeks before: BUSY 2 a week, QUIET 1, DOWN 3, STEADY 1
-        for i in range(2):
-            case(BUSY, weeks_before(n), i)
-        case(QUIET, weeks_before(n), n)
-        for i in range(3):
-            case(DOWN, weeks_before(n), i)
-        if n % 2:  # STEADY: 6 of 12 weeks with one case, median 0.5
-            case(STEADY, weeks_before(n), 0)
-    for i in range(7):  # the week: BUSY 7 (>= 5 and >= 2 x 2), QUIET 0, DOWN 0
-        case(BUSY, W30, i)
-    case(STEADY, W30, 6)  # Sunday 28 July: still the week
-    case(STEADY, W30 + timedelta(days=7), 0)  # Monday 29 July: the next week
-    case(BUSY, W30, 0, arts=("105",))  # not a refusal case
-    case(BUSY, W30, 1, arts=("105", "338"))  # a refusal case all the same
-    # Verdicts in the week: 2 refusal (one received long ago), 1 not refusal; 1 the week before
-    case(BUSY, date(2023, 1, 9), 0, verdict=W30 + timedelta(days=2))
-    case(QUIET, weeks_before(3), 0, verdict=W30 + timedelta(days=4))
-    case(QUIET, weeks_before(3), 1, arts=("228",), verdict=W30)
-    case(QUIET, weeks_before(4), 2, verdict=W30 - timedelta(days=1))
+    events, health, alerts = week30()
     write_events(store, events)
-    at = datetime(2026, 1, 2, 12, tzinfo=UTC)
-    write_court_health(store, [
-        CourtHealth(court_code=BUSY, state=CourtState.OK, checked_at=at),
-        CourtHealth(court_code=QUIET, state=CourtState.CAPTCHA, checked_at=at),
-        CourtHealth(court_code=QUIET, state=CourtState.OK, checked_at=at + timedelta(hours=1)),
-        CourtHealth(court_code=DOWN, state=CourtState.OK, checked_at=at),
-        CourtHealth(court_code=DOWN, state=CourtState.BLOCKED,
-                    checked_at=at + timedelta(hours=1))])
-
-    def alert(aid: str, status: AlertStatus, when: datetime, severity: str = "warning",
-              ) -> AlertEvent:
-        return AlertEvent(alert_id=aid, rule="monthly_spike", labels={"scope": "all"},
-                          status=status, severity=severity,  # type: ignore[arg-type]
-                          summary=f"Spike {aid} <b>&", at=when)
-
-    mon = datetime(2024, 7, 22, tzinfo=UTC)
-    write_alerts(store, [
-        alert("a-before", AlertStatus.FIRING, mon - timedelta(seconds=1)),  # fired before
-        alert("b-in", AlertStatus.FIRING, mon + timedelta(days=1)),
-        alert("b-in", AlertStatus.ESCALATED, mon + timedelta(days=2), "critical"),
-        alert("b-in", AlertStatus.RESOLVED, mon + timedelta(days=9)),  # after the week
-        alert("c-last-second", AlertStatus.FIRING, mon + timedelta(days=7, microseconds=-1)),
-        alert("d-after", AlertStatus.FIRING, mon + timedelta(days=7)),
-        alert("e-resolved", AlertStatus.FIRING, mon - timedelta(days=3)),
-        alert("e-resolved", AlertStatus.RESOLVED, mon + timedelta(days=3)),  # not a firing
-    ])
+    write_court_health(store, health)
+    write_alerts(store, alerts)
 
 
 def test_weeks_are_iso_weeks() -> None:

@@ -16,6 +16,12 @@ import pytest
 from typer.testing import CliRunner
 
 from docketwatch.digest_text import render_text
+from docketwatch.store.definitions import (
+    DIGEST_SILENT_MIN_USUAL,
+    DIGEST_STOOD_OUT_MIN,
+    DIGEST_STOOD_OUT_RATIO,
+    DIGEST_USUAL_WEEKS,
+)
 from docketwatch.store.digest import Digest, read_digest
 from launcher.cli import app
 from launcher.stack import Stack
@@ -29,11 +35,11 @@ def _week(d: date) -> str:
 
 
 def expected(truth: dict[str, Any], week: str) -> dict[str, Any]:
-    """The digest's figures from the truth: median of the 12 weeks before (0 for a week
-    without cases); stood out = received >= 5 and >= 2 x usual; silent = none received,
-    usual >= 1."""
+    """The digest's figures from the truth, by the definitions (docs/counting.md): the
+    median of the weeks before (0 for a week without cases); stood out = received >= the
+    minimum and >= the ratio x usual; silent = none received, usual >= the minimum."""
     monday = date.fromisocalendar(int(week[:4]), int(week[6:]), 1)
-    before = [_week(monday - timedelta(weeks=i)) for i in range(12, 0, -1)]
+    before = [_week(monday - timedelta(weeks=i)) for i in range(DIGEST_USUAL_WEEKS, 0, -1)]
     nat = {r["week"]: r for r in truth["weekly_refusal"]["national"]}
     court: dict[str, Counter[str]] = {}
     for r in truth["weekly_refusal"]["by_court"]:
@@ -46,9 +52,9 @@ def expected(truth: dict[str, Any], week: str) -> dict[str, Any]:
     for code, counts in sorted(court.items()):
         usual = median([counts[w] for w in before])
         n = counts[week]
-        if n >= 5 and n >= 2 * usual:
+        if n >= DIGEST_STOOD_OUT_MIN and n >= DIGEST_STOOD_OUT_RATIO * usual:
             stood.append((code, n, usual))
-        elif n == 0 and usual >= 1:
+        elif n == 0 and usual >= DIGEST_SILENT_MIN_USUAL:
             silent.append((code, n, usual))
     return {
         "received": nat.get(week, {}).get("received", 0),

@@ -35,9 +35,12 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 def week_start(week: str) -> date:
     """The Monday of an ISO week written ``2024-W30``; ValueError for anything else."""
     m = _WEEK.match(week)
-    if m is None:
-        raise ValueError(f"{week!r} is not an ISO week like 2024-W30")
-    return date.fromisocalendar(int(m[1]), int(m[2]), 1)
+    try:
+        if m is None:
+            raise ValueError
+        return date.fromisocalendar(int(m[1]), int(m[2]), 1)
+    except ValueError:  # 2023-W53 too: 2023 has 52 ISO weeks
+        raise ValueError(f"{week!r} is not an ISO week like 2024-W30") from None
 
 
 def week_of(day: date) -> str:

@@ -88,16 +88,17 @@ def build_receivers(s: AlertsSettings, cfg: RulesConfig) -> list[Receiver]:
 
 def build_digest_receivers(s: AlertsSettings) -> list[DigestReceiver]:
     out: list[DigestReceiver] = []
-    if s.telegram_token is not None and s.digest_telegram_chat_id:
-        bot = TelegramReceiver(s.telegram_token.get_secret_value(), s.digest_telegram_chat_id,
-                               s.telegram_api_url)
+    # An empty variable (docker-compose's ${X:-}) is no setting at all.
+    token = s.telegram_token.get_secret_value() if s.telegram_token else ""
+    if token and s.digest_telegram_chat_id:
+        bot = TelegramReceiver(token, s.digest_telegram_chat_id, s.telegram_api_url)
         out.append(TelegramDigestReceiver(bot, s.digest_telegram_chat_id))
     to = [a.strip() for a in (s.digest_email_to or "").split(",") if a.strip()]
+    password = s.smtp_password.get_secret_value() if s.smtp_password else ""
     if s.smtp_host and to:
         out.append(EmailDigestReceiver(
-            s.smtp_host, s.smtp_port, s.digest_email_from, to, user=s.smtp_user,
-            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
-            tls=s.smtp_tls))
+            s.smtp_host, s.smtp_port, s.digest_email_from, to, user=s.smtp_user or None,
+            password=password or None, tls=s.smtp_tls))
     return out
 
 

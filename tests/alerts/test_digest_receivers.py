@@ -24,6 +24,8 @@ from services.alerts.outbox import MemoryPositions, Position
 from services.alerts.receivers.base import DeliveryError, RejectedError
 from services.alerts.receivers.digest import EmailDigestReceiver, TelegramDigestReceiver
 from services.alerts.receivers.telegram import TelegramReceiver
+from services.alerts.service import build_digest_receivers
+from services.alerts.settings import AlertsSettings
 from tests.alerts.standins import BotApi
 
 FAST = ReceiverConfig(backoff_initial_s=0.01, backoff_max_s=0.05)
@@ -145,3 +147,21 @@ async def test_a_wrong_token_is_retried_and_never_shown(bot: BotApi) -> None:
     assert not isinstance(failed.value, RejectedError)  # 404: a setting to fix, retried
     assert "wrong-token" not in str(failed.value)
     assert bot.requests == []
+
+
+def test_the_settings_make_the_receivers_and_an_empty_variable_is_none() -> None:
+    s = AlertsSettings(telegram_token="", digest_telegram_chat_id="-1", smtp_host="mx",
+                       digest_email_to=" a@example.org, ,b@example.org", smtp_user="",
+                       smtp_password="")
+    (mail,) = build_digest_receivers(s)  # no token: no Telegram digest
+    assert isinstance(mail, EmailDigestReceiver)
+    assert (mail.to, mail.user, mail.tls, mail.port) == (
+        ["a@example.org", "b@example.org"], None, "starttls", 587)
+    with_login = AlertsSettings(smtp_host="mx", digest_email_to="a@example.org",
+                                smtp_user="u", smtp_password="hunter2", telegram_token=TOKEN,
+                                digest_telegram_chat_id="-5")
+    telegram, mail = build_digest_receivers(with_login)
+    assert isinstance(telegram, TelegramDigestReceiver) and telegram.chat_id == "-5"
+    assert isinstance(mail, EmailDigestReceiver) and mail.user == "u"
+    assert "hunter2" not in repr(mail) and "hunter2" not in repr(with_login)
+    assert build_digest_receivers(AlertsSettings()) == []  # no digest by default

@@ -18,6 +18,8 @@ from docketwatch.store.definitions import DIGEST
 from docketwatch.store.digest import CourtWeek, Digest
 
 TELEGRAM_MAX = 4096  # Bot API limit on a message's text (after entity parsing: we count more)
+# Control characters (terminal escapes, line breaks) in text from the pages become spaces.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # Inline Markdown and the HTML a Markdown renderer passes through.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 
@@ -49,9 +51,13 @@ def headline(d: Digest) -> list[str]:
             f"Verdicts: {d.verdicts} (usual week: {number(d.verdicts_usual)})"]
 
 
+def _clean(text: str) -> str:
+    return _CONTROL.sub(" ", text)
+
+
 def _court(c: CourtWeek) -> str:
-    where = ", ".join(x for x in (c.court_code, c.region) if x)
-    return f"{c.court_name or c.court_code} ({where})"
+    where = ", ".join(_clean(x) for x in (c.court_code, c.region) if x)
+    return f"{_clean(c.court_name or c.court_code)} ({where})"
 
 
 def sections(d: Digest) -> list[Section]:
@@ -64,9 +70,10 @@ def sections(d: Digest) -> list[Section]:
                  for c in d.silent], "none"),
         Section("No cases, but the site was not fetched fine (no data, not silence)",
                 [f"{_court(c)}: none received, usual week {number(c.usual)}; site: "
-                 f"{c.health or 'never checked'}" for c in d.unreachable], "none"),
+                 f"{_clean(c.health or 'never checked')}" for c in d.unreachable], "none"),
         Section("Alerts of the week",
-                [f"{a.at:%Y-%m-%d} {a.severity}, now {a.status}: {a.summary}"
+                [f"{a.at:%Y-%m-%d} {_clean(a.severity)}, now {_clean(a.status)}: "
+                 f"{_clean(a.summary)}"
                  for a in d.alerts], "none"),
     ]
 

@@ -155,7 +155,7 @@ DIGEST: Final[dict[str, str]] = {
                    "(captcha, failing, blocked, incomplete, or never checked): no cases may "
                    "mean no data.",
     "alerts": "Alerts that fired or escalated during the week (their own UTC time), each "
-              "once, with its latest change.",
+              "once, as it stood at the end of the week.",
     "provisional": "sudrf publishes late: the week's counts grow for weeks after it ends; "
                    "quote them as 'at least'.",
 }

@@ -90,3 +90,12 @@ def test_the_week_due_is_the_one_before_from_monday_at_the_hour() -> None:
     assert due_week(datetime(2024, 7, 30, 8, 0, tzinfo=UTC), weekday=2, hour=8) == "2024-W30"
     assert due_week(datetime(2024, 7, 30, 7, 0, tzinfo=UTC), weekday=2, hour=8) == "2024-W29"
     assert due_week(datetime(2025, 1, 6, 6, 0, tzinfo=UTC)) == "2025-W01"
+
+
+def test_control_characters_from_the_pages_become_spaces() -> None:
+    d = digest().model_copy(update={"alerts": [digest().alerts[0].model_copy(
+        update={"summary": "Spike\x1b[2J\nat\rcourt\x85"})]})
+    for rendered in (render_text(d), render_telegram(d), render_email_html(d),
+                     render_markdown(d)):
+        assert "\x1b" not in rendered and "\r" not in rendered and "\x85" not in rendered
+        assert "2J at court " in rendered  # [ is escaped in Markdown

@@ -229,6 +229,33 @@ def alerts(
     print(format_alerts(rows))
 
 
+@app.command()
+def digest(
+    week: Annotated[str | None, typer.Option(
+        help="ISO week, e.g. 2024-W30 (default: last week)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text, md or json")] = "text",
+) -> None:
+    """The weekly digest: refusal cases received and verdicts against the usual week, the
+    courts that stood out or went silent, the alerts of the week (docs/counting.md)."""
+    from datetime import timedelta
+
+    from docketwatch.digest_text import render_markdown, render_text
+    from docketwatch.store.digest import read_digest, week_of, week_start
+
+    if fmt not in ("text", "md", "json"):
+        raise _fail("--format must be text, md or json")
+    week = week or week_of(date.today() - timedelta(weeks=1))
+    try:
+        week_start(week)
+    except ValueError as exc:
+        raise _fail(f"--week: {exc}") from None
+    d = _read(lambda reader: read_digest(reader.rows, week))
+    if fmt == "json":
+        print(d.model_dump_json(indent=1))
+    else:
+        sys.stdout.write(render_markdown(d) if fmt == "md" else render_text(d))
+
+
 def _run_module(module: str, args: list[str] | None = None) -> None:
     """Run a service in this process; a broker that does not answer is one line, exit 3."""
     from aiokafka.errors import KafkaConnectionError

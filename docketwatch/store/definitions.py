@@ -129,3 +129,33 @@ def display_rate(value: float | Decimal | str | None) -> str:
         return "0.0"
     places = max(1, 1 - number.adjusted())
     return str(number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+# The weekly digest (docketwatch.store.digest): its parameters and what each figure means.
+DIGEST_USUAL_WEEKS: Final = 12  # the usual week is the median of this many weeks before
+DIGEST_STOOD_OUT_MIN: Final = 5  # a court stands out from this many cases received ...
+DIGEST_STOOD_OUT_RATIO: Final = 2  # ... and at least this many times its usual week
+DIGEST_SILENT_MIN_USUAL: Final = 1  # a court goes silent when its usual week is at least this
+
+DIGEST: Final[dict[str, str]] = {
+    "week": "An ISO week, Monday to Sunday, in the dates the docket gives (2024-W30 is 22 to "
+            "28 July 2024).",
+    "received": "Refusal cases (arts. 332, 337, 338; each case once) whose receipt date is in "
+                "the week.",
+    "verdicts": "Refusal cases decided by a verdict (ПРИГОВОР) with a decision date in the "
+                "week.",
+    "usual_week": f"The median of the {DIGEST_USUAL_WEEKS} ISO weeks before the week, a week "
+                  "without cases counting 0.",
+    "stood_out": f"A court that received at least {DIGEST_STOOD_OUT_MIN} refusal cases in the "
+                 f"week and at least {DIGEST_STOOD_OUT_RATIO} times its own usual week.",
+    "silent": "A court whose usual week is at least "
+              f"{DIGEST_SILENT_MIN_USUAL} refusal case but that received none in the week, "
+              "although its site was last fetched fine (court health ok).",
+    "unreachable": "A court that would be silent, but whose site was not last fetched fine "
+                   "(captcha, failing, blocked, incomplete, or never checked): no cases may "
+                   "mean no data.",
+    "alerts": "Alerts that fired or escalated during the week (their own UTC time), each "
+              "once, as it stood at the end of the week.",
+    "provisional": "sudrf publishes late: the week's counts grow for weeks after it ends; "
+                   "quote them as 'at least'.",
+}

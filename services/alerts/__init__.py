@@ -6,5 +6,6 @@ maths), ``rules/`` (pure rule functions), ``engine`` (runs the rules on a snapsh
 ``state`` (alert lifecycle, rebuilt from the alerts topic), ``outbox`` (what each receiver
 is owed: the alerts topic plus each receiver's position), ``grouping`` (one notification per
 group of related changes), ``receivers/`` (delivery, retried until acknowledged),
-``service`` (the process), ``listing`` (``list_alerts`` for the CLI).
+``service`` (the process), ``listing`` (``list_alerts`` for the CLI), ``digest`` (the
+weekly digest: its timer, its log and its delivery through the same positions).
 """

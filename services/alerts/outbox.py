@@ -35,13 +35,17 @@ from services.alerts.deadletters import partitions
 log = logging.getLogger("docketwatch.alerts")
 
 TOPIC_DELIVERIES = "docketwatch.alert-deliveries.v1"
+# The weekly digests, one record per week (services/alerts/digest.py): delivered through
+# the same positions as the alerts.
+TOPIC_DIGESTS = "docketwatch.digests.v1"
 
 
 def alerts_topics(alerts_partitions: int) -> list[NewTopic]:
-    """The alerts service's own topics: the alert log (forever) and the receivers'
-    positions (compacted: the last position of each receiver, forever)."""
+    """The alerts service's own topics: the alert log and the digest log (forever) and the
+    receivers' positions (compacted: the last position of each receiver, forever)."""
     return [NewTopic(TOPIC_ALERTS, alerts_partitions, 1, topic_configs={"retention.ms": "-1"}),
-            NewTopic(TOPIC_DELIVERIES, 1, 1, topic_configs={"cleanup.policy": "compact"})]
+            NewTopic(TOPIC_DELIVERIES, 1, 1, topic_configs={"cleanup.policy": "compact"}),
+            NewTopic(TOPIC_DIGESTS, 1, 1, topic_configs={"retention.ms": "-1"})]
 
 
 async def ensure_alerts_topics(bootstrap: str, alerts_partitions: int) -> None:
@@ -124,7 +128,7 @@ class KafkaPositions:
                                           value=position.to_bytes(receiver))
 
 
-async def _read_all(bootstrap: str, topic: str) -> tuple[list[tuple[int, int, bytes, bytes]],
+async def read_log(bootstrap: str, topic: str) -> tuple[list[tuple[int, int, bytes, bytes]],
                                                          dict[int, int]]:
     """Every record of ``topic`` up to its current end: (partition, offset, key, value)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
@@ -150,14 +154,14 @@ async def _read_all(bootstrap: str, topic: str) -> tuple[list[tuple[int, int, by
 async def read_alert_log(bootstrap: str) -> tuple[list[tuple[int, int, AlertEvent]],
                                                   dict[int, int]]:
     """The alert log in order per partition, and the end offset of each partition."""
-    records, ends = await _read_all(bootstrap, TOPIC_ALERTS)
+    records, ends = await read_log(bootstrap, TOPIC_ALERTS)
     records.sort(key=lambda r: (r[0], r[1]))
     return [(p, o, AlertEvent.from_bytes(v)) for p, o, _, v in records], ends
 
 
 async def load_positions(bootstrap: str) -> dict[str, Position]:
     """The last position of each receiver."""
-    records, _ = await _read_all(bootstrap, TOPIC_DELIVERIES)
+    records, _ = await read_log(bootstrap, TOPIC_DELIVERIES)
     out: dict[str, Position] = {}
     for _, _, key, value in sorted(records, key=lambda r: (r[0], r[1])):
         if not value:

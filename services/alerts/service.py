@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,9 +27,11 @@ from docketwatch.contract import TOPIC_ALERTS, TOPIC_CASE_EVENTS, TOPIC_RAW_PAGE
 from docketwatch.kafka import consumer_lag, make_producer
 from docketwatch.ops import OpsServer
 from docketwatch.reader import Reader
+from docketwatch.store.digest import Digest, read_digest
 from services.alerts import metrics
 from services.alerts.config import RulesConfig
 from services.alerts.deadletters import DeadLetterCounter
+from services.alerts.digest import DigestTimer, DigestWorker
 from services.alerts.engine import evaluate
 from services.alerts.outbox import (
     KafkaPositions,
@@ -43,6 +46,11 @@ from services.alerts.receivers import (
     ReceiverWorker,
     TelegramReceiver,
     WebhookReceiver,
+)
+from services.alerts.receivers.digest import (
+    DigestReceiver,
+    EmailDigestReceiver,
+    TelegramDigestReceiver,
 )
 from services.alerts.settings import AlertsSettings
 from services.alerts.silences import Silences
@@ -78,10 +86,36 @@ def build_receivers(s: AlertsSettings, cfg: RulesConfig) -> list[Receiver]:
     return out
 
 
+def build_digest_receivers(s: AlertsSettings) -> list[DigestReceiver]:
+    out: list[DigestReceiver] = []
+    # An empty variable (docker-compose's ${X:-}) is no setting at all.
+    token = s.telegram_token.get_secret_value() if s.telegram_token else ""
+    if token and s.digest_telegram_chat_id:
+        bot = TelegramReceiver(token, s.digest_telegram_chat_id, s.telegram_api_url)
+        out.append(TelegramDigestReceiver(bot, s.digest_telegram_chat_id))
+    to = [a.strip() for a in (s.digest_email_to or "").split(",") if a.strip()]
+    password = s.smtp_password.get_secret_value() if s.smtp_password else ""
+    if s.smtp_host and to:
+        out.append(EmailDigestReceiver(
+            s.smtp_host, s.smtp_port, s.digest_email_from, to, user=s.smtp_user or None,
+            password=password or None, tls=s.smtp_tls))
+    return out
+
+
+def digest_clock(s: AlertsSettings) -> Callable[[], datetime]:
+    fixed = s.digest_now
+    if fixed is None:
+        return lambda: datetime.now(UTC)
+    fixed = fixed if fixed.tzinfo else fixed.replace(tzinfo=UTC)
+    return lambda: fixed
+
+
 class AlertsService:
     def __init__(self, settings: AlertsSettings, cfg: RulesConfig,
                  source: DataSource | None = None,
-                 receivers: list[Receiver] | None = None) -> None:
+                 receivers: list[Receiver] | None = None,
+                 digest_receivers: list[DigestReceiver] | None = None,
+                 digest_read: Callable[[str], Digest] | None = None) -> None:
         self.settings = settings
         self.cfg = cfg
         self.state = AlertState()
@@ -94,6 +128,16 @@ class AlertsService:
         self.workers = [ReceiverWorker(r, cfg.receivers, self.state.active)
                         for r in (receivers if receivers is not None
                                   else build_receivers(settings, cfg))]
+        digest_to = (digest_receivers if digest_receivers is not None
+                     else build_digest_receivers(settings))
+        self.digests: DigestTimer | None = None
+        if digest_to:  # a weekly digest only for someone to read it
+            if digest_read is None:
+                reader = Reader()
+                digest_read = lambda week: read_digest(reader.rows, week)  # noqa: E731
+            self.digests = DigestTimer(digest_read, digest_clock(settings),
+                                       settings.digest_weekday, settings.digest_hour,
+                                       [DigestWorker(r, cfg.receivers) for r in digest_to])
         self.producer: AIOKafkaProducer | None = None
         self.info: dict[str, Any] = {"evaluations": 0, "events": 0, "last_evaluation": None,
                                      "last_error": None, "as_of": None, "ready": False}
@@ -103,6 +147,8 @@ class AlertsService:
     def _health(self) -> dict[str, Any]:
         return {**self.info, "active": len(self.state.active()),
                 "receivers": {w.name: dict(w.info) for w in self.workers},
+                "digests": {w.name: dict(w.info) for w in (self.digests.workers
+                                                           if self.digests else [])},
                 "status": "ok" if self.info["ready"] else "starting"}
 
     async def start(self) -> None:
@@ -118,6 +164,10 @@ class AlertsService:
         for w in self.workers:
             w.positions = KafkaPositions(self.producer)
             await w.load(positions.get(w.name), records, ends)
+        if self.digests is not None:
+            for dw in self.digests.workers:
+                dw.positions = KafkaPositions(self.producer)
+            await self.digests.start(bootstrap, self.producer, positions)
         await self.dead.start()
         for w in self.workers:
             await w.start()
@@ -127,6 +177,8 @@ class AlertsService:
         for w in self.workers:
             await w.drain(timeout=5)
             await w.stop()
+        if self.digests is not None:
+            await self.digests.stop()
         await self.dead.stop()
         if self.producer is not None:
             await self.producer.stop()
@@ -172,6 +224,15 @@ class AlertsService:
         self.info["pipeline_lag"] = lag
         return lag <= s.alerts_max_lag
 
+    async def _digest(self) -> None:
+        assert self.digests is not None
+        try:
+            await self.digests.tick(self._caught_up)
+            self.info["digest_error"] = None
+        except Exception as exc:  # store or broker down: the week stays due
+            self.info["digest_error"] = f"{type(exc).__name__}: {exc}"[:500]
+            log.warning("weekly digest not produced yet: %s", self.info["digest_error"])
+
     async def run(self, stop: asyncio.Event) -> None:
         ev = self.cfg.evaluation
         last_marker: Any = object()
@@ -187,6 +248,8 @@ class AlertsService:
                 metrics.EVALUATIONS.labels("error").inc()
                 self.info["last_error"] = f"{type(exc).__name__}: {exc}"[:500]
                 log.warning("evaluation failed: %s", self.info["last_error"])
+            if self.digests is not None:
+                await self._digest()
             try:
                 await asyncio.wait_for(stop.wait(), ev.poll_interval_s)
             except TimeoutError:

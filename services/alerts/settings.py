@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 
@@ -27,3 +28,23 @@ class AlertsSettings(CommonSettings):
     alerts_max_lag: int = Field(
         200, description="hold evaluation while the parser and aggregator are more than this "
         "many records behind: counts of a pipeline catching up are not news")
+    # The weekly digest (services/alerts/digest.py), produced when a digest receiver is set.
+    digest_weekday: int = Field(
+        1, ge=1, le=7, description="ISO weekday (1 = Monday) the digest of the week before "
+        "is sent on")
+    digest_hour: int = Field(6, ge=0, le=23, description="UTC hour from which it is sent")
+    digest_now: datetime | None = Field(
+        None, description="the time the digest timer takes for now (default: the wall "
+        "clock); for replays of an old docket")
+    digest_telegram_chat_id: str | None = Field(
+        None, description="chat to post the weekly digest to (with DW_TELEGRAM_TOKEN)")
+    digest_email_to: str | None = Field(
+        None, description="comma-separated addresses to mail the weekly digest to")
+    digest_email_from: str = Field("docketwatch@localhost",
+                                   description="sender address of the digest e-mail")
+    smtp_host: str | None = Field(None, description="SMTP server of the digest e-mail")
+    smtp_port: int = Field(587, description="its port")
+    smtp_tls: Literal["starttls", "tls", "none"] = Field(
+        "starttls", description="starttls, tls (implicit, usually port 465) or none")
+    smtp_user: str | None = Field(None, description="SMTP login (none: no login)")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password (secret)")

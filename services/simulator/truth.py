@@ -105,6 +105,37 @@ def _measures(views: list[CaseView]) -> Counter[tuple[str, str, str]]:
     return out
 
 
+def _week(d: date) -> str:
+    year, week, _ = d.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def _weekly_refusal(views: list[CaseView]) -> dict[str, list[dict[str, Any]]]:
+    """Refusal cases (each once) received and decided by a verdict per ISO week (Monday to
+    Sunday, the docket's dates): the weekly digest's figures, per court and nationally."""
+    received: Counter[tuple[str, str]] = Counter()
+    verdicts: Counter[tuple[str, str]] = Counter()
+    for v in views:
+        if v.case.category != "refusal":
+            continue
+        received[(_week(v.case.receipt_date), v.case.court)] += 1
+        if v.decision_class == "verdict" and v.decision_date is not None:
+            verdicts[(_week(v.decision_date), v.case.court)] += 1
+    national: Counter[tuple[str, str]] = Counter()
+    for (week, _), n in received.items():
+        national[(week, "received")] += n
+    for (week, _), n in verdicts.items():
+        national[(week, "verdicts")] += n
+    cells = sorted(set(received) | set(verdicts))
+    return {
+        "by_court": [{"week": w, "court": c, "received": received[(w, c)],
+                      "verdicts": verdicts[(w, c)]} for w, c in cells],
+        "national": [{"week": w, "received": national[(w, "received")],
+                      "verdicts": national[(w, "verdicts")]}
+                     for w in sorted({w for w, _ in national})],
+    }
+
+
 def _per_working_day(measures: Counter[tuple[str, str, str]]) -> list[dict[str, Any]]:
     """Verdicts per official working day, rounded to 0.1 half away from zero."""
     days = monthly_working_days()
@@ -228,6 +259,7 @@ def truth(corpus: Corpus, as_of: date) -> dict[str, Any]:
         "verdicts_per_working_day": _per_working_day(measures),
         "year_summary": {str(y): _year_summary(views, y)
                          for y in range(COUNT_SINCE.year, as_of.year + 1)},
+        "weekly_refusal": _weekly_refusal(views),
         "monthly_punishments": [
             {"month": m, "article": a, "court": c, "kind": k, "defendants": n}
             for (m, a, c, k), n in sorted(punished.items())

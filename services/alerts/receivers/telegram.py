@@ -67,8 +67,14 @@ class TelegramReceiver(Receiver):
         return text.replace(self._token, "<token>") if self._token else text
 
     async def send(self, session: aiohttp.ClientSession, note: Notification) -> None:
+        await self.post(session, {"chat_id": self.chat_id, "text": format_message(note),
+                                  "disable_web_page_preview": True})
+
+    async def post(self, session: aiohttp.ClientSession, body: dict[str, Any]) -> None:
+        """``sendMessage`` with ``body``: returns once Telegram acknowledged it, else raises
+        a DeliveryError that never shows the token (the weekly digest posts through it)."""
         try:
-            await self._send(session, note)
+            await self._post(session, body)
         except DeliveryError as exc:
             err = type(exc)(self._scrub(str(exc)))
             err.retry_after = exc.retry_after
@@ -76,10 +82,8 @@ class TelegramReceiver(Receiver):
         except Exception as exc:  # aiohttp errors carry the URL, and so the token
             raise DeliveryError(self._scrub(f"{type(exc).__name__}: {exc}")) from None
 
-    async def _send(self, session: aiohttp.ClientSession, note: Notification) -> None:
+    async def _post(self, session: aiohttp.ClientSession, body: dict[str, Any]) -> None:
         url = f"{self.api_url}/bot{self._token}/sendMessage"
-        body = {"chat_id": self.chat_id, "text": format_message(note),
-                "disable_web_page_preview": True}
         async with session.post(url, json=body) as resp:
             raw = await resp.read()
             status = resp.status

@@ -43,7 +43,7 @@ def hostile_site(dashboard: Dashboard) -> Iterator[str]:
     page = PAGE.format(dash=dashboard.url).encode()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             body, kind = (PIXEL, "image/svg+xml") if self.path == "/pixel.svg" \
                 else (page, "text/html; charset=utf-8")
             self.send_response(200)

@@ -24,7 +24,7 @@ import base64
 import hashlib
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -38,6 +38,10 @@ from pydantic import (
 )
 
 SCHEMA_VERSION = 1
+# Version 2 added one record type, :class:`AppealEvent`, on a topic of its own
+# (:data:`TOPIC_APPEAL_EVENTS`). Every v1 record is unchanged and still written as v1, so a
+# reader built before v2 reads everything it reads today and never sees an appeal.
+APPEALS_SCHEMA_VERSION = 2
 
 # The largest record, in bytes as the producer measures it (uncompressed: aiokafka refuses
 # a larger one before compressing it), that any docketwatch producer sends or topic takes.
@@ -85,6 +89,9 @@ class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     schema_version: int = SCHEMA_VERSION
+    # The one schema version a record type is written and read in (v1 for every type that
+    # existed before appeals; see APPEALS_SCHEMA_VERSION).
+    _speaks: ClassVar[int] = SCHEMA_VERSION
 
     def to_bytes(self) -> bytes:
         return self.model_dump_json().encode("utf-8")
@@ -93,10 +100,10 @@ class _Record(BaseModel):
     def from_bytes(cls, data: bytes) -> Any:
         """Parse a record, refusing an unknown schema version with a clear error."""
         record = cls.model_validate_json(data)
-        if record.schema_version != SCHEMA_VERSION:
+        if record.schema_version != cls._speaks:
             raise ValueError(
                 f"{cls.__name__} schema_version {record.schema_version} is not supported "
-                f"(this build speaks {SCHEMA_VERSION})"
+                f"(this build speaks {cls._speaks})"
             )
         return record
 
@@ -275,6 +282,10 @@ class CaseSnapshot(BaseModel):
     # Set by the parser (not read from a page) when a complete fetch of the receipt window
     # no longer lists the case: the manifest's fetch time. Added after v1 shipped, as above.
     disappeared_at: datetime | None = None
+    # The card's «Уникальный идентификатор дела» (УИД, e.g. 61GV0001-01-2024-000123-45):
+    # the same on every instance's card of one case, so appeals link to the case by it.
+    # Only a card shows it. Added after v1 shipped, as above.
+    judicial_uid: str | None = None
 
     @model_serializer(mode="wrap")
     def _omit_unset_act(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -287,6 +298,8 @@ class CaseSnapshot(BaseModel):
             data.pop("act_status", None)
         if self.disappeared_at is None:
             data.pop("disappeared_at", None)
+        if self.judicial_uid is None:
+            data.pop("judicial_uid", None)
         return data
 
     @property
@@ -544,6 +557,138 @@ class DefendantSentence(BaseModel):
     index: int
     articles: tuple[Article, ...] = ()
     punishment: Punishment
+
+
+# --------------------------------------------------------------------------- appeals (v2)
+
+TOPIC_APPEAL_EVENTS = "docketwatch.appeal-events.v1"
+
+
+class AppealInstance(StrEnum):
+    """Which review a card is: an appeal (district/fleet military courts, the Appellate
+    Military Court) or a cassation (the Cassation Military Court)."""
+
+    APPEAL = "appeal"
+    CASSATION = "cassation"
+
+
+class AppealResult(StrEnum):
+    """What the higher court did with the decision under review."""
+
+    UPHELD = "upheld"  # оставлен без изменения
+    CHANGED = "changed"  # изменён
+    OVERTURNED = "overturned"  # отменён (with or without a new hearing)
+    RETURNED = "returned"  # returned to the lower court without review (снято, возвращено)
+    ENDED = "ended"  # the review itself ended: withdrawn, proceedings terminated
+    OTHER = "other"  # a result no rule recognised; the text is kept
+
+
+class AppealChange(StrEnum):
+    """How a changed sentence changed, where the card says it."""
+
+    SOFTENED = "softened"  # punishment reduced
+    HARSHER = "harsher"  # punishment increased
+    SUSPENDED_TO_REAL = "suspended_to_real"  # suspended sentence made real
+    REAL_TO_SUSPENDED = "real_to_suspended"  # real sentence suspended (art. 73)
+    OTHER = "other"  # changed in some other way, or the card does not say how
+
+
+class AppealSnapshot(BaseModel):
+    """One appeal or cassation card as one page showed it.
+
+    ``appeal_number`` is the higher court's own number and is never used to link; the link
+    to the first-instance case goes by ``judicial_uid`` (the УИД, when the card shows one),
+    else by the first-instance court (``lower_court_code``, resolved from the short name the
+    card shows, e.g. «Ярославский ГВС») and the first-instance number.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    court_code: str
+    instance: AppealInstance
+    appeal_number: str
+    case_uid: str | None = Field(default=None, description="the card link's GUID")
+    case_id: str | None = None
+    judicial_uid: str | None = Field(default=None, description="УИД, when the card shows it")
+    receipt_date: date | None = None
+    judge: str | None = None
+    lower_court_name: str | None = Field(default=None, description="as the card shows it")
+    lower_court_code: str | None = Field(default=None, description="resolved from the name")
+    lower_case_number: str | None = Field(
+        default=None, description="first-instance number without the material's «(К/…)»")
+    lower_judge: str | None = None
+    hearing_dates: tuple[date, ...] = ()
+    decision_date: date | None = None
+    result_text: str | None = None
+    result: AppealResult | None = None
+    change: AppealChange | None = None
+    change_text: str | None = Field(default=None, description="«Основания отмены (изменения)»")
+    articles: tuple[str, ...] = Field(default=(), description="distinct article numbers")
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+
+    @property
+    def appeal_key(self) -> str:
+        return appeal_key(self.court_code, self.instance, self.case_uid, self.appeal_number)
+
+
+def appeal_key(court_code: str, instance: AppealInstance, case_uid: str | None,
+               appeal_number: str) -> str:
+    """An appeal's identity in its own court: as :func:`case_key`, with the instance."""
+    return f"{instance.value}:{case_key(court_code, case_uid, appeal_number)}"
+
+
+class AppealEventType(StrEnum):
+    RECEIVED = "received"
+    HEARING_SCHEDULED = "hearing_scheduled"
+    DECIDED = "decided"
+    # Every reading of a card: its id is the content's, so a card that changed (a result,
+    # a УИД, a hearing added) is a new event and an unchanged one the same event again.
+    OBSERVED = "observed"
+
+
+class AppealEvent(_Record):
+    """A fact about one appeal, carrying the card it was read from (schema version 2).
+
+    The parser keeps no state for appeals: each reading of a card yields the events that
+    card shows, with deterministic ids, and the store keeps each once. The latest
+    observation of an appeal is its state.
+    """
+
+    _speaks: ClassVar[int] = APPEALS_SCHEMA_VERSION
+    schema_version: int = APPEALS_SCHEMA_VERSION
+    event_id: str
+    event_type: AppealEventType
+    appeal_key: str
+    observed_at: datetime
+    parser_version: str
+    appeal: AppealSnapshot
+    source: SourceRef
+
+
+def appeal_events(snap: AppealSnapshot, observed_at: datetime, parser_version: str,
+                  source: SourceRef) -> list[AppealEvent]:
+    """The events one reading of an appeal card shows (deterministic ids, see above)."""
+    key = snap.appeal_key
+    found: list[tuple[AppealEventType, tuple[object, ...]]] = []
+    if snap.receipt_date is not None:
+        found.append((AppealEventType.RECEIVED, (snap.receipt_date,)))
+    found.extend((AppealEventType.HEARING_SCHEDULED, (d,)) for d in snap.hearing_dates)
+    if snap.decision_date is not None and snap.result is not None:
+        found.append((AppealEventType.DECIDED, (snap.decision_date, snap.result.value,
+                                                 snap.change.value if snap.change else None)))
+    found.append((AppealEventType.OBSERVED, (sha256_hex(snap.model_dump_json().encode()),)))
+    return [
+        AppealEvent(event_id=_appeal_event_id(key, kind, *defining), event_type=kind,
+                    appeal_key=key, observed_at=observed_at, parser_version=parser_version,
+                    appeal=snap, source=source)
+        for kind, defining in found
+    ]
+
+
+def _appeal_event_id(key: str, kind: AppealEventType, *defining: object) -> str:
+    parts = ["" if d is None else str(d) for d in defining]
+    return sha256_hex("\x1f".join(["appeal", key, kind.value, *parts]).encode("utf-8"))[:32]
 
 
 # CaseSnapshot (above) refers to these by name; resolve the forward references now.

@@ -68,7 +68,12 @@ def page_to_jsonable(parsed: ParsedPage) -> dict[str, Any]:
     """Everything the parser derived, except ``parser_version`` (a version bump alone must
     not invalidate reviewed goldens)."""
     rl = parsed.result_list
+    review: dict[str, Any] = {} if parsed.instance is None else {
+        "instance": parsed.instance.value,
+        "appeals": [a.model_dump(mode="json") for a in parsed.appeals],
+    }
     return {
+        **review,
         "state": parsed.state.value,
         "kind": parsed.kind.value,
         "layout": parsed.layout,

@@ -13,6 +13,7 @@ import re
 from enum import StrEnum
 
 from docketwatch.contract import PageState
+from docketwatch.sudrf.appeals import page_instance
 from docketwatch.sudrf.counter import COUNTER_PHRASE, read_counter
 from docketwatch.sudrf.query import STANDARD, VNKOD
 
@@ -22,6 +23,7 @@ class Layout(StrEnum):
 
     STANDARD_LIST = "standard_list"
     STANDARD_CARD = "standard_card"
+    APPEAL_CARD = "appeal_card"  # a standard card of an appeal or cassation
     VNKOD_LIST = "vnkod_list"  # inferred layout, see vnkod_list.py
     VNKOD_CARD = "vnkod_card"
     NONE = "none"
@@ -34,6 +36,7 @@ _TABLCONT = "tablcont"
 _CASENUMBER = re.compile(r"""class\s*=\s*["']?casenumber\b""", re.IGNORECASE)
 _VNKOD_CARD = re.compile(r"""id\s*=\s*["']?case_bookmarks\b|class\s*=\s*["']case-num\b""")
 _VNKOD_RESULTS = re.compile(r"""id\s*=\s*["']?search_results\b""")
+_LOWER_COURT_TAB = "РАССМОТРЕНИЕ В НИЖЕСТОЯЩЕМ СУДЕ"
 _HTML_START = re.compile(r"^\s*(?:<!doctype|<html|<head|<meta|<!--)", re.IGNORECASE)
 
 # The special pages: no case data, each a fact about the fetch. Checked in this order (a
@@ -119,6 +122,8 @@ def detect_layout(html: str) -> Layout:
         if COUNTER_PHRASE in html:
             return Layout.STANDARD_LIST
         if _CASENUMBER.search(html):
+            if _LOWER_COURT_TAB in html or page_instance(html) is not None:
+                return Layout.APPEAL_CARD
             return Layout.STANDARD_CARD
     if _VNKOD_CARD.search(html):
         return Layout.VNKOD_CARD

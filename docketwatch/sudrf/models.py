@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from docketwatch.contract import (
+    AppealInstance,
+    AppealSnapshot,
     CaseSnapshot,
     DecisionClass,
     PageKind,
@@ -61,13 +63,20 @@ class ParsedPage:
     parser_version: str
     result_list: ResultList | None = None
     snapshot: CaseSnapshot | None = None
+    # A page of an appeal or cassation docket (its title says so): its rows or card are
+    # appeals, never first-instance cases, and ``snapshots`` is empty.
+    instance: AppealInstance | None = None
+    appeals: tuple[AppealSnapshot, ...] = ()
 
     def __reduce__(self) -> tuple[type[ParsedPage], tuple[object, ...]]:
         return ParsedPage, (self.state, self.kind, self.layout, self.encoding,
-                            self.parser_version, self.result_list, self.snapshot)
+                            self.parser_version, self.result_list, self.snapshot,
+                            self.instance, self.appeals)
 
     @property
     def snapshots(self) -> tuple[CaseSnapshot, ...]:
+        if self.instance is not None:
+            return ()
         if self.result_list is not None:
             return self.result_list.rows
         if self.snapshot is not None:

@@ -13,6 +13,7 @@ from docketwatch.contract import PageKind, PageState
 from docketwatch.sudrf.classify import Layout, classify_layout, classify_page
 from docketwatch.sudrf.encoding import decode_page, detect_encoding
 
+from .appeals import from_row, page_instance
 from .articles import parse_articles, parse_persons_cell
 from .decisions import classify_decision, is_unknown_decision
 from .errors import (
@@ -24,6 +25,7 @@ from .errors import (
     WrongPageKindError,
 )
 from .models import ParsedPage, ResultList
+from .pages.appeal_card import parse_appeal_card
 from .pages.standard_card import judicial_uid, parse_card
 from .pages.standard_list import parse_result_list
 from .pages.vnkod_card import parse_vnkod_card
@@ -31,7 +33,7 @@ from .pages.vnkod_list import parse_vnkod_result_list
 
 # Bump on every change that can alter parser output: it is stamped on events and dead
 # letters so a replay can tell which logic produced what.
-PARSER_VERSION = "sudrf-1.2.0"
+PARSER_VERSION = "sudrf-1.3.0"
 
 
 class InternalParserError(ParseError):
@@ -40,7 +42,7 @@ class InternalParserError(ParseError):
 
 
 _LIST_LAYOUTS = {Layout.STANDARD_LIST, Layout.VNKOD_LIST}
-_CARD_LAYOUTS = {Layout.STANDARD_CARD, Layout.VNKOD_CARD}
+_CARD_LAYOUTS = {Layout.STANDARD_CARD, Layout.VNKOD_CARD, Layout.APPEAL_CARD}
 
 
 def kind_of(layout: Layout) -> PageKind:
@@ -119,12 +121,17 @@ def _parse_page(
             parse_result_list if layout is Layout.STANDARD_LIST else parse_vnkod_result_list
         )
         rl = parse_list(text, court_code, keep_names)
+        instance = page_instance(text)
+        appeals = () if instance is None else tuple(from_row(r, instance) for r in rl.rows)
         if not rl.rows and not rl.total:
-            return result(PageState.EMPTY, result_list=rl)
-        return result(state, result_list=rl)
+            return result(PageState.EMPTY, result_list=rl, instance=instance)
+        return result(state, result_list=rl, instance=instance, appeals=appeals)
 
     if layout not in _CARD_LAYOUTS:
         raise WrongPageKindError(f"expected a case card, got {layout.value}", state=state)
+    if layout is Layout.APPEAL_CARD:
+        appeal = parse_appeal_card(text, court_code, case_uid, case_id)
+        return result(state, instance=appeal.instance, appeals=(appeal,))
     parse = parse_card if layout is Layout.STANDARD_CARD else parse_vnkod_card
     snapshot = parse(text, court_code, keep_names, case_uid, case_id)
     return result(state, snapshot=snapshot)
@@ -150,6 +157,7 @@ __all__ = [
     "is_unknown_decision",
     "judicial_uid",
     "kind_of",
+    "parse_appeal_card",
     "parse_articles",
     "parse_card",
     "parse_page",

@@ -24,7 +24,7 @@ def wrap(inner: str) -> str:
     ("name", "state", "layout"),
     [
         (LIST_FILE, PageState.OK, Layout.STANDARD_LIST),
-        (APPEAL_CARD_FILE, PageState.OK, Layout.STANDARD_CARD),
+        (APPEAL_CARD_FILE, PageState.OK, Layout.APPEAL_CARD),
         (UFA_CARD_FILE, PageState.OK, Layout.STANDARD_CARD),
         (VNKOD_CARD_FILE, PageState.OK, Layout.VNKOD_CARD),
         (CAPTCHA_FILE, PageState.CAPTCHA, Layout.NONE),

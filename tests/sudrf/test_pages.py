@@ -129,17 +129,18 @@ def test_missing_case_number_column_is_a_layout_error() -> None:
         parse_page(page.encode("cp1251"), PageKind.LIST, "77OV0000")
 
 
-def test_card_with_caller_ids_and_names() -> None:
+def test_appeal_card_with_caller_ids() -> None:
+    """An appeal card is an appeal keyed by the caller's ids, never a first-instance case
+    (its number is the appeal court's own)."""
     uid = "7C5401A4-DE1D-497E-A034-7D6D3F6886A4"
     page = parse_page(body(APPEAL_CARD_FILE), PageKind.CARD, "77OV0000", case_uid=uid,
                       case_id="3179346", keep_names=True)
-    s = page.snapshot
-    assert s is not None
-    assert s.case_uid == uid
-    assert s.case_key == "77OV0000:uid:7c5401a4-de1d-497e-a034-7d6d3f6886a4"
-    assert s.case_id == "3179346"
-    assert s.defendants[0].name == "Иванов Никита Сергеевич"
-    assert s.defendants[0].hidden is False
+    assert page.snapshot is None and page.snapshots == ()
+    (a,) = page.appeals
+    assert a.case_uid == uid
+    assert a.appeal_key == "appeal:77OV0000:uid:7c5401a4-de1d-497e-a034-7d6d3f6886a4"
+    assert a.case_id == "3179346"
+    assert (a.lower_court_code, a.lower_case_number) == ("77GV0013", "3/1-12/2026")
 
 
 def test_card_without_uid_is_keyed_by_number() -> None:

@@ -312,14 +312,13 @@ def parse_card(
         modified_at=modified_at,
         sentences=sentences,
         act_status=act_status,
+        judicial_uid=text_of(fields.get("judicial_uid")) or None,
     )
 
 
 def judicial_uid(html: str) -> str | None:
-    """The card's «Уникальный идентификатор дела» (e.g. 03RS0003-01-2026-003803-62).
-
-    Not in the contract (see report); exposed so the caller can log or match it.
-    """
+    """The card's «Уникальный идентификатор дела» (e.g. 03RS0003-01-2026-003803-62), as
+    :attr:`CaseSnapshot.judicial_uid` carries it."""
     tree = parse_html(html)
     for table in tree.css("table#tablcont"):
         node = case_fields(table).get("judicial_uid")

@@ -161,4 +161,5 @@ def parse_vnkod_card(
         events=events,
         published_at=published_at,
         modified_at=modified_at,
+        judicial_uid=text_of(fields.get("judicial_uid")) or None,
     )

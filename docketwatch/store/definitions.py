@@ -75,6 +75,29 @@ VIEWS: Final[dict[str, str]] = {
                   "out past the re-poll horizon).",
     "monthly_act_states": "Verdicts per month by the state of their act: published, "
                           "pending or withheld.",
+    "case_judicial_uids": "Each case's УИД (unique case identifier), as its latest card "
+                          "showing one gave it.",
+    "appeals": "The current state of every appeal and cassation: its latest observation "
+               "on the higher court's site.",
+    "appeal_links": "Each appeal's first-instance case and how the link was made: 'uid' "
+                    "(the same УИД), 'court_number' (the first-instance court and number "
+                    "the card shows), or none yet (the case is not known).",
+    "appeal_cases": "Every appeal with its link and the first-instance case's facts "
+                    "(articles, category, verdict date).",
+    "appeal_chain": "Each first-instance case's reviews, appeal then cassation, each with "
+                    "the page it was read from.",
+    "monthly_appeals": "Decided appeals per month of the appeal decision, by instance, "
+                       "result and article of the first-instance case (once under each "
+                       "article: do not add up the articles).",
+    "refusal_appeal_share": "Refusal verdicts per month of the verdict, how many were "
+                            "appealed (an appeal linked to them, decided or not) and the "
+                            "share, to 6 decimal places.",
+    "appeal_changes": "Sentences changed on review per month of the decision, by instance, "
+                      "category and kind of change: softened, harsher, suspended_to_real, "
+                      "real_to_suspended, or other (the card does not say how).",
+    "appeal_delays": "Days from the first-instance decision to the review's decision, per "
+                     "month of the review's decision: count, total, minimum, maximum and "
+                     "lower median.",
 }
 
 # Numbers shown on their own (headlines, summary rows, report columns), by column name.

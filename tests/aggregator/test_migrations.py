@@ -24,6 +24,7 @@ TABLES = {
     "article_names", "working_calendar", "store_settings",
     "court_health_log", "court_health", "alert_history", "dead_letters",
     "case_events_in",  # Null engine: the JSON records' way in
+    "appeal_events",
 }
 VIEWS = {
     "cases", "case_articles", "articles", "court_regions", "working_days_monthly",
@@ -33,6 +34,8 @@ VIEWS = {
     "verdicts_per_working_day", "monthly_rolling", "year_summary",
     "case_sentences", "monthly_punishments", "suspended_share", "act_publication_lag",
     "disappeared_cases", "act_states", "monthly_act_states",
+    "case_judicial_uids", "appeals", "appeal_links", "appeal_cases", "appeal_chain",
+    "monthly_appeals", "refusal_appeal_share", "appeal_changes", "appeal_delays",
 }
 
 

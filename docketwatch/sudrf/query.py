@@ -11,6 +11,10 @@ from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 CRIMINAL_FIRST_INSTANCE = "1540006"
+# The review cartotekas (FORMAT.md §2): criminal appeal is delo_id=4 with new=4 [S]; of the
+# cassation ids the 2ЗОВС page lists, 2450001 is taken for criminal cassation [I].
+CRIMINAL_APPEAL = "4"
+CRIMINAL_CASSATION = "2450001"
 ROWS_PER_PAGE = 25
 
 # The two interfaces a court's site may run (see classify.list_layout).
@@ -79,6 +83,46 @@ def card_params(interface: str, case_id: str, case_uid: str) -> list[tuple[str, 
                 ("srv_num", "1")]
     return [("name", "sud_delo"), ("srv_num", "1"), ("name_op", "case"), ("case_id", case_id),
             ("case_uid", case_uid), ("delo_id", CRIMINAL_FIRST_INSTANCE)]
+
+
+# (delo_id, new) of each review module; the instance names are contract.AppealInstance's.
+REVIEW_MODULES: dict[str, tuple[str, str]] = {
+    "appeal": (CRIMINAL_APPEAL, CRIMINAL_APPEAL),
+    "cassation": (CRIMINAL_CASSATION, "0"),
+}
+_REVIEW_CODE = re.compile(r"^\d{2}(OV|AV|KV)\d{4}$")
+
+
+def review_modules(vnkod: str) -> tuple[str, ...]:
+    """The criminal review modules a military court holds: the district and fleet courts
+    (OV) and the Appellate Military Court (50AV0000) hear appeals, the Cassation Military
+    Court (54KV0000) cassations; garrison courts none."""
+    found = _REVIEW_CODE.match(vnkod)
+    if found is None:
+        return ()
+    return ("cassation",) if found.group(1) == "KV" else ("appeal",)
+
+
+def review_list_params(module: str, *, page: int = 1, entry_from: str | None = None,
+                       entry_to: str | None = None) -> list[tuple[str, str]]:
+    """Query of a review module's result list (standard interface) by receipt dates."""
+    delo_id, new = REVIEW_MODULES[module]
+    params = [("name", "sud_delo"), ("srv_num", "1"), ("name_op", "r"), ("delo_id", delo_id),
+              ("case_type", "0"), ("new", new), ("delo_table", "u2_case")]
+    params += [(k, v) for k, v in (("u2_case__ENTRY_DATE1D", entry_from),
+                                   ("u2_case__ENTRY_DATE2D", entry_to)) if v]
+    if page > 1:
+        params.append(("page", str(page)))
+    return params
+
+
+def review_card_params(module: str, case_id: str, case_uid: str) -> list[tuple[str, str]]:
+    """Query of a review card (appeal cards use ``delo_id=4&new=4``, FORMAT.md §2)."""
+    if not (_SAFE_ID.match(case_id) and _SAFE_ID.match(case_uid)):
+        raise ValueError(f"unexpected case ids {case_id!r}/{case_uid!r}")
+    delo_id, new = REVIEW_MODULES[module]
+    return [("name", "sud_delo"), ("srv_num", "1"), ("name_op", "case"), ("case_id", case_id),
+            ("case_uid", case_uid), ("delo_id", delo_id), ("new", new)]
 
 
 def card_ids(query: Mapping[str, str]) -> tuple[str | None, str | None]:

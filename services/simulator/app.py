@@ -21,8 +21,9 @@ from typing import Any, TextIO
 from aiohttp import web
 
 from docketwatch import http_guard
+from docketwatch.sudrf.query import REVIEW_MODULES, review_modules
 
-from . import render, render_vnkod
+from . import render, render_appeals, render_vnkod
 from .clock import SimClock
 from .corpus import Corpus
 from .courts import Court
@@ -186,6 +187,13 @@ async def _modules(request: web.Request, sim: Simulator, vnkod: str | None) -> w
     elif op == "sf":
         captcha = sim.issue_captcha() if court.captcha and cfg.captcha_gate else None
         body = render.render_search_form(court, as_of, captcha)
+    elif op == "case" and (instance := _review_module(court, params)) is not None:
+        appeal = sim.corpus.appeal_by_uid.get(params.get("case_uid", ""))
+        if appeal is None or appeal.court != court.vnkod or appeal.instance != instance \
+                or not appeal.visible(as_of):
+            body = render.render_empty(court, as_of)
+        else:
+            body = render_appeals.render_review_card(court, appeal, as_of)
     elif op in ("case", "doc"):
         view = _card_view(sim, court, params, as_of)
         if view is None:
@@ -272,6 +280,8 @@ def _list_page(
         return 200, render.render_search_form(court, as_of, sim.issue_captcha())
     if fault == "wrong_captcha":
         return 200, render.render_wrong_captcha(court, as_of)
+    if (instance := _review_module(court, params)) is not None:
+        return 200, _review_list(sim, court, instance, params, raw_qs, as_of)
     # A wrong cartoteka is a silent failure on the real site: an empty result.
     if params.get("delo_id", "1540006") != "1540006" or params.get("new", "0") not in ("0", ""):
         return 200, render.render_empty(court, as_of)
@@ -291,6 +301,42 @@ def _list_page(
         k = 1 + int(sim.faults.fraction(f"{court.vnkod}?{raw_qs}", "shift") * 3)
         views = views[:k] + views
     return 200, render.render_results(court, views, page, pager_tail(raw_qs), as_of)
+
+
+def _review_module(court: Court, params: dict[str, str]) -> str | None:
+    """The review module (``appeal``/``cassation``) a query asks of a court that holds it."""
+    for instance in review_modules(court.vnkod):
+        delo_id, new = REVIEW_MODULES[instance]
+        if params.get("delo_id") == delo_id and params.get("new", "0") == new:
+            return instance
+    return None
+
+
+def _review_list(sim: Simulator, court: Court, instance: str, params: dict[str, str],
+                 raw_qs: str, as_of: date) -> bytes:
+    try:
+        lo = _review_date(params.get("u2_case__ENTRY_DATE1D", ""))
+        hi = _review_date(params.get("u2_case__ENTRY_DATE2D", ""))
+    except ValueError:
+        return render.render_bad_query(court, as_of)
+    shown = [a for a in sim.corpus.appeals_by_court.get(court.vnkod, [])
+             if a.instance == instance and a.visible(as_of)
+             and (lo is None or a.receipt_date >= lo) and (hi is None or a.receipt_date <= hi)]
+    if not shown:
+        return render_appeals.render_review_empty(court, instance, as_of)
+    try:
+        page = max(1, int(params.get("page", "1") or "1"))
+    except ValueError:
+        page = 1
+    return render_appeals.render_review_list(court, instance, shown, page, pager_tail(raw_qs),
+                                             as_of)
+
+
+def _review_date(text: str) -> date | None:
+    if not text:
+        return None
+    day, month, year = text.split(".")
+    return date(int(year), int(month), int(day))
 
 
 # --------------------------------------------------------------------------- control API

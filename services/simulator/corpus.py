@@ -32,6 +32,7 @@ from docketwatch.settings import COUNT_SINCE
 
 from . import calibration as cal
 from .acts import assign_acts
+from .appeals import Appeal, build_appeals
 from .articles import MOBILISATION_PARTS, ArticleRef
 from .courts import Court, load_courts
 from .model import TERMINATION_GROUNDS, Case, CaseView, Defendant
@@ -95,6 +96,10 @@ class Corpus:
     by_uid: dict[str, Case] = field(default_factory=dict)
     court_by_vnkod: dict[str, Court] = field(default_factory=dict)
     _views: dict[date, dict[str, list[CaseView]]] = field(default_factory=dict, repr=False)
+    # The reviews of the verdicts (services/simulator/appeals.py), newest first per court.
+    appeals: list[Appeal] = field(default_factory=list)
+    appeals_by_court: dict[str, list[Appeal]] = field(default_factory=dict)
+    appeal_by_uid: dict[str, Appeal] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         by_court: dict[str, list[Case]] = {c.vnkod: [] for c in self.courts}
@@ -106,6 +111,13 @@ class Corpus:
         self.by_court = by_court
         self.by_uid = {c.case_uid: c for c in self.cases}
         self.court_by_vnkod = {c.vnkod: c for c in self.courts}
+        by_review: dict[str, list[Appeal]] = defaultdict(list)
+        for a in self.appeals:
+            by_review[a.court].append(a)
+        for reviews in by_review.values():
+            reviews.sort(key=lambda a: (a.receipt_date, a.case_id), reverse=True)
+        self.appeals_by_court = dict(by_review)
+        self.appeal_by_uid = {a.case_uid: a for a in self.appeals}
 
     def court(self, vnkod: str) -> Court | None:
         return self.court_by_vnkod.get(vnkod)
@@ -745,6 +757,7 @@ def build_corpus(
         courts=roster,
         cases=b.cases,
         calibrated=b.calibrated,
+        appeals=build_appeals(seed, b.cases, {c.vnkod: c.name for c in roster}),
     )
 
 

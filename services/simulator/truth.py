@@ -22,6 +22,7 @@ from docketwatch.settings import COUNT_SINCE
 from docketwatch.work_calendar import monthly_working_days
 
 from .acts import ACT_PENDING, ACT_PUBLISHED, ACT_WITHHELD
+from .appeal_truth import appeal_truth
 from .corpus import Corpus
 from .model import CaseView
 
@@ -260,6 +261,8 @@ def truth(corpus: Corpus, as_of: date) -> dict[str, Any]:
         "year_summary": {str(y): _year_summary(views, y)
                          for y in range(COUNT_SINCE.year, as_of.year + 1)},
         "weekly_refusal": _weekly_refusal(views),
+        # The reviews (appeal, cassation) and the store's appeal views (issue 16).
+        "appeals": appeal_truth(corpus, as_of),
         "monthly_punishments": [
             {"month": m, "article": a, "court": c, "kind": k, "defendants": n}
             for (m, a, c, k), n in sorted(punished.items())

@@ -208,8 +208,14 @@ SELECT
 FROM appeals AS a
 LEFT JOIN
 (
-    SELECT judicial_uid, min(case_key) AS case_key FROM case_judicial_uids
-    GROUP BY judicial_uid
+    -- A case returned to the prosecutor comes back under the same УИД as a new docket
+    -- entry: the one with a verdict (else the latest received) is the one reviewed.
+    SELECT u.judicial_uid AS judicial_uid,
+           argMax(u.case_key, (c.decision_class = 'verdict', c.receipt_date, u.case_key))
+               AS case_key
+    FROM case_judicial_uids AS u
+    INNER JOIN cases AS c ON c.case_key = u.case_key
+    GROUP BY u.judicial_uid
 ) AS by_uid ON by_uid.judicial_uid = a.judicial_uid
 LEFT JOIN
 (

@@ -16,6 +16,7 @@ from aiokafka.record.default_records import DefaultRecordBatchBuilder
 from docketwatch.contract import (
     RECORD_LIMIT_BYTES,
     TOPIC_ALERTS,
+    TOPIC_APPEAL_EVENTS,
     TOPIC_CASE_EVENTS,
     TOPIC_DEAD_LETTERS,
     TOPIC_RAW_PAGES,
@@ -55,6 +56,8 @@ def topic_specs(raw_partitions: int, events_partitions: int) -> list[NewTopic]:
         NewTopic(TOPIC_SOURCE_HEALTH, 1, 1, topic_configs=dict(_FOREVER)),
         # The alert topic is the durable record of every alert's lifecycle.
         NewTopic(TOPIC_ALERTS, 1, 1, topic_configs=dict(_FOREVER)),
+        # Appeals are few (a share of the verdicts): one partition, keyed by appeal.
+        NewTopic(TOPIC_APPEAL_EVENTS, 1, 1, topic_configs=dict(_FOREVER)),
     ]
 
 

@@ -41,17 +41,20 @@ from mode import Service
 from docketwatch.batch_consumer import BatchConsumer, Records
 from docketwatch.contract import (
     TOPIC_ALERTS,
+    TOPIC_APPEAL_EVENTS,
     TOPIC_CASE_EVENTS,
     TOPIC_DEAD_LETTERS,
     TOPIC_RAW_PAGES,
     TOPIC_SOURCE_HEALTH,
     AlertEvent,
+    AppealEvent,
     CourtHealth,
     DeadLetter,
 )
 from docketwatch.kafka import consumer_lag, groups_reading
 from docketwatch.ops import OpsServer
 from docketwatch.settings import ops_group
+from docketwatch.store.appeal_sink import write_appeal_events
 from docketwatch.store.ops_sink import write_alerts, write_court_health, write_dead_letters
 from docketwatch.store.sink import (
     RowWriter,
@@ -96,6 +99,7 @@ OPS_SINKS = (
     TopicSink(TOPIC_ALERTS, _rows(AlertEvent.from_bytes, write_alerts)),
     TopicSink(TOPIC_DEAD_LETTERS, _rows(DeadLetter.from_bytes, write_dead_letters),
               dead_letter_refused=False),
+    TopicSink(TOPIC_APPEAL_EVENTS, _rows(AppealEvent.from_bytes, write_appeal_events)),
 )
 
 

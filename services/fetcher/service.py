@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import signal
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from services.fetcher.crawler import Crawler, PassReport
 from services.fetcher.health import HealthBook
 from services.fetcher.http import PoliteClient
 from services.fetcher.publisher import Publisher
+from services.fetcher.reviews import ReviewCrawler, review_windows
 from services.fetcher.settings import FetcherSettings
 from services.fetcher.state import CrawlState
 from services.fetcher.window import WindowCrawler
@@ -41,6 +43,13 @@ def write_report(path: Path, report: dict[str, Any]) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(path)  # a reader never sees half a report
+
+
+async def _with_reviews(first: Coroutine[Any, Any, PassReport | None],
+                        reviews: Coroutine[Any, Any, object]) -> PassReport | None:
+    """The first-instance work and the review work together; the report is the first's."""
+    report, _ = await asyncio.gather(first, reviews)
+    return report
 
 
 async def run(settings: FetcherSettings, *, force: bool = False) -> PassReport:
@@ -80,9 +89,15 @@ async def run(settings: FetcherSettings, *, force: bool = False) -> PassReport:
             windows = WindowCrawler(settings, client, publisher, state,
                                     CaptchaSolver(settings.captcha_solver_cmd), health_book)
             crawler = Crawler(settings, courts, windows, publisher, state, blocks, health_book)
+            # The review dockets (appeal, cassation) beside the first-instance ones.
+            reviews = ReviewCrawler(review_windows(
+                settings, client, publisher, state, CaptchaSolver(settings.captcha_solver_cmd),
+                health_book), courts)
             work: asyncio.Task[PassReport | None] = asyncio.create_task(
-                crawler.run_live(stop) if settings.fetch_mode == "live"
-                else crawler.run_pass(force=force))
+                _with_reviews(crawler.run_live(stop), reviews.run_live(
+                    stop, settings.live_interval_s)) if settings.fetch_mode == "live"
+                else _with_reviews(crawler.run_pass(force=force),
+                                   reviews.run_pass(force=force)))
             stopper = asyncio.create_task(stop.wait())
             await asyncio.wait({work, stopper}, return_when=asyncio.FIRST_COMPLETED)
             stopper.cancel()

@@ -681,6 +681,7 @@ class _Builder:
             lst = sorted(by_court[vnkod], key=lambda c: (c.receipt_date, c.order))
             case_id = rng.randint(1_000_000, 3_000_000)
             counters: dict[int, int] = defaultdict(int)
+            serials: dict[int, int] = defaultdict(int)
             for c in lst:
                 year = c.receipt_date.year
                 # Gaps: not every criminal case is published (262-FZ), so numbers skip.
@@ -689,7 +690,8 @@ class _Builder:
                 case_id += rng.randint(1, 400)
                 c.case_id = case_id
                 c.judge = rng.choice(judges[vnkod])
-                c.judicial_uid = _judicial_uid(vnkod, year, counters[year], rng)
+                c.judicial_uid, serials[year] = _judicial_uid(vnkod, year, counters[year], rng,
+                                                              serials[year])
         uid_of = {str(id(c)): c.case_uid for c in self.cases}
         originals = {str(id(c)): c for c in self.cases}
         for c in self.cases:
@@ -713,16 +715,21 @@ def _month_end(month: str) -> date:
     return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
 
 
-def _judicial_uid(vnkod: str, year: int, n: int, rng: random.Random) -> str:
-    """``61GV0001-01-2024-000123-45``: court, instance, year, serial, two check digits.
+def _judicial_uid(vnkod: str, year: int, n: int, rng: random.Random,
+                  previous: int = 0) -> tuple[str, int]:
+    """``61GV0001-01-2024-000123-45``: court, instance, year, serial, two check digits; and
+    the serial. Serials only grow within a court's year, so no two cases share a УИД
+    (appeals link by it; a case returned to the prosecutor keeps its own when it comes
+    back, see numbering).
 
     The real check is mod-97 over the digits; its exact input is not documented in the
     fixtures, so the digits here are only shaped right.
     """
-    body = f"{vnkod}-01-{year}-{n + rng.randint(0, 50):06d}"
+    serial = max(previous + 1, n + rng.randint(0, 50))
+    body = f"{vnkod}-01-{year}-{serial:06d}"
     digits = "".join(ch for ch in body if ch.isdigit())
     check = 98 - (int(digits) * 100) % 97
-    return f"{body}-{check:02d}"
+    return f"{body}-{check:02d}", serial
 
 
 def build_corpus(

@@ -17,7 +17,17 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 
 from docketwatch import http_guard
 from docketwatch.reader import Reader
-from services.dashboard import api, downloads, figures, openapi, params, queries, render, views
+from services.dashboard import (
+    api,
+    appeals,
+    downloads,
+    figures,
+    openapi,
+    params,
+    queries,
+    render,
+    views,
+)
 from services.dashboard.backend import (
     Backend,
     QueryFailed,
@@ -210,9 +220,9 @@ def create_app(backend: Backend, settings: DashboardSettings) -> web.Application
     app.router.add_get("/metrics", _metrics)
     app.router.add_get(f"{api.PREFIX}/openapi.json", _openapi)
     app.router.add_get(api.PREFIX + "/charts/{name:[a-z-]+}.{ext:svg|png}", _chart)
-    for endpoint in api.ENDPOINTS:
+    for endpoint in (*api.ENDPOINTS, *appeals.ENDPOINTS):
         app.router.add_get(api.PREFIX + (endpoint.route or endpoint.path), _json_route(endpoint))
-    for path, handler in views.ROUTES:
+    for path, handler in (*views.ROUTES, *appeals.ROUTES):
         app.router.add_get(path, handler)
     app.router.add_static("/static", STATIC)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.dashboard import downloads, figures, render
+from services.dashboard import appeals, downloads, figures, render
 from services.dashboard.api import ENDPOINTS, PREFIX, Endpoint, listing_schema
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
@@ -98,7 +98,8 @@ def document(version: str = "1.0.0") -> dict[str, Any]:
             "license": {"name": "MIT"},
         },
         "servers": [{"url": PREFIX}],
-        "paths": {**{e.path: {"get": _operation(e)} for e in ENDPOINTS},
+        "paths": {**{e.path: {"get": _operation(e)}
+                     for e in (*ENDPOINTS, *appeals.ENDPOINTS)},
                   CHART_PATH: {"get": _chart_operation()}},
         "components": {"schemas": {"Error": ERROR}},
     }

@@ -12,9 +12,10 @@ captcha and block handling, and the card of every new or changed row. What diffe
   first-instance windows;
 * no window manifest: the parser's manifest check is about first-instance cases, and a
   review list does not list those;
-* court health stays the first-instance crawl's: a review window that does not add up is
-  logged, counted (``docketwatch_fetcher_incomplete_windows_total{reason="review"}``) and
-  fetched again on the next pass.
+* the windows are then checked against the site's counter of the whole range and of each
+  year (``reconcile.py``), as the first-instance ones are; what does not add up is logged,
+  counted (``docketwatch_fetcher_incomplete_windows_total``), listed in the pass report and
+  fetched again on the next pass, but the court's health stays the first-instance crawl's.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from services.fetcher.crawler import FETCH_ERRORS, PassReport
 from services.fetcher.health import HealthBook
 from services.fetcher.http import PoliteClient
 from services.fetcher.publisher import Pending, Publisher
+from services.fetcher.reconcile import Ledger, Reconciler
 from services.fetcher.settings import FetcherSettings
 from services.fetcher.state import CrawlState
 from services.fetcher.window import CARD_BATCH, CourtBlocked, WindowCrawler, _remember
@@ -103,6 +105,12 @@ class ReviewCrawler:
     async def crawl_court(self, court: Court, report: PassReport, force: bool) -> None:
         for module in review_modules(court.vnkod):
             crawler = self._w[module]
+            s = crawler._s
+            kind = review_kind(module)
+            every = month_windows(s.fetch_start, s.end_date(), kind)
+            ledger = Ledger(court.vnkod, kind, every)
+            ledger.totals = {w: crawler._state.window_total(court.vnkod, kind, *w.key)
+                             for w in every}
             for w in self.plan(court, module, force):
                 try:
                     outcome = await crawler.crawl(court, w, force=force)
@@ -116,16 +124,27 @@ class ReviewCrawler:
                     log.warning("%s %s failed: %s", court.vnkod, w.label(), exc)
                     continue
                 report.cards += outcome.cards
-                if outcome.complete:
-                    report.windows += 1
-                elif not outcome.unconfirmed_empty:
-                    metrics.INCOMPLETE.labels("review").inc()
-                    log.warning("%s %s incomplete: %s", court.vnkod, w.label(), outcome.note)
-                else:
-                    # «No data» for a month: reviews are sparse, and an empty month is the
-                    # normal case; recorded done with no rows, re-asked while recent.
-                    await crawler.finish(court, w, 0, {}, force)
-                    report.windows += 1
+                report.windows += outcome.complete
+                ledger.record(w, outcome)
+            # The first-instance rule: the windows against the site's counter of the whole
+            # range, then of each year; an empty answer alone never makes a window done.
+            try:
+                checked = await Reconciler(crawler, crawler._state, s.fetch_start).reconcile(
+                    court, ledger, force)
+            except CourtBlocked as exc:
+                report.blocked[court.vnkod] = exc.state.value
+                return
+            except FETCH_ERRORS as exc:
+                report.failed[court.vnkod] = f"{kind} control: {exc}"
+                continue
+            report.windows += checked.confirmed
+            report.controls += checked.controls
+            for w, reason, note in checked.incomplete:
+                metrics.INCOMPLETE.labels(reason).inc()
+                report.incomplete.append({"court": court.vnkod, "kind": w.kind,
+                                          "date_from": w.key[0], "date_to": w.key[1],
+                                          "reason": reason, "note": note})
+                log.warning("%s %s incomplete: %s", court.vnkod, w.label(), note)
 
     async def run_pass(self, *, force: bool = False) -> PassReport:
         report = PassReport()

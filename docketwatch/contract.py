@@ -38,9 +38,11 @@ from pydantic import (
 )
 
 SCHEMA_VERSION = 1
-# Version 2 added one record type, :class:`AppealEvent`, on a topic of its own
-# (:data:`TOPIC_APPEAL_EVENTS`). Every v1 record is unchanged and still written as v1, so a
-# reader built before v2 reads everything it reads today and never sees an appeal.
+# Version 2 added two record types on topics of their own: :class:`AppealEvent`
+# (:data:`TOPIC_APPEAL_EVENTS`) and :class:`CaseUid` (:data:`TOPIC_CASE_UIDS`, the УИД a
+# first-instance card shows). Every v1 record is unchanged, byte for byte, and still
+# written as v1, so a reader built before v2 reads everything it reads today and never
+# meets a v2 record.
 APPEALS_SCHEMA_VERSION = 2
 
 # The largest record, in bytes as the producer measures it (uncompressed: aiokafka refuses
@@ -282,10 +284,6 @@ class CaseSnapshot(BaseModel):
     # Set by the parser (not read from a page) when a complete fetch of the receipt window
     # no longer lists the case: the manifest's fetch time. Added after v1 shipped, as above.
     disappeared_at: datetime | None = None
-    # The card's «Уникальный идентификатор дела» (УИД, e.g. 61GV0001-01-2024-000123-45):
-    # the same on every instance's card of one case, so appeals link to the case by it.
-    # Only a card shows it. Added after v1 shipped, as above.
-    judicial_uid: str | None = None
 
     @model_serializer(mode="wrap")
     def _omit_unset_act(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -298,8 +296,6 @@ class CaseSnapshot(BaseModel):
             data.pop("act_status", None)
         if self.disappeared_at is None:
             data.pop("disappeared_at", None)
-        if self.judicial_uid is None:
-            data.pop("judicial_uid", None)
         return data
 
     @property
@@ -684,6 +680,40 @@ def appeal_events(snap: AppealSnapshot, observed_at: datetime, parser_version: s
                     appeal=snap, source=source)
         for kind, defining in found
     ]
+
+
+TOPIC_CASE_UIDS = "docketwatch.case-uids.v1"
+
+
+class CaseUid(_Record):
+    """The УИД (unique case identifier) a first-instance card showed (schema version 2).
+
+    A fact about a case that CaseSnapshot (v1) does not carry: adding it there would make
+    every v1 reader built before it refuse most records (``extra="forbid"``). It links the
+    case's appeals, whose cards show the same УИД. Keyed by ``case_key``; the id is the
+    case's and the УИД's, so a card read again is the same record.
+    """
+
+    _speaks: ClassVar[int] = APPEALS_SCHEMA_VERSION
+    schema_version: int = APPEALS_SCHEMA_VERSION
+    event_id: str
+    case_key: str
+    court_code: str
+    case_number: str
+    judicial_uid: str
+    observed_at: datetime
+    parser_version: str
+    source: SourceRef
+
+
+def case_uid_record(snap: CaseSnapshot, judicial_uid: str, observed_at: datetime,
+                    parser_version: str, source: SourceRef) -> CaseUid:
+    key = snap.case_key
+    return CaseUid(
+        event_id=sha256_hex("\x1f".join(["uid", key, judicial_uid]).encode("utf-8"))[:32],
+        case_key=key, court_code=snap.court_code, case_number=snap.case_number,
+        judicial_uid=judicial_uid, observed_at=observed_at, parser_version=parser_version,
+        source=source)
 
 
 def _appeal_event_id(key: str, kind: AppealEventType, *defining: object) -> str:

@@ -18,6 +18,7 @@ from docketwatch.contract import (
     TOPIC_ALERTS,
     TOPIC_APPEAL_EVENTS,
     TOPIC_CASE_EVENTS,
+    TOPIC_CASE_UIDS,
     TOPIC_DEAD_LETTERS,
     TOPIC_RAW_PAGES,
     TOPIC_SOURCE_HEALTH,
@@ -58,6 +59,8 @@ def topic_specs(raw_partitions: int, events_partitions: int) -> list[NewTopic]:
         NewTopic(TOPIC_ALERTS, 1, 1, topic_configs=dict(_FOREVER)),
         # Appeals are few (a share of the verdicts): one partition, keyed by appeal.
         NewTopic(TOPIC_APPEAL_EVENTS, 1, 1, topic_configs=dict(_FOREVER)),
+        # The УИД of first-instance cards (one record per card's case and УИД).
+        NewTopic(TOPIC_CASE_UIDS, 1, 1, topic_configs=dict(_FOREVER)),
     ]
 
 

@@ -72,6 +72,8 @@ def page_to_jsonable(parsed: ParsedPage) -> dict[str, Any]:
         "instance": parsed.instance.value,
         "appeals": [a.model_dump(mode="json") for a in parsed.appeals],
     }
+    if parsed.judicial_uid is not None:
+        review["judicial_uid"] = parsed.judicial_uid
     return {
         **review,
         "state": parsed.state.value,

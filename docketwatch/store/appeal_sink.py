@@ -1,4 +1,5 @@
-"""Writing AppealEvents (schema version 2) to ``appeal_events`` (migration 0026).
+"""Writing AppealEvents and CaseUids (schema version 2) to ``appeal_events`` and
+``case_uid_events`` (migration 0026).
 
 Appeals are few (a share of the verdicts), so they take the low-volume path of court
 health and alerts: decoded by the contract, inserted as rows, a refused insert halved down
@@ -13,7 +14,7 @@ from typing import Any
 
 from clickhouse_connect.driver.client import Client
 
-from docketwatch.contract import AppealEvent
+from docketwatch.contract import AppealEvent, CaseUid
 
 COLUMNS = [
     "event_id", "event_type", "appeal_key", "observed_at", "parser_version", "schema_version",
@@ -44,4 +45,20 @@ def write_appeal_events(client: Client, events: Sequence[AppealEvent],
     if rows:
         settings = {"insert_deduplication_token": dedup_token} if dedup_token else None
         client.insert("appeal_events", rows, column_names=COLUMNS, settings=settings)
+    return len(rows)
+
+
+UID_COLUMNS = ["event_id", "case_key", "court_code", "case_number", "judicial_uid",
+               "observed_at", "parser_version", "schema_version", "source_page_id",
+               "source_url", "source_sha256", "source_fetched_at"]
+
+
+def write_case_uids(client: Client, records: Sequence[CaseUid],
+                    dedup_token: str | None = None) -> int:
+    rows = [[r.event_id, r.case_key, r.court_code, r.case_number, r.judicial_uid,
+             r.observed_at, r.parser_version, r.schema_version, r.source.page_id,
+             r.source.url, r.source.sha256, r.source.fetched_at] for r in records]
+    if rows:
+        settings = {"insert_deduplication_token": dedup_token} if dedup_token else None
+        client.insert("case_uid_events", rows, column_names=UID_COLUMNS, settings=settings)
     return len(rows)

@@ -67,11 +67,13 @@ class ParsedPage:
     # appeals, never first-instance cases, and ``snapshots`` is empty.
     instance: AppealInstance | None = None
     appeals: tuple[AppealSnapshot, ...] = ()
+    # The УИД a first-instance card shows (contract.CaseUid carries it, not the snapshot).
+    judicial_uid: str | None = None
 
     def __reduce__(self) -> tuple[type[ParsedPage], tuple[object, ...]]:
         return ParsedPage, (self.state, self.kind, self.layout, self.encoding,
                             self.parser_version, self.result_list, self.snapshot,
-                            self.instance, self.appeals)
+                            self.instance, self.appeals, self.judicial_uid)
 
     @property
     def snapshots(self) -> tuple[CaseSnapshot, ...]:

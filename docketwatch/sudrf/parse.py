@@ -26,9 +26,9 @@ from .errors import (
 )
 from .models import ParsedPage, ResultList
 from .pages.appeal_card import parse_appeal_card
-from .pages.standard_card import judicial_uid, parse_card
+from .pages.standard_card import judicial_uid, parse_card, read_card
 from .pages.standard_list import parse_result_list
-from .pages.vnkod_card import parse_vnkod_card
+from .pages.vnkod_card import parse_vnkod_card, read_vnkod_card
 from .pages.vnkod_list import parse_vnkod_result_list
 
 # Bump on every change that can alter parser output: it is stamped on events and dead
@@ -132,9 +132,9 @@ def _parse_page(
     if layout is Layout.APPEAL_CARD:
         appeal = parse_appeal_card(text, court_code, case_uid, case_id)
         return result(state, instance=appeal.instance, appeals=(appeal,))
-    parse = parse_card if layout is Layout.STANDARD_CARD else parse_vnkod_card
-    snapshot = parse(text, court_code, keep_names, case_uid, case_id)
-    return result(state, snapshot=snapshot)
+    read = read_card if layout is Layout.STANDARD_CARD else read_vnkod_card
+    snapshot, uid = read(text, court_code, keep_names, case_uid, case_id)
+    return result(state, snapshot=snapshot, judicial_uid=uid)
 
 
 __all__ = [

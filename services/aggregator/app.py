@@ -43,18 +43,20 @@ from docketwatch.contract import (
     TOPIC_ALERTS,
     TOPIC_APPEAL_EVENTS,
     TOPIC_CASE_EVENTS,
+    TOPIC_CASE_UIDS,
     TOPIC_DEAD_LETTERS,
     TOPIC_RAW_PAGES,
     TOPIC_SOURCE_HEALTH,
     AlertEvent,
     AppealEvent,
+    CaseUid,
     CourtHealth,
     DeadLetter,
 )
 from docketwatch.kafka import consumer_lag, groups_reading
 from docketwatch.ops import OpsServer
 from docketwatch.settings import ops_group
-from docketwatch.store.appeal_sink import write_appeal_events
+from docketwatch.store.appeal_sink import write_appeal_events, write_case_uids
 from docketwatch.store.ops_sink import write_alerts, write_court_health, write_dead_letters
 from docketwatch.store.sink import (
     RowWriter,
@@ -100,6 +102,7 @@ OPS_SINKS = (
     TopicSink(TOPIC_DEAD_LETTERS, _rows(DeadLetter.from_bytes, write_dead_letters),
               dead_letter_refused=False),
     TopicSink(TOPIC_APPEAL_EVENTS, _rows(AppealEvent.from_bytes, write_appeal_events)),
+    TopicSink(TOPIC_CASE_UIDS, _rows(CaseUid.from_bytes, write_case_uids)),
 )
 
 

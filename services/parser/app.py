@@ -28,7 +28,6 @@ from faust.types import EventT
 
 from docketwatch.contract import (
     RECORD_LIMIT_BYTES,
-    TOPIC_APPEAL_EVENTS,
     TOPIC_CASE_EVENTS,
     TOPIC_DEAD_LETTERS,
     TOPIC_RAW_PAGES,
@@ -62,7 +61,7 @@ from docketwatch.streams import raw_topic as raw_topic_of
 from docketwatch.sudrf import card_ids
 from docketwatch.sudrf.parse import PARSER_VERSION
 from services.parser import lifecycle, metrics
-from services.parser.appeals import appeal_records
+from services.parser.appeals import v2_records
 from services.parser.settings import ParserSettings
 from services.parser.state import (
     Decoded,
@@ -248,8 +247,8 @@ async def handle_page(batch: Batch, value: bytes, partition: int, offset: int,
         return
     source = _source(page)
     position = (partition, offset)
-    for appeal, record in appeal_records(parsed.appeals, page, source, parsed.parser_version):
-        await batch.send(TOPIC_APPEAL_EVENTS, appeal, record)
+    for topic, record_key, record in v2_records(parsed, page, source):
+        await batch.send(topic, record_key, record)
     try:
         for obs in parsed.snapshots:
             key = obs.case_key

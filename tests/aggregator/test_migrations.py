@@ -24,7 +24,7 @@ TABLES = {
     "article_names", "working_calendar", "store_settings",
     "court_health_log", "court_health", "alert_history", "dead_letters",
     "case_events_in",  # Null engine: the JSON records' way in
-    "appeal_events",
+    "appeal_events", "case_uid_events",
 }
 VIEWS = {
     "cases", "case_articles", "articles", "court_regions", "working_days_monthly",

@@ -18,9 +18,11 @@ from docketwatch.contract import (
     AppealSnapshot,
     CaseEvent,
     CaseSnapshot,
+    CaseUid,
     EventType,
     SourceRef,
     appeal_events,
+    case_uid_record,
 )
 from docketwatch.roster import resolve_court, short_name
 from docketwatch.sudrf.appeals import (
@@ -121,9 +123,10 @@ def test_appeal_events_are_deterministic_and_versioned() -> None:
 
 
 def test_old_readers_read_old_records_and_refuse_new_ones_cleanly() -> None:
-    """v1 records are written exactly as before (a reader built before v2 accepts them);
-    an appeal record given to a v1 reader is refused with a ValueError, which every stage
-    dead-letters, never an unexpected exception; and a v1 case event is not an appeal."""
+    """v1 records are written exactly as before: a card that shows a УИД still gives a
+    CaseSnapshot of the v1 fields only (the УИД travels as a v2 CaseUid), so a reader built
+    before v2 accepts every v1 record. A v2 record given to a v1 reader is refused with a
+    ValueError (which every stage dead-letters), never an unexpected exception."""
     snap = CaseSnapshot(court_code="77GV0013", case_number="1-1/2024")
     case = CaseEvent(event_id="e", event_type=EventType.RECEIVED, case_key=snap.case_key,
                      observed_at=SOURCE.fetched_at, parser_version="v", snapshot=snap,
@@ -132,11 +135,28 @@ def test_old_readers_read_old_records_and_refuse_new_ones_cleanly() -> None:
     assert b'"schema_version":1' in raw and b"judicial_uid" not in raw
     assert CaseEvent.from_bytes(raw) == case
     assert SCHEMA_VERSION == 1
+    assert "judicial_uid" not in CaseSnapshot.model_fields
+    uid = case_uid_record(snap, "77GV0013-01-2024-000001-11", SOURCE.fetched_at, "v", SOURCE)
+    assert uid.schema_version == 2 and CaseUid.from_bytes(uid.to_bytes()) == uid
+    assert uid.event_id == case_uid_record(snap, "77GV0013-01-2024-000001-11",
+                                           datetime(2025, 1, 1, tzinfo=UTC), "w",
+                                           SOURCE).event_id
     appeal = appeal_events(_appeal(), SOURCE.fetched_at, "v", SOURCE)[0].to_bytes()
-    with pytest.raises(ValueError):
-        CaseEvent.from_bytes(appeal)
+    for new in (appeal, uid.to_bytes()):
+        with pytest.raises(ValueError):
+            CaseEvent.from_bytes(new)
     as_v1 = appeal.replace(b'"schema_version":2', b'"schema_version":1')
     with pytest.raises(ValueError, match="AppealEvent schema_version 1 is not supported"):
         AppealEvent.from_bytes(as_v1)
-    with_uid = snap.model_copy(update={"judicial_uid": "77GV0013-01-2024-000001-11"})
-    assert b'"judicial_uid":"77GV0013-01-2024-000001-11"' in with_uid.model_dump_json().encode()
+
+
+def test_a_card_gives_its_uid_beside_the_v1_snapshot() -> None:
+    from docketwatch.contract import PageKind
+    from docketwatch.sudrf.parse import parse_page
+    from launcher.golden import GOLDEN_DIR
+
+    page = parse_page((GOLDEN_DIR / "district_criminal_card_leninsky_ufa_1-151_2026.utf8.html")
+                      .read_bytes(), PageKind.CARD, "03RS0004")
+    assert page.judicial_uid == "03RS0003-01-2026-003803-62"
+    assert page.snapshot is not None and b"03RS0003" not in page.snapshot.model_dump_json(
+        ).encode()

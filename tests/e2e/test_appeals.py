@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from docketwatch.contract import TOPIC_APPEAL_EVENTS
+from docketwatch.contract import TOPIC_APPEAL_EVENTS, TOPIC_CASE_UIDS
 from docketwatch.kafka import consumer_lag
 from docketwatch.settings import AGGREGATOR_GROUP, ops_group
 from launcher.stack import Stack, wait_until
@@ -32,9 +32,10 @@ def truth(pipeline: Stack) -> dict[str, Any]:
     # The appeal events reach the store through the aggregator's low-volume loop, after
     # the case events the pipeline fixture waits for.
     def appeals_in() -> bool:
-        lag = asyncio.run(consumer_lag(pipeline.bootstrap, ops_group(AGGREGATOR_GROUP),
-                                       TOPIC_APPEAL_EVENTS))
-        return lag == 0 and pipeline.sql("SELECT count() FROM appeals")[0][0] == len(
+        lags = [asyncio.run(consumer_lag(pipeline.bootstrap, ops_group(AGGREGATOR_GROUP),
+                                         topic))
+                for topic in (TOPIC_APPEAL_EVENTS, TOPIC_CASE_UIDS)]
+        return lags == [0, 0] and pipeline.sql("SELECT count() FROM appeals")[0][0] == len(
             t["appeals"])
     wait_until(appeals_in, timeout=120, interval=0.5, what="appeal events in ClickHouse")
     return t

@@ -1,109 +1,28 @@
--- Issue 16: appeals. See VIEWS.md, "Appeals".
+-- Issue 16: appeals. See VIEWS.md, "Appeals". Both record types are contract schema
+-- version 2, on topics of their own; the v1 tables and their way in are untouched.
 --
--- 1. The УИД of first-instance cases. A card's «Уникальный идентификатор дела» is the same
---    on every instance's card of one case, so appeals link by it; the contract carries it as
---    CaseSnapshot.judicial_uid (left out of records when unset, so old records read as
---    before). case_events_in, a Null table that stores nothing, is re-created with the key
---    (its snapshot tuple cannot be altered in place), and its view with the column.
-
-ALTER TABLE case_events ADD COLUMN IF NOT EXISTS judicial_uid Nullable(String);
-
-DROP VIEW IF EXISTS case_events_in_mv;
-
-DROP TABLE IF EXISTS case_events_in;
-
-CREATE TABLE IF NOT EXISTS case_events_in
+-- 1. The УИД of first-instance cards (CaseUid, topic docketwatch.case-uids.v1): the same on
+--    every instance's card of one case, so appeals link by it. One row per case and УИД.
+CREATE TABLE IF NOT EXISTS case_uid_events
 (
-    schema_version UInt16,
     event_id String,
-    event_type Enum8('received' = 1, 'decided' = 2, 'decision_changed' = 3,
-                     'entered_into_force' = 4, 'hearing_scheduled' = 5, 're_received' = 6,
-                     'disappeared' = 7, 'reappeared' = 8, 'observed' = 9,
-                     'sentence_published' = 10),
     case_key String,
+    court_code LowCardinality(String),
+    case_number String,
+    judicial_uid String,
     observed_at DateTime64(6, 'UTC'),
-    parser_version String,
-    snapshot Tuple(
-        court_code String,
-        case_number String,
-        case_uid Nullable(String),
-        case_id Nullable(String),
-        receipt_date Nullable(String),
-        judge Nullable(String),
-        decision_date Nullable(String),
-        decision_text Nullable(String),
-        decision_class Nullable(Enum8('verdict' = 1, 'terminated' = 2,
-                                      'returned_to_prosecutor' = 3, 'transferred' = 4,
-                                      'other_ruling' = 5, 'medical_measures' = 6,
-                                      'other' = 7)),
-        decision_ground Nullable(String),
-        entry_into_force_date Nullable(String),
-        defendants String,
-        has_act Bool,
-        events String,
-        published_at Nullable(DateTime64(6, 'UTC')),
-        modified_at Nullable(DateTime64(6, 'UTC')),
-        sentences String,
-        act_status Nullable(Enum8('verdict' = 1, 'not_verdict' = 2, 'unreadable' = 3)),
-        disappeared_at Nullable(DateTime64(6, 'UTC')),
-        judicial_uid Nullable(String)),
-    source Tuple(
-        page_id String,
-        url String,
-        sha256 String,
-        fetched_at DateTime64(6, 'UTC')),
-    CONSTRAINT schema_version_known CHECK schema_version = 1,
-    CONSTRAINT identity_present CHECK event_id != '' AND case_key != '' AND parser_version != ''
-        AND snapshot.court_code != '' AND snapshot.case_number != '' AND source.page_id != '',
-    CONSTRAINT dates_real CHECK
-        (isNull(snapshot.receipt_date)
-         OR toString(toDate32OrNull(snapshot.receipt_date)) = snapshot.receipt_date)
-        AND (isNull(snapshot.decision_date)
-             OR toString(toDate32OrNull(snapshot.decision_date)) = snapshot.decision_date)
-        AND (isNull(snapshot.entry_into_force_date)
-             OR toString(toDate32OrNull(snapshot.entry_into_force_date))
-                = snapshot.entry_into_force_date),
-    CONSTRAINT lists_of_objects CHECK
-        arrayAll(s -> s = '' OR (JSONType(s) = 'Array'
-                                 AND arrayAll(e -> JSONType(e) = 'Object',
-                                              JSONExtractArrayRaw(s))),
-                 [snapshot.defendants, snapshot.events, snapshot.sentences])
+    parser_version LowCardinality(String),
+    schema_version UInt16,
+    source_page_id String,
+    source_url String,
+    source_sha256 String,
+    source_fetched_at DateTime64(6, 'UTC'),
+    version UInt64 MATERIALIZED 0x7FFFFFFFFFFFFFFF - toUnixTimestamp64Micro(observed_at),
+    inserted_at DateTime64(6, 'UTC') DEFAULT now64(6)
 )
-ENGINE = Null;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS case_events_in_mv TO case_events AS
-SELECT
-    event_id,
-    toString(event_type) AS event_type,
-    case_key,
-    observed_at,
-    parser_version,
-    schema_version,
-    snapshot.court_code AS court_code,
-    snapshot.case_number AS case_number,
-    snapshot.case_uid AS case_uid,
-    snapshot.case_id AS case_id,
-    toDate32(snapshot.receipt_date) AS receipt_date,
-    toDate32(snapshot.decision_date) AS decision_date,
-    CAST(snapshot.decision_class, 'Nullable(String)') AS decision_class,
-    snapshot.decision_text AS decision_text,
-    snapshot.decision_ground AS decision_ground,
-    toDate32(snapshot.entry_into_force_date) AS entry_into_force_date,
-    snapshot.judge AS judge,
-    snapshot.has_act AS has_act,
-    snapshot.published_at AS published_at,
-    snapshot.modified_at AS modified_at,
-    if(snapshot.defendants = '', '[]', snapshot.defendants) AS defendants_json,
-    if(snapshot.events = '', '[]', snapshot.events) AS card_events_json,
-    CAST(snapshot.act_status, 'Nullable(String)') AS act_status,
-    if(snapshot.sentences = '', '[]', snapshot.sentences) AS sentences_json,
-    snapshot.disappeared_at AS disappeared_at,
-    snapshot.judicial_uid AS judicial_uid,
-    source.page_id AS source_page_id,
-    source.url AS source_url,
-    source.sha256 AS source_sha256,
-    source.fetched_at AS source_fetched_at
-FROM case_events_in;
+ENGINE = ReplacingMergeTree(version)
+ORDER BY event_id
+SETTINGS non_replicated_deduplication_window = 10000;
 
 -- 2. Appeal events (AppealEvent, schema version 2, topic docketwatch.appeal-events.v1): one
 --    row per event id; the first observation of an id wins, as in case_events. Written by
@@ -150,13 +69,9 @@ SETTINGS non_replicated_deduplication_window = 10000;
 
 -- 3. Each first-instance case's УИД: the latest one its cards showed.
 CREATE OR REPLACE VIEW case_judicial_uids AS
-SELECT case_key, argMax(uid, (observed_at, parser_rank)) AS judicial_uid
-FROM
-(
-    SELECT case_key, judicial_uid AS uid, observed_at, parser_rank
-    FROM case_events FINAL
-    WHERE judicial_uid IS NOT NULL AND judicial_uid != ''
-)
+SELECT case_key, argMax(uid, observed_at) AS judicial_uid
+FROM (SELECT case_key, judicial_uid AS uid, observed_at FROM case_uid_events FINAL
+      WHERE judicial_uid != '')
 GROUP BY case_key;
 
 -- 4. The current state of every appeal: its latest observation (then the newer parser).

@@ -245,7 +245,19 @@ def parse_card(
     case_uid: str | None = None,
     case_id: str | None = None,
 ) -> CaseSnapshot:
-    """Parse a standard-interface case card into a :class:`CaseSnapshot`.
+    """The card's :class:`CaseSnapshot` (see :func:`read_card`)."""
+    return read_card(html, court_code, keep_names, case_uid, case_id)[0]
+
+
+def read_card(
+    html: str,
+    court_code: str,
+    keep_names: bool = False,
+    case_uid: str | None = None,
+    case_id: str | None = None,
+) -> tuple[CaseSnapshot, str | None]:
+    """Parse a standard-interface case card into a :class:`CaseSnapshot` and the УИД it
+    shows (None when it shows none; not part of the v1 snapshot, see contract.CaseUid).
 
     ``case_uid``/``case_id`` come from the card URL the fetcher requested (the card page
     itself does not repeat the GUID); without them the snapshot is keyed by case number.
@@ -312,13 +324,12 @@ def parse_card(
         modified_at=modified_at,
         sentences=sentences,
         act_status=act_status,
-        judicial_uid=text_of(fields.get("judicial_uid")) or None,
-    )
+    ), text_of(fields.get("judicial_uid")) or None
 
 
 def judicial_uid(html: str) -> str | None:
     """The card's «Уникальный идентификатор дела» (e.g. 03RS0003-01-2026-003803-62), as
-    :attr:`CaseSnapshot.judicial_uid` carries it."""
+    :func:`read_card` returns it."""
     tree = parse_html(html)
     for table in tree.css("table#tablcont"):
         node = case_fields(table).get("judicial_uid")

@@ -106,6 +106,17 @@ def parse_vnkod_card(
     case_uid: str | None = None,
     case_id: str | None = None,
 ) -> CaseSnapshot:
+    """The card's :class:`CaseSnapshot` (see :func:`read_vnkod_card`)."""
+    return read_vnkod_card(html, court_code, keep_names, case_uid, case_id)[0]
+
+
+def read_vnkod_card(
+    html: str,
+    court_code: str,
+    keep_names: bool = False,
+    case_uid: str | None = None,
+    case_id: str | None = None,
+) -> tuple[CaseSnapshot, str | None]:
     """Parse a VNKOD-interface case card into a :class:`CaseSnapshot`."""
     # A value the contract refuses raises pydantic's ValidationError, which parse_page
     # turns into a LayoutError like any other surprise of the layout.
@@ -161,5 +172,4 @@ def parse_vnkod_card(
         events=events,
         published_at=published_at,
         modified_at=modified_at,
-        judicial_uid=text_of(fields.get("judicial_uid")) or None,
-    )
+    ), text_of(fields.get("judicial_uid")) or None

@@ -12,12 +12,15 @@ from docketwatch.contract import (
     AppealInstance,
     AppealResult,
     AppealSnapshot,
+    CaseEvent,
+    CaseUid,
     DecisionClass,
     SourceRef,
     appeal_events,
+    case_uid_record,
     sha256_hex,
 )
-from docketwatch.store.appeal_sink import write_appeal_events
+from docketwatch.store.appeal_sink import write_appeal_events, write_case_uids
 from docketwatch.store.sink import write_events
 from tests.aggregator.factories import make_event, ts
 
@@ -35,9 +38,9 @@ def appeal(number: str, observed: str, **kw: object) -> list:  # type: ignore[ty
     return appeal_events(snap, ts(observed), "sudrf-1.3.0", src)
 
 
-def with_uid(event, uid: str):  # type: ignore[no-untyped-def]
-    snap = event.snapshot.model_copy(update={"judicial_uid": uid})
-    return event.model_copy(update={"snapshot": snap})
+def uid_of(event: CaseEvent, uid: str) -> CaseUid:
+    """The v2 record the parser sends beside a card's v1 events when the card shows a УИД."""
+    return case_uid_record(event.snapshot, uid, event.observed_at, "sudrf-1.3.0", event.source)
 
 
 def rows(store: Client, sql: str) -> list[tuple]:  # type: ignore[type-arg]
@@ -46,13 +49,14 @@ def rows(store: Client, sql: str) -> list[tuple]:  # type: ignore[type-arg]
 
 def test_links_views_and_late_linking(store: Client) -> None:
     verdict = dict(decision=date(2024, 3, 1), decision_class=DecisionClass.VERDICT)
-    a_case = with_uid(make_event("1-10/2024", observed="2024-03-05T00:00:00",
-                                 receipt=date(2024, 1, 10), uid="u-a", **verdict), UID)
+    a_case = make_event("1-10/2024", observed="2024-03-05T00:00:00",
+                        receipt=date(2024, 1, 10), uid="u-a", **verdict)
     b_case = make_event("1-11/2024", observed="2024-03-05T00:00:00", receipt=date(2024, 1, 11),
                         uid="u-b", arts=(("338",),), **verdict)
     c_case = make_event("1-12/2024", observed="2024-03-05T00:00:00", receipt=date(2024, 1, 12),
                         uid="u-c", **verdict)
     write_events(store, [a_case, b_case])
+    write_case_uids(store, [uid_of(a_case, UID)])
     write_appeal_events(store, [
         # by УИД; the card names no lower court at all
         *appeal("22-1/2024", "2024-04-20T00:00:00", judicial_uid=UID,

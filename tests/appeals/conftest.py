@@ -1,3 +1,0 @@
-from tests.aggregator.conftest import admin, chdb_dsn, store
-
-__all__ = ["admin", "chdb_dsn", "store"]

@@ -173,7 +173,8 @@ def parse(
         help="list or card; by default what the page is (a window manifest is recognised "
              "too)")] = None,
 ) -> None:
-    """Print the case snapshots read from saved pages, one JSON object per line."""
+    """Print the case snapshots (or, from a review docket, the appeals) read from saved
+    pages, one JSON object per line."""
     from pydantic import ValidationError
 
     from docketwatch.contract import PageKind, WindowManifest
@@ -210,7 +211,11 @@ def parse(
             print(json.dumps({"file": str(f), "state": parsed.state.value,
                               "kind": parsed.kind.value, "case_key": snap.case_key,
                               **snap.model_dump(mode="json")}, ensure_ascii=False))
-        if not parsed.snapshots:
+        for appeal in parsed.appeals:  # a review docket's rows or card (issue 16)
+            print(json.dumps({"file": str(f), "state": parsed.state.value,
+                              "kind": parsed.kind.value, "appeal_key": appeal.appeal_key,
+                              **appeal.model_dump(mode="json")}, ensure_ascii=False))
+        if not parsed.snapshots and not parsed.appeals:
             print(json.dumps({"file": str(f), "state": parsed.state.value}))
     raise typer.Exit(1 if failed else 0)
 

@@ -160,3 +160,19 @@ def test_a_card_gives_its_uid_beside_the_v1_snapshot() -> None:
     assert page.judicial_uid == "03RS0003-01-2026-003803-62"
     assert page.snapshot is not None and b"03RS0003" not in page.snapshot.model_dump_json(
         ).encode()
+
+
+def test_docketwatch_parse_prints_the_appeal_of_a_review_card() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from launcher.cli import app
+    from launcher.golden import GOLDEN_DIR
+
+    card = GOLDEN_DIR / "2zovs_appeal_card_22K-1372-2026.utf8.html"
+    result = CliRunner().invoke(app, ["parse", str(card), "--court", "77OV0000"])
+    assert result.exit_code == 0, result.output
+    (line,) = [json.loads(x) for x in result.output.splitlines()]
+    assert (line["kind"], line["appeal_number"], line["lower_court_code"],
+            line["lower_case_number"]) == ("card", "22К-1372/2026", "77GV0013", "3/1-12/2026")

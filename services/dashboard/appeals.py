@@ -105,10 +105,7 @@ async def _appeals(store: Store, request: web.Request) -> Payload:
 
 
 async def _chain(store: Store, request: web.Request) -> Payload:
-    key = request.query.get("case", "")
-    if not key or len(key) > 300:
-        raise web.HTTPBadRequest(text="case: a case key is required")
-    return await store.listing(chain(key))
+    return await store.listing(chain(request.match_info["case_key"]))
 
 
 def _listing_of(row: dict[str, dict[str, object]]) -> dict[str, object]:
@@ -122,11 +119,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              shape="custom", response={"type": "object", "properties": {
                  "results": _listing_of(APPEAL_ROW), "share": _listing_of(SHARE_ROW),
                  "changes": _listing_of(CHANGE_ROW), "delays": _listing_of(DELAY_ROW)}}),
-    Endpoint("/appeals/chain", "appealChain", "A case's chain: first instance, appeal, "
+    Endpoint("/appeals/{case_key}", "appealChain", "A case's chain: first instance, appeal, "
              "cassation, each with the page it was read from (URL, sha256, fetch time) and "
              "how the review was linked to the case (uid or court_number)", _chain,
-             (Param("case", "case key, e.g. 25GV0001:uid:…", STR, required=True),),
-             row=STEP_ROW),
+             (Param("case_key", "court + uid or number, e.g. 25GV0001:uid:…", STR, "path",
+                    True),), row=STEP_ROW, route="/appeals/{case_key:.+}"),
 )
 
 
@@ -154,8 +151,8 @@ async def appeals_page(request: web.Request) -> web.Response:
 
 async def chain_page(request: web.Request) -> web.Response:
     data = await _chain(request.app[STORE], request)
-    return render(request, "appeal_chain.html", case_key=request.query["case"],
+    return render(request, "appeal_chain.html", case_key=request.match_info["case_key"],
                   steps=data["data"])
 
 
-ROUTES = (("/appeals", appeals_page), ("/appeals/chain", chain_page))
+ROUTES = (("/appeals", appeals_page), ("/appeals/{case_key:.+}", chain_page))

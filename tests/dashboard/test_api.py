@@ -202,7 +202,8 @@ def test_openapi_documents_every_api_route(dashboard: Dashboard) -> None:
                                  "/verdicts-per-working-day", "/suspended-share",
                                  "/year-over-year", "/courts",
                                  "/courts/{code}", "/regions", "/cases", "/cases/{case_key}",
-                                 "/alerts", "/source-health", "/charts/{name}.{ext}"}
+                                 "/alerts", "/source-health", "/charts/{name}.{ext}",
+                                 "/appeals", "/appeals/{case_key}"}
     for path, item in doc["paths"].items():
         if "{" not in path:
             status, _, _ = dashboard.get("/api/v1" + path)

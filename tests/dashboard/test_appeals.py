@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import html
 from datetime import UTC, date, datetime
+from urllib.parse import quote
 
 import pytest
 
@@ -48,12 +49,12 @@ def test_a_case_page_chain_shows_each_step_with_its_page(dashboard: Dashboard) -
     wait_until(lambda: _appeals_in(dashboard) > 0, timeout=120, what="appeals stored")
     (key,) = dashboard.sql("SELECT case_key FROM appeal_chain GROUP BY case_key "
                            "HAVING has(groupArray(instance), 'cassation') LIMIT 1")[0]
-    data = dashboard.api(f"/appeals/chain?case={key}")["data"]
+    data = dashboard.api(f"/appeals/{quote(key, safe='')}")["data"]
     assert [s["instance"] for s in data] == ["first", "appeal", "cassation"]
     assert all(len(s["source_sha256"]) == 64 and s["source_url"].startswith("http")
                for s in data)
     assert data[1]["link_method"] in ("uid", "court_number")
-    status, page, _ = dashboard.get(f"/appeals/chain?case={key}")
+    status, page, _ = dashboard.get(f"/appeals/{quote(key, safe='')}")
     assert status == 200
     for s in data:
         assert html.escape(s["source_url"]) in page and s["source_sha256"] in page
@@ -78,7 +79,7 @@ def test_hostile_review_text_is_escaped(dashboard: Dashboard) -> None:
     wait_until(lambda: dashboard.sql("SELECT count() FROM appeals WHERE case_uid = "
                                      "'hostile-1'")[0][0] == 1, timeout=120,
                what="hostile appeal stored")
-    status, page, _ = dashboard.get(f"/appeals/chain?case={key}")
+    status, page, _ = dashboard.get(f"/appeals/{quote(key, safe='')}")
     assert status == 200
     assert evil not in page
     assert "<td>22-&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;/2024</td>" in page

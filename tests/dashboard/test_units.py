@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from services.dashboard import api, charts, figures, openapi, params, queries, views
+from services.dashboard import api, appeals, charts, figures, openapi, params, queries, views
 
 
 def test_month_filters_and_validation() -> None:
@@ -80,8 +80,9 @@ def test_only_http_links() -> None:
 
 def test_openapi_is_built_from_the_endpoint_list() -> None:
     doc = openapi.document()
-    assert list(doc["paths"]) == [e.path for e in api.ENDPOINTS] + [openapi.CHART_PATH]
-    for endpoint in api.ENDPOINTS:
+    endpoints = [*api.ENDPOINTS, *appeals.ENDPOINTS]
+    assert list(doc["paths"]) == [e.path for e in endpoints] + [openapi.CHART_PATH]
+    for endpoint in endpoints:
         op = doc["paths"][endpoint.path]["get"]
         path_params = set(re.findall(r"\{(\w+)\}", endpoint.path))
         assert {p["name"] for p in op["parameters"] if p["in"] == "path"} == path_params

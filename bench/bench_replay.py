@@ -15,7 +15,8 @@ reads only its own run's events. Per run:
   aggregator's: events / (its lag 0 − its first committed progress), which the parser
   paces, and its tail: the seconds from the parser's lag 0 to its own;
 - the store compared with the simulator's truth (launcher.verify: every case, every view);
-- each process's peak RSS (VmRSS of the process itself, sampled every 0.5 s).
+- each process's peak RSS (VmRSS of the process itself, sampled every 0.5 s), and in
+  brackets its peak RssAnon (without mapped files such as chDB's library code).
 
 Baseline in the same run: the parser alone on the same raw topic (another new group, no
 aggregator beside it on the 2 cores): the bound the replay's parser stage works against.
@@ -61,6 +62,7 @@ class Replay:
     exact: bool = False
     note: str = ""
     peak_mb: dict[str, float] = field(default_factory=dict)
+    peak_anon_mb: dict[str, float] = field(default_factory=dict)
 
 
 def fill_raw_topic(stack: Stack, scale: float, end: str, seed: int) -> tuple[int, float, int]:
@@ -159,6 +161,7 @@ def replay(stack: Stack, sampler: RssSampler, label: str, run: int, pages: int,
     for (phase, name), series in sampler.samples.items():
         if phase == sampler.phase:
             out.peak_mb[name] = max(kb for _, kb in series) / 1024
+            out.peak_anon_mb[name] = max(sampler.anon[(phase, name)]) / 1024
     stack.stop("aggregator")
     stack.stop("parser")
     return out
@@ -235,7 +238,8 @@ def main() -> int:
             continue
         name = "this checkout" if label == "this" else str(args.compare)
         walls = ", ".join(f"{r.wall_s:.0f}" for r in rows)
-        peak = " / ".join(f"{max(r.peak_mb.get(n, 0) for r in rows):,.0f}"
+        peak = " / ".join(f"{max(r.peak_mb.get(n, 0) for r in rows):,.0f} "
+                          f"({max(r.peak_anon_mb.get(n, 0) for r in rows):,.0f})"
                           for n in ("parser", "aggregator", "broker (JVM)"))
         print(f"| {name} | **{statistics.median(r.wall_s for r in rows):.0f}** ({walls}) | "
               f"{statistics.median(r.parser_rate for r in rows):,.0f} | "

@@ -77,7 +77,7 @@ def update() -> list[Path]:
                 catalog = read_po(f, locale=lang, domain=DOMAIN)
         else:
             catalog = Catalog(locale=lang, domain=DOMAIN, project="docketwatch")
-        catalog.update(pot, no_fuzzy_matching=True)
+        catalog.update(pot, no_fuzzy_matching=True, update_creation_date=False)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as f:
             write_po(f, catalog, width=100, no_location=True, ignore_obsolete=True,

@@ -64,7 +64,7 @@ def test_overview_screenshot_is_populated(dashboard: Dashboard, tmp_path: Path) 
 # (language, headline, the KPI labels in order, the firing test alert's value 21.0)
 LANGUAGES = [
     ("ru", "Отказ от службы в военных судах России",
-     ["дела об отказе от службы", "из них осуждено", "дела всех видов", "судов с делами"],
+     ["дела об отказе от службы", "из них осуждено", "дела всех видов", "суды с делами"],
      "21,0"),
     ("en", "Refusal to serve in Russian military courts",
      ["refusal-to-serve cases", "of them sentenced", "cases of all kinds", "courts with cases"],

@@ -11,6 +11,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
 from docketwatch import i18n
+from docketwatch.store.definitions import FIGURES
+from docketwatch.store.report import table_markdown, table_xlsx
 from launcher import catalog
 
 PLACEHOLDER = re.compile(r"\{\w*\}|%\(\w+\)s")
@@ -137,3 +139,42 @@ def test_court_and_region_names_pass_through_untouched() -> None:
         assert key.describe() == "дела: отказ от службы (регион Republic of Crimea)"
     with i18n.using("en"):
         assert key.describe() == "refusal cases (region Republic of Crimea)"
+
+
+REPORT_COLUMNS = ["line", "received", "sentenced", "received_since"]
+REPORT_ROWS = [["337", 11308, 7020, 25110], ["refusal", 12001, 7501, 27999]]
+
+
+def test_the_report_in_russian_and_english() -> None:
+    """docketwatch report --lang: headers, line labels, notes and numbers per language."""
+    with i18n.using("ru"):
+        md = table_markdown(REPORT_COLUMNS, REPORT_ROWS, year=2024, since="2022-02-24")
+    lines = md.splitlines()
+    assert lines[0] == "| строка | поступило | осуждено | поступило с даты |"
+    assert lines[2] == ("| 337 самовольное оставление части | 11\u00a0308 | 7\u00a0020 | "
+                        "25\u00a0110 |")
+    assert lines[3].startswith("| отказ от службы (дела) | 12\u00a0001 |")
+    assert "- 2024 год; столбцы *_since считают с 2022-02-24 до конца 2024 года." in lines
+    with i18n.using("ru"):
+        assert f"- осуждено: {i18n.gettext(FIGURES['sentenced'])}" in lines
+    with i18n.using("en"):
+        md = table_markdown(REPORT_COLUMNS, REPORT_ROWS, year=2024, since="2022-02-24")
+    lines = md.splitlines()
+    assert lines[0] == "| line | received | sentenced | received_since |"
+    assert lines[2] == "| 337 AWOL | 11,308 | 7,020 | 25,110 |"
+    assert f"- sentenced: {FIGURES['sentenced']}" in lines
+
+
+def test_the_report_workbook_keeps_numbers_as_numbers() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    with i18n.using("ru"):
+        body = table_xlsx(REPORT_COLUMNS, REPORT_ROWS, year=2024, since="2022-02-24")
+    book = load_workbook(io.BytesIO(body))
+    assert book.sheetnames == ["2024 год", "about"]
+    rows = [list(r) for r in book["2024 год"].iter_rows(values_only=True)]
+    assert rows == [["строка", "поступило", "осуждено", "поступило с даты"],
+                    ["337 самовольное оставление части", 11308, 7020, 25110],
+                    ["отказ от службы (дела)", 12001, 7501, 27999]]

@@ -27,9 +27,9 @@ matplotlib.rcParams.update({
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from docketwatch.i18n import _  # noqa: E402
+from docketwatch.i18n import _, format_number  # noqa: E402
 from services.dashboard.data import NO_DATA  # noqa: E402
 from services.dashboard.figures import Figure as Chart  # noqa: E402
 
@@ -118,6 +118,8 @@ def draw(chart: Chart, as_of: str, fmt: str, subtitle: str = "") -> bytes:
     ax.set_xticks(x[::step], [_text(str(v)) for v in labels[::step]])
     ax.set_xlim(-0.6, len(labels) - 0.4)
     ax.set_ylim(bottom=0)
+    # The axis in the chart's language: 0,4 and 1 000 in Russian, 0.4 and 1,000 in English.
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v)))
     if chart.kind in ("stacked", "yoy"):  # counts of cases
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y", color="#d5d8dc", linewidth=0.6)

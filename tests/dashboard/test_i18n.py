@@ -211,6 +211,13 @@ def test_charts_are_drawn_in_the_language_asked(dashboard: Dashboard) -> None:
     assert "янв." in texts["ru"] and "Jan" in texts["en"]
     assert f"docketwatch, sudrf.ru dockets, as of {as_of}" in texts["en"]
     assert "Year over year: refusal cases received" in texts["en"]
+    # The y axis of the rates (verdicts per working day, below 2): decimal comma or point.
+    for lang, point in (("ru", ","), ("en", ".")):
+        body = fetch(dashboard.url + f"/api/v1/charts/per-day.svg?lang={lang}")[1]
+        ticks = [t for t in ("".join(x.itertext()) for x in ET.fromstring(body).iter(
+            "{http://www.w3.org/2000/svg}text")) if re.fullmatch(r"[\d.,]+", t)]
+        decimals = [t for t in ticks if re.fullmatch(r"\d+[.,]\d+", t)]
+        assert decimals and all(point in t for t in decimals), (lang, ticks)
     # the page's chart JSON carries the same labels, for the browser to draw
     page = fetch(dashboard.url + "/?lang=ru")[1].decode()
     block = re.search(r'<script type="application/json" id="chart-yoy">(.*?)</script>', page,

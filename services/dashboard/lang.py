@@ -17,24 +17,34 @@ LANG = web.RequestKey("lang", str)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def choose(request: web.Request) -> tuple[i18n.Lang, bool]:
-    """The language, and whether the request asked for it (then the cookie remembers it)."""
-    asked = request.query.get("lang")
-    if asked is not None:
-        lang = i18n.parse_lang(asked)
-        if lang is None:
-            raise BadInput(f"lang must be one of {', '.join(i18n.LANGS)}")
-        return lang, True
-    return i18n.parse_lang(request.cookies.get(COOKIE)) or i18n.default_lang(), False
+def remembered(request: web.Request) -> i18n.Lang:
+    """The cookie's language, else DW_LANG."""
+    return i18n.parse_lang(request.cookies.get(COOKIE)) or i18n.default_lang()
+
+
+def asked(request: web.Request) -> i18n.Lang | None:
+    """``?lang=``: None when absent, BadInput when it is no language of ours."""
+    value = request.query.get("lang")
+    if value is None:
+        return None
+    lang = i18n.parse_lang(value)
+    if lang is None:
+        raise BadInput(f"lang must be one of {', '.join(i18n.LANGS)}")
+    return lang
 
 
 @web.middleware
 async def language(request: web.Request, handler: Handler) -> web.StreamResponse:
-    lang, asked = choose(request)
+    # Set before anything can fail: the error page of a bad ?lang= is in the cookie's
+    # language (or DW_LANG's), like every other page of this visitor.
+    fallback = remembered(request)
+    i18n.set_lang(fallback)
+    chosen = asked(request)
+    lang = chosen or fallback
     i18n.set_lang(lang)  # this request's task only
     request[LANG] = lang
     response = await handler(request)
-    if asked and not response.prepared:
-        response.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, path="/", samesite="Lax",
+    if chosen is not None and not response.prepared:
+        response.set_cookie(COOKIE, chosen, max_age=COOKIE_MAX_AGE, path="/", samesite="Lax",
                             httponly=True)
     return response

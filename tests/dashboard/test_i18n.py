@@ -141,6 +141,18 @@ def test_the_switch_links_and_the_cookie(dashboard: Dashboard) -> None:
     assert status == 400 and "lang must be one of ru, en" in body.decode()
 
 
+def test_error_pages_are_in_the_visitors_language(dashboard: Dashboard) -> None:
+    """A bad ?lang= is answered in the cookie's language; a missing page in the asked one."""
+    status, body, _ = fetch(dashboard.url + "/regions?lang=de", cookie="dw_lang=ru")
+    page = body.decode()
+    assert status == 400 and "<h1>Неверный запрос</h1>" in page, page[-600:]
+    assert "lang must be one of ru, en" in page
+    status, body, _ = fetch(dashboard.url + "/nope?lang=ru")
+    assert status == 404 and "<h1>Не найдено</h1>" in body.decode()
+    status, body, _ = fetch(dashboard.url + "/nope")
+    assert status == 404 and "<h1>Not found</h1>" in body.decode()
+
+
 def test_dw_lang_unset_means_russian(default_dashboard: str) -> None:
     page = fetch(default_dashboard + "/")[1].decode()
     assert '<html lang="ru">' in page and f"<h1>{RU_HEADLINE}</h1>" in page

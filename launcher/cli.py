@@ -102,16 +102,18 @@ def _query(sql: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]
     return _read(lambda reader: reader.query(sql, params))
 
 
-def _print(columns: list[str], rows: list[list[Any]], fmt: str) -> None:
+def _print(columns: list[str], rows: list[list[Any]], fmt: str,
+           headers: list[str] | None = None) -> None:
+    """``headers``: what people read over the columns (csv, table); json keeps the names."""
     if fmt == "csv":
         w = csv.writer(sys.stdout)
-        w.writerow(columns)
+        w.writerow(headers or columns)
         w.writerows(rows)
     elif fmt == "json":
         for r in rows:
             print(json.dumps(dict(zip(columns, r, strict=True)), ensure_ascii=False, default=str))
     else:
-        t = Table(*columns)
+        t = Table(*(headers or columns))
         for r in rows:
             t.add_row(*(str(v) for v in r))
         Console().print(t)
@@ -140,10 +142,17 @@ def report(
         "--format", help="table, csv, json, md or xlsx")] = "table",
     output: Annotated[Path | None, typer.Option(
         help="write to this file (needed for xlsx)")] = None,
+    lang: Annotated[str | None, typer.Option(
+        help="ru or en: labels, column headers and number formats (default: DW_LANG)")] = None,
 ) -> None:
     """The year summary in the shape of the published table."""
+    from docketwatch import i18n
     from docketwatch.store.report import table_markdown, table_xlsx
 
+    chosen = i18n.parse_lang(lang) if lang is not None else i18n.default_lang()
+    if chosen is None:
+        raise _fail(f"--lang must be one of {', '.join(i18n.LANGS)}")
+    i18n.set_lang(chosen)
     if not 2022 <= year <= 2100:
         raise _fail("--year must be 2022 or later")
     if fmt not in ("table", "csv", "json", "md", "xlsx"):
@@ -162,7 +171,7 @@ def report(
         else:
             output.write_text(text, encoding="utf-8")
     else:
-        _print(columns, rows, fmt)
+        _print(columns, rows, fmt, [i18n.column(c) for c in columns])
 
 
 @app.command()

@@ -149,10 +149,7 @@ def report(
     from docketwatch import i18n
     from docketwatch.store.report import table_markdown, table_xlsx
 
-    chosen = i18n.parse_lang(lang) if lang is not None else i18n.default_lang()
-    if chosen is None:
-        raise _fail(f"--lang must be one of {', '.join(i18n.LANGS)}")
-    i18n.set_lang(chosen)
+    _use_lang(lang)
     if not 2022 <= year <= 2100:
         raise _fail("--year must be 2022 or later")
     if fmt not in ("table", "csv", "json", "md", "xlsx"):
@@ -238,11 +235,23 @@ def alerts(
     print(format_alerts(rows))
 
 
+def _use_lang(lang: str | None) -> None:
+    """--lang, else DW_LANG, as the language of what the command prints."""
+    from docketwatch import i18n
+
+    chosen = i18n.parse_lang(lang) if lang is not None else i18n.default_lang()
+    if chosen is None:
+        raise _fail(f"--lang must be one of {', '.join(i18n.LANGS)}")
+    i18n.set_lang(chosen)
+
+
 @app.command()
 def digest(
     week: Annotated[str | None, typer.Option(
         help="ISO week, e.g. 2024-W30 (default: last week)")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text, md or json")] = "text",
+    lang: Annotated[str | None, typer.Option(
+        help="ru or en: the words and number formats (default: DW_LANG)")] = None,
 ) -> None:
     """The weekly digest: refusal cases received and verdicts against the usual week, the
     courts that stood out or went silent, the alerts of the week (docs/counting.md)."""
@@ -251,6 +260,7 @@ def digest(
     from docketwatch.digest_text import render_markdown, render_text
     from docketwatch.store.digest import read_digest, week_of, week_start
 
+    _use_lang(lang)
     if fmt not in ("text", "md", "json"):
         raise _fail("--format must be text, md or json")
     week = week or week_of(date.today() - timedelta(weeks=1))

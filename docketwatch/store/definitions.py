@@ -147,25 +147,35 @@ DIGEST_STOOD_OUT_MIN: Final = 5  # a court stands out from this many cases recei
 DIGEST_STOOD_OUT_RATIO: Final = 2  # ... and at least this many times its usual week
 DIGEST_SILENT_MIN_USUAL: Final = 1  # a court goes silent when its usual week is at least this
 
+# Marked for translation (N_) with the parameters as {placeholders}: read them through
+# digest_definition, in the current language.
 DIGEST: Final[dict[str, str]] = {
-    "week": "An ISO week, Monday to Sunday, in the dates the docket gives (2024-W30 is 22 to "
-            "28 July 2024).",
-    "received": "Refusal cases (arts. 332, 337, 338; each case once) whose receipt date is in "
-                "the week.",
-    "verdicts": "Refusal cases decided by a verdict (ПРИГОВОР) with a decision date in the "
-                "week.",
-    "usual_week": f"The median of the {DIGEST_USUAL_WEEKS} ISO weeks before the week, a week "
-                  "without cases counting 0.",
-    "stood_out": f"A court that received at least {DIGEST_STOOD_OUT_MIN} refusal cases in the "
-                 f"week and at least {DIGEST_STOOD_OUT_RATIO} times its own usual week.",
-    "silent": "A court whose usual week is at least "
-              f"{DIGEST_SILENT_MIN_USUAL} refusal case but that received none in the week, "
-              "although its site was last fetched fine (court health ok).",
-    "unreachable": "A court that would be silent, but whose site was not last fetched fine "
-                   "(captcha, failing, blocked, incomplete, or never checked): no cases may "
-                   "mean no data.",
-    "alerts": "Alerts that fired or escalated during the week (their own UTC time), each "
-              "once, as it stood at the end of the week.",
-    "provisional": "sudrf publishes late: the week's counts grow for weeks after it ends; "
-                   "quote them as 'at least'.",
+    "week": N_("An ISO week, Monday to Sunday, in the dates the docket gives (2024-W30 is 22 "
+               "to 28 July 2024)."),
+    "received": N_("Refusal cases (arts. 332, 337, 338; each case once) whose receipt date is "
+                   "in the week."),
+    "verdicts": N_("Refusal cases decided by a verdict (ПРИГОВОР) with a decision date in the "
+                   "week."),
+    "usual_week": N_("The median of the {weeks} ISO weeks before the week, a week without "
+                     "cases counting 0."),
+    "stood_out": N_("A court that received at least {min} refusal cases in the week and at "
+                    "least {ratio} times its own usual week."),
+    "silent": N_("A court whose usual week is at least {silent_min} refusal case but that "
+                 "received none in the week, although its site was last fetched fine (court "
+                 "health ok)."),
+    "unreachable": N_("A court that would be silent, but whose site was not last fetched fine "
+                      "(captcha, failing, blocked, incomplete, or never checked): no cases may "
+                      "mean no data."),
+    "alerts": N_("Alerts that fired or escalated during the week (their own UTC time), each "
+                 "once, as it stood at the end of the week."),
+    "provisional": N_("sudrf publishes late: the week's counts grow for weeks after it ends; "
+                      "quote them as 'at least'."),
 }
+_DIGEST_PARAMS: Final = {"weeks": DIGEST_USUAL_WEEKS, "min": DIGEST_STOOD_OUT_MIN,
+                         "ratio": DIGEST_STOOD_OUT_RATIO, "silent_min": DIGEST_SILENT_MIN_USUAL}
+
+
+def digest_definition(name: str) -> str:
+    """One of the digest's definitions, in the current language, its parameters filled in."""
+    return gettext(DIGEST[name]).format(**_DIGEST_PARAMS)
+

@@ -35,6 +35,8 @@ BENCHES: list[tuple[str, list[str]]] = [
     ("bench_kafka_engine", []),
     ("bench_startup", ["--runs", "3"]),
     ("bench_scaleout", []),
+    ("bench_replay", ["--scale", "0.1"]),
+    ("bench_sizing", ["--courts", "150", "--scale", "0.05"]),
     ("bench_faults", []),
     ("bench_counts", ["--seeds", "1,2", "--scale", "0.05"]),
     ("bench_query_flood", ["--runs", "2"]),

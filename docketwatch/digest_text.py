@@ -1,5 +1,5 @@
-"""Every human-readable word of the weekly digest, in one place (English; to be wrapped for
-translation as they are).
+"""Every human-readable word of the weekly digest, in one place, in the current language
+(docketwatch.i18n: DW_LANG, or ``docketwatch digest --lang``).
 
 :func:`sections` turns a :class:`~docketwatch.store.digest.Digest` into plain-text pieces;
 each renderer only lays them out and escapes them for its medium: plain text and Markdown
@@ -14,7 +14,10 @@ import html
 import re
 from dataclasses import dataclass
 
-from docketwatch.store.definitions import DIGEST
+from babel.dates import format_date
+
+from docketwatch.i18n import N_, current, format_number, gettext, term
+from docketwatch.store.definitions import digest_definition
 from docketwatch.store.digest import CourtWeek, Digest
 
 TELEGRAM_MAX = 4096  # Bot API limit on a message's text (after entity parsing: we count more)
@@ -31,24 +34,36 @@ class Section:
     empty: str  # what stands in for no items
 
 
+# The footnotes' names of the definitions (docketwatch.store.definitions.DIGEST).
+_NAMES = {"week": N_("week"), "received": N_("received"), "verdicts": N_("verdicts"),
+          "usual_week": N_("usual week"), "stood_out": N_("stood out"),
+          "silent": N_("silent"), "unreachable": N_("unreachable"), "alerts": N_("alerts")}
+
+
 def number(v: float) -> str:
-    """A count or a median as quoted: 7 rather than 7.0, 6.5 as it is."""
-    return str(int(v)) if float(v).is_integer() else f"{v:.1f}"
+    """A count or a median as quoted, in the language's digits: 7 rather than 7.0, 6.5 as it
+    is (6,5 in Russian)."""
+    return format_number(int(v)) if float(v).is_integer() else format_number(v, 1)
 
 
 def title(d: Digest) -> str:
-    return f"docketwatch weekly digest, {d.week} ({d.start:%d %b} – {d.end:%d %b %Y})"
+    return gettext("docketwatch weekly digest, {week} ({start} – {end})").format(
+        week=d.week, start=format_date(d.start, "d MMM", locale=current()),
+        end=format_date(d.end, "d MMM y", locale=current()))
 
 
 def subject(d: Digest) -> str:
-    return (f"docketwatch {d.week}: {d.received} refusal cases received "
-            f"(usual week {number(d.received_usual)}), {d.verdicts} verdicts "
-            f"(usual week {number(d.verdicts_usual)})")
+    return gettext("docketwatch {week}: {received} refusal cases received (usual week "
+                   "{received_usual}), {verdicts} verdicts (usual week {verdicts_usual})").format(
+        week=d.week, received=number(d.received), received_usual=number(d.received_usual),
+        verdicts=number(d.verdicts), verdicts_usual=number(d.verdicts_usual))
 
 
 def headline(d: Digest) -> list[str]:
-    return [f"Refusal cases received: {d.received} (usual week: {number(d.received_usual)})",
-            f"Verdicts: {d.verdicts} (usual week: {number(d.verdicts_usual)})"]
+    return [gettext("Refusal cases received: {n} (usual week: {usual})").format(
+                n=number(d.received), usual=number(d.received_usual)),
+            gettext("Verdicts: {n} (usual week: {usual})").format(
+                n=number(d.verdicts), usual=number(d.verdicts_usual))]
 
 
 def _clean(text: str) -> str:
@@ -61,35 +76,39 @@ def _court(c: CourtWeek) -> str:
 
 
 def sections(d: Digest) -> list[Section]:
+    none = gettext("none")
     return [
-        Section("Courts that stood out",
-                [f"{_court(c)}: {c.received} received, usual week {number(c.usual)}"
-                 for c in d.stood_out], "none"),
-        Section("Courts that went silent",
-                [f"{_court(c)}: none received, usual week {number(c.usual)}"
-                 for c in d.silent], "none"),
-        Section("No cases, but the site was not fetched fine (no data, not silence)",
-                [f"{_court(c)}: none received, usual week {number(c.usual)}; site: "
-                 f"{_clean(c.health or 'never checked')}" for c in d.unreachable], "none"),
-        Section("Alerts of the week",
-                [f"{a.at:%Y-%m-%d} {_clean(a.severity)}, now {_clean(a.status)}: "
-                 f"{_clean(a.summary)}"
-                 for a in d.alerts], "none"),
+        Section(gettext("Courts that stood out"),
+                [gettext("{court}: {n} received, usual week {usual}").format(
+                    court=_court(c), n=number(c.received), usual=number(c.usual))
+                 for c in d.stood_out], none),
+        Section(gettext("Courts that went silent"),
+                [gettext("{court}: none received, usual week {usual}").format(
+                    court=_court(c), usual=number(c.usual)) for c in d.silent], none),
+        Section(gettext("No cases, but the site was not fetched fine (no data, not silence)"),
+                [gettext("{court}: none received, usual week {usual}; site: {health}").format(
+                    court=_court(c), usual=number(c.usual),
+                    health=_clean(term(c.health)) if c.health else gettext("never checked"))
+                 for c in d.unreachable], none),
+        Section(gettext("Alerts of the week"),
+                [gettext("{day} {severity}, now {status}: {summary}").format(
+                    day=f"{a.at:%Y-%m-%d}", severity=_clean(term(a.severity)),
+                    status=_clean(term(a.status)), summary=_clean(a.summary))
+                 for a in d.alerts], none),
     ]
 
 
 def footnotes(d: Digest) -> list[str]:
-    asof = (f"As the dockets stood on {d.docket_date:%Y-%m-%d}. " if d.docket_date else "")
-    return [asof + DIGEST["provisional"],
-            *(f"{name.replace('_', ' ')}: {DIGEST[name]}" for name in
-              ("week", "received", "verdicts", "usual_week", "stood_out", "silent",
-               "unreachable", "alerts"))]
+    asof = (gettext("As the dockets stood on {day}. ").format(day=f"{d.docket_date:%Y-%m-%d}")
+            if d.docket_date else "")
+    return [asof + digest_definition("provisional"),
+            *(f"{gettext(label)}: {digest_definition(name)}" for name, label in _NAMES.items())]
 
 
 def _limited(s: Section, limit: int | None) -> list[str]:
     if limit is None or len(s.items) <= limit:
         return s.items
-    return [*s.items[:limit], f"… and {len(s.items) - limit} more"]
+    return [*s.items[:limit], gettext("… and {n} more").format(n=len(s.items) - limit)]
 
 
 def render_text(d: Digest) -> str:

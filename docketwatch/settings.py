@@ -13,6 +13,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from docketwatch.i18n import DEFAULT_LANG, Lang
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -62,6 +64,9 @@ class CommonSettings(BaseSettings):
         "for this long (three times this while unassigned, rebalancing or recovering) "
         "restarts itself in place (0: off)")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+    lang: Lang = Field(
+        DEFAULT_LANG, description="language of the dashboard (its default: a visitor can switch), "
+        "the API's definitions, the CLI's report and the alert texts: ru or en")
     parser_group: str = Field(PARSER_GROUP, description="the parser's consumer group (and "
                               "faust app id); other services read its lag under this name")
     aggregator_group: str = Field(AGGREGATOR_GROUP, description="the aggregator's consumer "

@@ -102,16 +102,18 @@ def _query(sql: str, params: dict[str, Any]) -> tuple[list[str], list[list[Any]]
     return _read(lambda reader: reader.query(sql, params))
 
 
-def _print(columns: list[str], rows: list[list[Any]], fmt: str) -> None:
+def _print(columns: list[str], rows: list[list[Any]], fmt: str,
+           headers: list[str] | None = None) -> None:
+    """``headers``: what people read over the columns (csv, table); json keeps the names."""
     if fmt == "csv":
         w = csv.writer(sys.stdout)
-        w.writerow(columns)
+        w.writerow(headers or columns)
         w.writerows(rows)
     elif fmt == "json":
         for r in rows:
             print(json.dumps(dict(zip(columns, r, strict=True)), ensure_ascii=False, default=str))
     else:
-        t = Table(*columns)
+        t = Table(*(headers or columns))
         for r in rows:
             t.add_row(*(str(v) for v in r))
         Console().print(t)
@@ -140,10 +142,14 @@ def report(
         "--format", help="table, csv, json, md or xlsx")] = "table",
     output: Annotated[Path | None, typer.Option(
         help="write to this file (needed for xlsx)")] = None,
+    lang: Annotated[str | None, typer.Option(
+        help="ru or en: labels, column headers and number formats (default: DW_LANG)")] = None,
 ) -> None:
     """The year summary in the shape of the published table."""
+    from docketwatch import i18n
     from docketwatch.store.report import table_markdown, table_xlsx
 
+    _use_lang(lang)
     if not 2022 <= year <= 2100:
         raise _fail("--year must be 2022 or later")
     if fmt not in ("table", "csv", "json", "md", "xlsx"):
@@ -162,7 +168,7 @@ def report(
         else:
             output.write_text(text, encoding="utf-8")
     else:
-        _print(columns, rows, fmt)
+        _print(columns, rows, fmt, [i18n.column(c) for c in columns])
 
 
 @app.command()
@@ -234,11 +240,23 @@ def alerts(
     print(format_alerts(rows))
 
 
+def _use_lang(lang: str | None) -> None:
+    """--lang, else DW_LANG, as the language of what the command prints."""
+    from docketwatch import i18n
+
+    chosen = i18n.parse_lang(lang) if lang is not None else i18n.default_lang()
+    if chosen is None:
+        raise _fail(f"--lang must be one of {', '.join(i18n.LANGS)}")
+    i18n.set_lang(chosen)
+
+
 @app.command()
 def digest(
     week: Annotated[str | None, typer.Option(
         help="ISO week, e.g. 2024-W30 (default: last week)")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text, md or json")] = "text",
+    lang: Annotated[str | None, typer.Option(
+        help="ru or en: the words and number formats (default: DW_LANG)")] = None,
 ) -> None:
     """The weekly digest: refusal cases received and verdicts against the usual week, the
     courts that stood out or went silent, the alerts of the week (docs/counting.md)."""
@@ -247,6 +265,7 @@ def digest(
     from docketwatch.digest_text import render_markdown, render_text
     from docketwatch.store.digest import read_digest, week_of, week_start
 
+    _use_lang(lang)
     if fmt not in ("text", "md", "json"):
         raise _fail("--format must be text, md or json")
     week = week or week_of(date.today() - timedelta(weeks=1))

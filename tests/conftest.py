@@ -4,6 +4,7 @@ golden-file check and its ``--update-golden`` option (docs/testing.md)."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,9 @@ import pytest
 from launcher.stack import SERVICES, Stack, free_port
 
 REPO = Path(__file__).resolve().parents[1]
+# The suite reads English text (summaries, labels, headers) unless a test asks for Russian,
+# the production default (DW_LANG): tests of Russian set it themselves (tests/*/test_i18n*).
+os.environ["DW_LANG"] = "en"
 UPDATE_GOLDEN = "--update-golden"
 
 

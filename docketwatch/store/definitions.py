@@ -15,7 +15,9 @@ from typing import Final
 from clickhouse_connect.driver.binding import format_str, quote_identifier
 from clickhouse_connect.driver.client import Client
 
-_STATUS = (" A month is provisional until it ends publication_delay_days (60) before the "
+from docketwatch.i18n import N_, gettext
+
+_STATUS = N_(" A month is provisional until it ends publication_delay_days (60) before the "
            "docket's newest date: sudrf publishes late.")
 
 # Every view of the store (tests/aggregator/test_definitions.py: no view without one).
@@ -42,33 +44,33 @@ VIEWS: Final[dict[str, str]] = {
     "monthly_received": "Cases received per month, court and article: a case counts once "
                         "under each of its articles, so do not add up the articles."
                         + _STATUS,
-    "monthly_received_by_category": "Cases received per month and court, each case once, in "
-                                    "its one category: a month's categories add up to its "
-                                    "cases." + _STATUS,
+    "monthly_received_by_category": N_("Cases received per month and court, each case once, in "
+                                       "its one category: a month's categories add up to its "
+                                       "cases.") + _STATUS,
     "monthly_received_defendants": "Cases received per month, court and article, and the "
                                    "defendants charged under that article." + _STATUS,
     "monthly_decisions": "Cases decided per month of decision, by decision class, court and "
                          "article (once under each article)." + _STATUS,
-    "monthly_decisions_by_category": "Cases decided per month of decision, by decision "
-                                     "class and court, each case once in its category."
+    "monthly_decisions_by_category": N_("Cases decided per month of decision, by decision "
+                                        "class and court, each case once in its category.")
                                      + _STATUS,
     "monthly_measures": "National totals per month: cases received, decided, sentenced "
                         "(verdicts) and other decisions, by category ('all' = every case "
                         "once)." + _STATUS,
-    "verdicts_per_working_day": "Verdicts of the month divided by the month's official "
-                                "working days, kept to 6 decimal places (shown rounded: "
-                                "one decimal place, two significant digits below 1)."
+    "verdicts_per_working_day": N_("Verdicts of the month divided by the month's official "
+                                   "working days, kept to 6 decimal places (shown rounded: "
+                                   "one decimal place, two significant digits below 1).")
                                 + _STATUS,
-    "monthly_rolling": "Monthly totals with 3- and 12-month sums and the change against the "
-                       "same month a year earlier; a month without cases counts 0.",
+    "monthly_rolling": N_("Monthly totals with 3- and 12-month sums and the change against the "
+                          "same month a year earlier; a month without cases counts 0."),
     "year_summary": "The year in the shape of the published table: per refusal article "
                     "and for all refusal cases, received, sentenced and other decisions in "
                     "the year and since a date, and the record month.",
     "case_sentences": "One row per defendant sentence read from a verdict's published act.",
     "monthly_punishments": "Defendants per month of verdict, article, court and kind of "
                            "punishment, from published acts." + _STATUS,
-    "suspended_share": "Of the defendants punished in verdicts whose acts are published, the "
-                       "share whose sentence was suspended (art. 73)." + _STATUS,
+    "suspended_share": N_("Of the defendants punished in verdicts whose acts are published, the "
+                          "share whose sentence was suspended (art. 73).") + _STATUS,
     "act_publication_lag": "Verdicts per month and how long their acts took to appear on "
                            "the site.",
     "act_states": "Each verdict's act: published, pending (not out yet) or withheld (not "
@@ -102,24 +104,24 @@ VIEWS: Final[dict[str, str]] = {
 
 # Numbers shown on their own (headlines, summary rows, report columns), by column name.
 FIGURES: Final[dict[str, str]] = {
-    "cases": "Every case on the military courts' dockets since the crawl's start, each once, "
-             "whatever its articles.",
-    "refusal_cases": "Cases with at least one refusal-to-serve article: 332 (disobeying an "
-                     "order), 337 (leaving the unit), 338 (desertion); each case once.",
-    "refusal_verdicts": "Refusal cases whose decision is a verdict (ПРИГОВОР); terminations, "
-                        "returns and other rulings are not counted.",
-    "courts_with_cases": "Military courts with at least one case in the store.",
-    "complete_through": "The last day of the last complete month: later months are "
-                        "provisional, because sudrf publishes records weeks to months late.",
-    "received": "Cases registered by the court (receipt date) in the period.",
-    "sentenced": "Cases decided by a verdict in the period (month of the decision).",
-    "other_decisions": "Cases decided in the period by anything but a verdict: terminated, "
-                       "returned to the prosecutor, transferred, other rulings.",
-    "per_day": "Verdicts of the month ÷ the month's official working days (shown to one "
-               "decimal place, or two significant digits below 1: 1 in 22 days is 0.045).",
-    "yoy_change": "This month's value minus the same month's a year earlier.",
-    "suspended_pct": "Suspended sentences (art. 73) as a share of the defendants punished, "
-                     "from published acts only.",
+    "cases": N_("Every case on the military courts' dockets since the crawl's start, each once, "
+                "whatever its articles."),
+    "refusal_cases": N_("Cases with at least one refusal-to-serve article: 332 (disobeying an "
+                        "order), 337 (leaving the unit), 338 (desertion); each case once."),
+    "refusal_verdicts": N_("Refusal cases whose decision is a verdict (ПРИГОВОР); terminations, "
+                           "returns and other rulings are not counted."),
+    "courts_with_cases": N_("Military courts with at least one case in the store."),
+    "complete_through": N_("The last day of the last complete month: later months are "
+                           "provisional, because sudrf publishes records weeks to months late."),
+    "received": N_("Cases registered by the court (receipt date) in the period."),
+    "sentenced": N_("Cases decided by a verdict in the period (month of the decision)."),
+    "other_decisions": N_("Cases decided in the period by anything but a verdict: terminated, "
+                          "returned to the prosecutor, transferred, other rulings."),
+    "per_day": N_("Verdicts of the month ÷ the month's official working days (shown to one "
+                  "decimal place, or two significant digits below 1: 1 in 22 days is 0.045)."),
+    "yoy_change": N_("This month's value minus the same month's a year earlier."),
+    "suspended_pct": N_("Suspended sentences (art. 73) as a share of the defendants punished, "
+                        "from published acts only."),
 }
 
 
@@ -136,8 +138,16 @@ def apply_comments(client: Client) -> None:
 
 
 def figures_of(columns: list[str]) -> dict[str, str]:
-    """The definitions of the numbers among ``columns``."""
-    return {c: FIGURES[c] for c in columns if c in FIGURES}
+    """The definitions of the numbers among ``columns``, in the current language."""
+    return {c: gettext(FIGURES[c]) for c in columns if c in FIGURES}
+
+
+def view_text(name: str) -> str:
+    """A view's definition in the current language (the store's comments stay English)."""
+    text = VIEWS[name]
+    if text.endswith(_STATUS):  # translated in two parts, as it is written
+        return gettext(text[: -len(_STATUS)]) + gettext(_STATUS)
+    return gettext(text)
 
 
 def display_rate(value: float | Decimal | str | None) -> str:
@@ -160,25 +170,35 @@ DIGEST_STOOD_OUT_MIN: Final = 5  # a court stands out from this many cases recei
 DIGEST_STOOD_OUT_RATIO: Final = 2  # ... and at least this many times its usual week
 DIGEST_SILENT_MIN_USUAL: Final = 1  # a court goes silent when its usual week is at least this
 
+# Marked for translation (N_) with the parameters as {placeholders}: read them through
+# digest_definition, in the current language.
 DIGEST: Final[dict[str, str]] = {
-    "week": "An ISO week, Monday to Sunday, in the dates the docket gives (2024-W30 is 22 to "
-            "28 July 2024).",
-    "received": "Refusal cases (arts. 332, 337, 338; each case once) whose receipt date is in "
-                "the week.",
-    "verdicts": "Refusal cases decided by a verdict (ПРИГОВОР) with a decision date in the "
-                "week.",
-    "usual_week": f"The median of the {DIGEST_USUAL_WEEKS} ISO weeks before the week, a week "
-                  "without cases counting 0.",
-    "stood_out": f"A court that received at least {DIGEST_STOOD_OUT_MIN} refusal cases in the "
-                 f"week and at least {DIGEST_STOOD_OUT_RATIO} times its own usual week.",
-    "silent": "A court whose usual week is at least "
-              f"{DIGEST_SILENT_MIN_USUAL} refusal case but that received none in the week, "
-              "although its site was last fetched fine (court health ok).",
-    "unreachable": "A court that would be silent, but whose site was not last fetched fine "
-                   "(captcha, failing, blocked, incomplete, or never checked): no cases may "
-                   "mean no data.",
-    "alerts": "Alerts that fired or escalated during the week (their own UTC time), each "
-              "once, as it stood at the end of the week.",
-    "provisional": "sudrf publishes late: the week's counts grow for weeks after it ends; "
-                   "quote them as 'at least'.",
+    "week": N_("An ISO week, Monday to Sunday, in the dates the docket gives (2024-W30 is 22 "
+               "to 28 July 2024)."),
+    "received": N_("Refusal cases (arts. 332, 337, 338; each case once) whose receipt date is "
+                   "in the week."),
+    "verdicts": N_("Refusal cases decided by a verdict (ПРИГОВОР) with a decision date in the "
+                   "week."),
+    "usual_week": N_("The median of the {weeks} ISO weeks before the week, a week without "
+                     "cases counting 0."),
+    "stood_out": N_("A court that received at least {min} refusal cases in the week and at "
+                    "least {ratio} times its own usual week."),
+    "silent": N_("A court whose usual week is at least {silent_min} refusal case but that "
+                 "received none in the week, although its site was last fetched fine (court "
+                 "health ok)."),
+    "unreachable": N_("A court that would be silent, but whose site was not last fetched fine "
+                      "(captcha, failing, blocked, incomplete, or never checked): no cases may "
+                      "mean no data."),
+    "alerts": N_("Alerts that fired or escalated during the week (their own UTC time), each "
+                 "once, as it stood at the end of the week."),
+    "provisional": N_("sudrf publishes late: the week's counts grow for weeks after it ends; "
+                      "quote them as 'at least'."),
 }
+_DIGEST_PARAMS: Final = {"weeks": DIGEST_USUAL_WEEKS, "min": DIGEST_STOOD_OUT_MIN,
+                         "ratio": DIGEST_STOOD_OUT_RATIO, "silent_min": DIGEST_SILENT_MIN_USUAL}
+
+
+def digest_definition(name: str) -> str:
+    """One of the digest's definitions, in the current language, its parameters filled in."""
+    return gettext(DIGEST[name]).format(**_DIGEST_PARAMS)
+

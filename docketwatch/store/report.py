@@ -8,18 +8,24 @@ from datetime import date
 
 from clickhouse_connect.driver.client import Client
 
+from docketwatch.i18n import N_, column, format_number, gettext
 from docketwatch.settings import COUNT_SINCE
 from docketwatch.store.definitions import FIGURES
 
 # Mediazona counts "since the full-scale invasion".
 DEFAULT_SINCE = COUNT_SINCE
 LINES = ("332", "337", "338", "refusal")
-LINE_LABELS = {
-    "332": "332 disobeying orders",
-    "337": "337 AWOL",
-    "338": "338 desertion",
-    "refusal": "refusal to serve (cases)",
+LINE_LABELS = {  # English; line_label() reads them in the current language
+    "332": N_("332 disobeying orders"),
+    "337": N_("337 AWOL"),
+    "338": N_("338 desertion"),
+    "refusal": N_("refusal to serve (cases)"),
 }
+
+
+def line_label(line: str) -> str:
+    """A line of the published table as it is labelled, in the current language."""
+    return gettext(LINE_LABELS[line]) if line in LINE_LABELS else line
 
 
 @dataclass(frozen=True)
@@ -111,20 +117,25 @@ _COLUMN_FIGURES = {"received": "received", "sentenced": "sentenced",
 
 
 def _notes(columns: Sequence[str], year: int, since: str) -> list[str]:
-    notes = [f"{c}: {FIGURES[_COLUMN_FIGURES[c]]}" for c in columns if c in _COLUMN_FIGURES]
-    return [f"Year {year}; the *_since columns count from {since} to the end of {year}.",
-            *notes, "Source: docketwatch, sudrf.ru dockets (the year_summary view)."]
+    notes = [f"{column(c)}: {gettext(FIGURES[_COLUMN_FIGURES[c]])}" for c in columns
+             if c in _COLUMN_FIGURES]
+    return [gettext("Year {year}; the *_since columns count from {since} to the end of "
+                    "{year}.").format(year=year, since=since),
+            *notes, gettext("Source: docketwatch, sudrf.ru dockets (the year_summary view).")]
 
 
 def table_markdown(columns: Sequence[str], rows: Sequence[Sequence[object]], *, year: int,
                    since: str) -> str:
-    """The year table as Markdown, lines labelled as published, with what columns mean."""
+    """The year table as Markdown, lines labelled as published, with what columns mean;
+    numbers in the locale's format (11 308 / 11,308): Markdown is read, not computed on."""
     def cell(v: object) -> str:
+        if isinstance(v, int) and not isinstance(v, bool):
+            return format_number(v)
         return str(v).replace("|", "\\|") if v is not None else ""
 
-    out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    out = ["| " + " | ".join(column(c) for c in columns) + " |", "|" + "---|" * len(columns)]
     for r in rows:
-        first = LINE_LABELS.get(str(r[0]), str(r[0]))
+        first = line_label(str(r[0]))
         out.append("| " + " | ".join([cell(first), *map(cell, r[1:])]) + " |")
     return "\n".join([*out, "", *(f"- {n}" for n in _notes(columns, year, since))]) + "\n"
 
@@ -140,10 +151,10 @@ def table_xlsx(columns: Sequence[str], rows: Sequence[Sequence[object]], *, year
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = f"year {year}"
-    sheet.append(list(columns))
+    sheet.title = gettext("year {year}").format(year=year)
+    sheet.append([column(c) for c in columns])
     for r in rows:
-        sheet.append([LINE_LABELS.get(str(r[0]), str(r[0])), *r[1:]])
+        sheet.append([line_label(str(r[0])), *r[1:]])
     about = book.create_sheet("about")
     for note in _notes(columns, year, since):
         about.append([note])

@@ -21,7 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from docketwatch.contract import AlertEvent, AlertStatus
+from docketwatch.i18n import gettext
 from services.alerts.outbox import Outgoing
+from services.alerts.rules.series import scope_text
 
 SCOPE_RANK = {"all": 0, "district": 1, "region": 2, "court": 3}
 GroupKey = tuple[tuple[str, str], ...]
@@ -53,16 +55,12 @@ def scope(labels: dict[str, str]) -> str:
     """Where an alert applies: ``all courts``, ``court 25GV0001``, ``region Приморский
     край``, ``district 25OV0000``, or the labels that identify it."""
     s = labels.get("scope")
-    if s == "all":
-        return "all courts"
-    if s == "court":
-        return f"court {labels.get('court_code', '')}"
-    if s in ("region", "district"):
-        return f"{s} {labels.get(s, '')}"
+    if s in ("all", "court", "region", "district"):
+        return scope_text(s, labels.get("court_code" if s == "court" else s, ""))
     if "court_code" in labels:
-        return f"court {labels['court_code']}"
+        return scope_text("court", labels["court_code"])
     if "stage" in labels:
-        return f"{labels['stage']} stage"
+        return gettext("{stage} stage").format(stage=labels["stage"])
     return ", ".join(f"{k}={v}" for k, v in sorted(labels.items())) or "-"
 
 

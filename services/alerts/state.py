@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from docketwatch.contract import AlertEvent, AlertStatus
+from docketwatch.i18n import gettext
 from services.alerts.model import SEVERITY_RANK, Evaluation, Finding
 from services.alerts.silences import Silences
 
@@ -85,6 +86,6 @@ class AlertState:
                 continue  # a rule that did not run (source down) never resolves its alerts
             resolved = prev.model_copy(update={
                 "status": AlertStatus.RESOLVED, "at": now,
-                "summary": f"Resolved: {prev.summary}"})
+                "summary": gettext("Resolved: {summary}").format(summary=prev.summary)})
             changes.append(Change(resolved, notify=prev.status != AlertStatus.SILENCED))
         return changes

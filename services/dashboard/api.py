@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from docketwatch.i18n import N_
 from services.dashboard import params, queries
 from services.dashboard.data import Payload, Store
 
@@ -193,33 +194,33 @@ async def _source_health(store: Store, request: web.Request) -> Payload:
 
 
 ENDPOINTS: tuple[Endpoint, ...] = (
-    Endpoint("/summary", "summary", "Headline totals and the publication cut-off", _summary,
+    Endpoint("/summary", "summary", N_("Headline totals and the publication cut-off"), _summary,
              row={"cases": INT, "refusal_cases": INT, "refusal_verdicts": INT,
                   "courts_with_cases": INT, "latest_observed_at": STAMP,
                   "complete_through": DATE}),
-    Endpoint("/received", "received", "Cases received per month by category (a case counts "
-             "once, in its one category, so a month's categories add up to its cases)",
+    Endpoint("/received", "received", N_("Cases received per month by category (a case counts "
+             "once, in its one category, so a month's categories add up to its cases)"),
              _received, (P_CATEGORY, *MONTHLY_FILTERS),
              {"month": DATE, "category": STR, "cases": INT,
               "status": {"type": "string", "enum": ["complete", "provisional"]}}),
-    Endpoint("/decisions", "decisions", "Cases decided per month by decision class, for one "
-             "category (default refusal)", _decisions, (P_CATEGORY, *MONTHLY_FILTERS),
+    Endpoint("/decisions", "decisions", N_("Cases decided per month by decision class, for one "
+             "category (default refusal)"), _decisions, (P_CATEGORY, *MONTHLY_FILTERS),
              {"month": DATE, "decision_class": {"type": "string",
                                                 "enum": list(queries.DECISION_CLASSES)},
               "cases": INT, "status": STR}),
-    Endpoint("/verdicts-per-working-day", "verdictsPerWorkingDay", "Verdicts per official "
-             "working day, nationally", _verdicts_per_day,
+    Endpoint("/verdicts-per-working-day", "verdictsPerWorkingDay", N_("Verdicts per official "
+             "working day, nationally"), _verdicts_per_day,
              (P_CATEGORY_OR_ALL,),
              {"month": DATE, "verdicts": INT, "working_days": INT, "per_day": NUM,
               "status": STR}),
-    Endpoint("/suspended-share", "suspendedShare", "Share of suspended sentences among "
-             "the punishments read from published verdicts, by month of decision",
+    Endpoint("/suspended-share", "suspendedShare", N_("Share of suspended sentences among "
+             "the punishments read from published verdicts, by month of decision"),
              _suspended_share,
              (P_CATEGORY_OR_ALL,),
              {"month": DATE, "punished": INT, "suspended": INT, "unreadable": INT,
               "suspended_pct": NUM, "status": STR}),
-    Endpoint("/year-over-year", "yearOverYear", "Monthly values with rolling sums and the "
-             "change on the same month a year earlier", _year_over_year,
+    Endpoint("/year-over-year", "yearOverYear", N_("Monthly values with rolling sums and the "
+             "change on the same month a year earlier"), _year_over_year,
              (Param("measure", "what is counted", {"type": "string",
                                                    "enum": list(queries.MEASURES)}),
               P_CATEGORY_OR_ALL),
@@ -227,39 +228,39 @@ ENDPOINTS: tuple[Endpoint, ...] = (
               "sum_3m": nullable(INT), "sum_12m": nullable(INT),
               "value_year_ago": nullable(INT), "yoy_change": nullable(INT),
               "yoy_change_pct": nullable(NUM), "status": STR}),
-    Endpoint("/courts", "courts", "Per-court totals (courts with at least one case)", _courts,
+    Endpoint("/courts", "courts", N_("Per-court totals (courts with at least one case)"), _courts,
              (P_REGION,), COURT_ROW),
-    Endpoint("/courts/{code}", "court", "One court: directory entry and totals", _court,
+    Endpoint("/courts/{code}", "court", N_("One court: directory entry and totals"), _court,
              (Param("code", "court code", STR, "path", True),), shape="custom",
              response={"type": "object", "properties": {
                  "court": nullable({"type": "object", "properties": COURT_INFO}),
                  "stats": nullable({"type": "object", "properties": COURT_ROW})}}),
-    Endpoint("/regions", "regions", "Per-region totals (region = seat of the court)",
+    Endpoint("/regions", "regions", N_("Per-region totals (region = seat of the court)"),
              _regions, row={"region": STR, "courts": INT, "cases": INT,
                             "refusal_cases": INT, "refusal_verdicts": INT}),
-    Endpoint("/cases", "cases", "Case search by court, article and case number", _cases,
+    Endpoint("/cases", "cases", N_("Case search by court, article and case number"), _cases,
              (P_COURT, Param("article", "article number, e.g. 337", STR),
               Param("number", "part of the case number, e.g. 1-12/2024", STR),
               Param("limit", "page size (1-500)", INT), Param("offset", "rows to skip", INT)),
              shape="custom", response={"type": "object", "properties": {
                  **listing_schema(CASE_ROW)["properties"], "total": INT, "limit": INT,
                  "offset": INT}}),
-    Endpoint("/cases/{case_key}", "case", "One case with the provenance of every event: "
-             "source URL, fetch time and sha256 of the page", _case,
+    Endpoint("/cases/{case_key}", "case", N_("One case with the provenance of every event: "
+             "source URL, fetch time and sha256 of the page"), _case,
              (Param("case_key", "court + uid or number, e.g. 25OV0000:uid:…", STR, "path",
                     True),), shape="custom", route="/cases/{case_key:.+}",
              response={"type": "object", "properties": {
                  "case": {"type": "object", "properties": CASE_DETAIL},
                  "sources": rows_schema(SOURCE_ROW)}}),
-    Endpoint("/alerts", "alerts", "Alerts: active (latest state firing or escalated), all "
-             "(latest state of every alert) or log (every state change, newest first)",
+    Endpoint("/alerts", "alerts", N_("Alerts: active (latest state firing or escalated), all "
+             "(latest state of every alert) or log (every state change, newest first)"),
              _alerts, (Param("state", "active, all or log", {
                  "type": "string", "enum": ["active", "all", "log"]}),
                        Param("limit", "log only: rows (1-5000)", INT)),
              {**ALERT_ROW, "first_at": STAMP, "last_at": STAMP}, shape="optional"),
-    Endpoint("/source-health", "sourceHealth", "Per court: pages events came from, last "
+    Endpoint("/source-health", "sourceHealth", N_("Per court: pages events came from, last "
              "fetch and last new case (pages), and the fetcher's own health records (pages "
-             "fetched and failed)",
+             "fetched and failed)"),
              _source_health, shape="custom", response={"type": "object", "properties": {
                  "pages": listing_schema(PAGE_HEALTH_ROW),
                  "fetcher": listing_schema(HEALTH_ROW, optional=True)}}),

@@ -16,6 +16,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 
 from docketwatch import http_guard
+from docketwatch.i18n import _
 from docketwatch.reader import Reader
 from services.dashboard import (
     api,
@@ -35,6 +36,7 @@ from services.dashboard.backend import (
     StoreUnavailable,
 )
 from services.dashboard.data import STORE, Store
+from services.dashboard.lang import language
 from services.dashboard.params import BadInput
 from services.dashboard.settings import DashboardSettings
 
@@ -134,8 +136,8 @@ def _json_route(endpoint: api.Endpoint) -> Handler:
             body = downloads.to_csv(table)
         else:
             body = await asyncio.to_thread(
-                downloads.to_xlsx, table, title=endpoint.summary,
-                source=render.source_line(as_of), what=endpoint.summary,
+                downloads.to_xlsx, table, title=_(endpoint.summary),
+                source=render.source_line(as_of), what=_(endpoint.summary),
                 request=str(request.rel_url))
         return _attachment(body, downloads.FORMATS[fmt], name)
 
@@ -160,8 +162,8 @@ async def _chart(request: web.Request) -> web.Response:
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     as_of = await store.as_of()
-    where = " · ".join(x for x in (f"court {filters.court}" if filters.court else "",
-                                   filters.region or "") if x)
+    court = _("court {code}").format(code=filters.court) if filters.court else ""
+    where = " · ".join(x for x in (court, filters.region or "") if x)
     body = await asyncio.to_thread(render.draw, figure, as_of, ext, where)
     values = [name, *(v for v in (category, filters.court, filters.region) if v)]
     stem = "-".join(p for p in (re.sub(r"[^A-Za-z0-9]+", "-", v).strip("-") for v in
@@ -207,7 +209,7 @@ def browser_guard(settings: DashboardSettings) -> http_guard.BrowserGuard:
 
 def create_app(backend: Backend, settings: DashboardSettings) -> web.Application:
     guard = http_guard.middleware("dashboard", browser_guard(settings))
-    app = web.Application(middlewares=[guard, errors], client_max_size=64 * 1024)
+    app = web.Application(middlewares=[guard, errors, language], client_max_size=64 * 1024)
     app[STORE] = Store(backend)
     app[views.JINJA] = views.environment()
     app.on_response_prepare.append(_security_headers)

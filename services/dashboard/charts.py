@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from docketwatch.i18n import month_abbr, term
+
 Chart = dict[str, Any]
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-               "Dec")
 
 
 def month_grid(months: Iterable[str]) -> list[str]:
@@ -43,7 +43,7 @@ def stacked(rows: Sequence[Mapping[str, Any]], series: str, value: str,
         data[str(r[series])][index[r["month"]]] += int(r[value])
         provisional[index[r["month"]]] |= r.get("status") == "provisional"
     return {"labels": [m[:7] for m in labels], "provisional": provisional,
-            "datasets": [{"key": k, "label": k.replace("_", " "), "data": data[k]}
+            "datasets": [{"key": k, "label": term(k), "data": data[k]}
                          for k in keys]}
 
 
@@ -63,6 +63,6 @@ def year_over_year(rows: Sequence[Mapping[str, Any]]) -> Chart:
         years.setdefault(int(r["year"]), [None] * 12)[int(r["month_of_year"]) - 1] = int(
             r["value"])
         provisional[int(r["month_of_year"]) - 1] |= r.get("status") == "provisional"
-    return {"labels": list(MONTH_NAMES), "provisional": provisional,
+    return {"labels": [month_abbr(m) for m in range(1, 13)], "provisional": provisional,
             "datasets": [{"key": str(y), "label": str(y), "data": years[y]}
                          for y in sorted(years)]}

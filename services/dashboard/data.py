@@ -15,6 +15,7 @@ from services.dashboard import queries
 from services.dashboard.backend import Backend, Result, timed
 
 Payload = dict[str, Any]
+NO_DATA = "no data"  # as_of of an empty store
 
 
 class Store:
@@ -47,7 +48,7 @@ class Store:
 
     async def as_of(self) -> str:
         row = await self.one(queries.as_of())
-        return str(row["as_of"]) if row and row["as_of"] else "no data"
+        return str(row["as_of"]) if row and row["as_of"] else NO_DATA
 
     # -------------------------------------------------------------- composite answers
 

@@ -34,6 +34,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.compat import safe_string
 from openpyxl.styles import Font
 
+from docketwatch.i18n import column, gettext, pgettext
 from docketwatch.store.definitions import FIGURES
 from services.dashboard.api import (
     CASE_ROW,
@@ -198,7 +199,7 @@ def xlsx_cell(value: Any, schema: Schema | None) -> Any:
 def to_csv(t: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(t.columns)
+    writer.writerow([column(c) for c in t.columns])  # headers in the reader's language
     for row in t.rows:
         writer.writerow([csv_cell(row.get(c), t.types.get(c)) for c in t.columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -209,7 +210,7 @@ def to_xlsx(t: Table, *, title: str, source: str, request: str, what: str) -> by
     ws = wb.active
     assert ws is not None
     ws.title = "data"
-    ws.append(t.columns)
+    ws.append([column(c) for c in t.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
@@ -219,18 +220,19 @@ def to_xlsx(t: Table, *, title: str, source: str, request: str, what: str) -> by
     for i in dates:
         for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
             cell.number_format = "yyyy-mm-dd"
-    for i, column in enumerate(t.columns):
+    for i, name in enumerate(t.columns):
         letter = ws.cell(row=1, column=i + 1).column_letter
-        ws.column_dimensions[letter].width = max(10, min(48, len(column) + 4))
+        ws.column_dimensions[letter].width = max(10, min(48, len(name) + 4))
 
     about = wb.create_sheet("about")
     lines: list[list[Any]] = [
-        ["title", title], ["source", source], ["what", what], ["request", request]]
+        [pgettext("workbook", "title"), title], [pgettext("workbook", "source"), source],
+        [pgettext("workbook", "what"), what], [pgettext("workbook", "request"), request]]
     if t.sql:
         lines += [["sql", t.sql],
                   ["params", json.dumps(t.params or {}, ensure_ascii=False, default=str)]]
-    lines += [[], ["column", "definition"]]
-    lines += [[c, FIGURES[c]] for c in t.columns if c in FIGURES]
+    lines += [[], [pgettext("workbook", "column"), pgettext("workbook", "definition")]]
+    lines += [[column(c), gettext(FIGURES[c])] for c in t.columns if c in FIGURES]
     for line in lines:
         about.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", guard(str(v))) for v in line])
     about.column_dimensions["A"].width = 18

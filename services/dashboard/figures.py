@@ -9,7 +9,8 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-from docketwatch.store.definitions import VIEWS, display_rate
+from docketwatch.i18n import _, term
+from docketwatch.store.definitions import display_rate, view_text
 from services.dashboard import charts, queries
 from services.dashboard.data import Store
 
@@ -48,16 +49,17 @@ async def build(store: Store, name: str, category: str | None,
     q = _query(category, filters)
     if name == "received":
         rows = (await store.listing(queries.received(filters, category)))["data"]
-        what = f"{category} cases" if category else "Cases"
-        return Figure(name, "stacked", f"{what} received per month, by category",
-                      VIEWS["monthly_received_by_category"],
+        title = (_("{category} cases received per month, by category").format(
+            category=term(category)) if category else _("Cases received per month, by category"))
+        return Figure(name, "stacked", title, view_text("monthly_received_by_category"),
                       charts.stacked(rows, "category", "cases", CATEGORY_ORDER), q)
     category = category or "refusal"
     q = _query(category, filters)
     if name == "decisions":
         rows = (await store.listing(queries.decisions(filters, category)))["data"]
-        return Figure(name, "stacked", f"Decisions per month, by class ({category})",
-                      VIEWS["monthly_decisions_by_category"],
+        return Figure(name, "stacked", _("Decisions per month, by class ({category})").format(
+                          category=term(category)),
+                      view_text("monthly_decisions_by_category"),
                       charts.stacked(rows, "decision_class", "cases", CLASS_ORDER), q)
     if filters != NATIONAL:
         raise ValueError(f"the {name} chart is national: no court or region")
@@ -65,24 +67,28 @@ async def build(store: Store, name: str, category: str | None,
         one, every = await asyncio.gather(
             store.listing(queries.verdicts_per_working_day(category)),
             store.listing(queries.verdicts_per_working_day("all")))
-        chart = charts.line(one["data"], "per_day", f"{category} verdicts per day")
+        chart = charts.line(one["data"], "per_day", _("{category} verdicts per day").format(
+            category=term(category)))
         all_by_month = {r["month"][:7]: r["per_day"] for r in every["data"]}
-        chart["datasets"].append({"key": "all", "label": "all verdicts per day",
+        chart["datasets"].append({"key": "all", "label": _("all verdicts per day"),
                                   "data": [all_by_month.get(m) for m in chart["labels"]]})
         for dataset in chart["datasets"]:
             dataset["data"] = _rounded(dataset["data"])
-        return Figure(name, "line", "Verdicts per working day",
-                      VIEWS["verdicts_per_working_day"], chart, q)
+        return Figure(name, "line", _("Verdicts per working day"),
+                      view_text("verdicts_per_working_day"), chart, q)
     if name == "yoy":
         rows = (await store.listing(queries.year_over_year("received", category)))["data"]
-        return Figure(name, "yoy", f"Year over year: {category} cases received",
-                      "One line per year. " + VIEWS["monthly_rolling"],
+        return Figure(name, "yoy", _("Year over year: {category} cases received").format(
+                          category=term(category)),
+                      _("One line per year.") + " " + view_text("monthly_rolling"),
                       charts.year_over_year(rows), q)
     if name == "suspended":
         rows = (await store.listing(queries.suspended_share(category)))["data"]
-        return Figure(name, "line", f"Suspended sentences ({category})",
-                      VIEWS["suspended_share"] + " Acts appear weeks to months after the "
-                      "verdict, so recent months are thin.",
-                      charts.line(rows, "suspended_pct", "% of sentences suspended (art. 73)"),
-                      q)
+        return Figure(name, "line", _("Suspended sentences ({category})").format(
+                          category=term(category)),
+                      view_text("suspended_share") + " " + _(
+                          "Acts appear weeks to months after the verdict, so recent months "
+                          "are thin."),
+                      charts.line(rows, "suspended_pct",
+                                  _("% of sentences suspended (art. 73)")), q)
     raise ValueError(f"no chart {name}")

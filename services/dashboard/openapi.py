@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from docketwatch.i18n import LANGS
 from services.dashboard import appeals, downloads, figures, render
 from services.dashboard.api import ENDPOINTS, PREFIX, Endpoint, listing_schema
 
@@ -24,6 +25,12 @@ FORMAT_PARAM = {
                    "definitions) download the table as an attachment. Text cells starting "
                    "with =, +, -, @, tab or CR get a leading apostrophe (formula injection).",
     "schema": {"type": "string", "enum": ["json", *downloads.FORMATS]}}
+LANG_PARAM = {
+    "name": "lang", "in": "query", "required": False,
+    "description": "language of the human-readable fields (definitions; a download's column "
+                   "headers and about sheet; a chart's text): ru or en. Default: the dw_lang "
+                   "cookie, else the server's DW_LANG. Keys and values never change.",
+    "schema": {"type": "string", "enum": list(LANGS)}}
 CHART_PATH = "/charts/{name}.{ext}"
 
 
@@ -43,7 +50,8 @@ def _chart_operation() -> dict[str, Any]:
             {"name": "court", "in": "query", "required": False, "schema": {"type": "string"},
              "description": "received and decisions only: one court"},
             {"name": "region", "in": "query", "required": False, "schema": {"type": "string"},
-             "description": "received and decisions only: one region"}],
+             "description": "received and decisions only: one region"},
+            LANG_PARAM],
         "responses": {
             "200": {"description": "the chart", "content": {
                 t: {"schema": {"type": "string", "format": "binary"}}
@@ -67,6 +75,7 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     parameters = [{"name": p.name, "in": p.location, "required": p.required or
                    p.location == "path", "description": p.description,
                    "schema": p.schema} for p in endpoint.params]
+    parameters.append(LANG_PARAM)
     if endpoint.operation_id in downloads.TABLES:
         parameters.append(FORMAT_PARAM)
         for fmt, content_type in downloads.FORMATS.items():

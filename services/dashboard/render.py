@@ -27,14 +27,15 @@ matplotlib.rcParams.update({
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from docketwatch.i18n import _, format_number  # noqa: E402
+from services.dashboard.data import NO_DATA  # noqa: E402
 from services.dashboard.figures import Figure as Chart  # noqa: E402
 
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 SIZE_IN = (8.0, 4.8)
 PNG_DPI = 200  # 1600 × 960 px
-PROVISIONAL = "provisional month: the courts are still publishing it"
 COLORS = {
     "refusal": "#b03a2e", "military": "#d68910", "other": "#5d7fa3", "unknown": "#a6acaf",
     "verdict": "#b03a2e", "terminated": "#1e8449", "returned_to_prosecutor": "#d68910",
@@ -46,7 +47,10 @@ HATCHES = ("", "//", "..", "xx", "\\\\", "oo", "--", "++")
 
 
 def source_line(as_of: str) -> str:
-    return f"docketwatch, sudrf.ru dockets, as of {as_of}"
+    """Under every chart and in every workbook, in the current language; the date stays
+    ISO (YYYY-MM-DD), the form a citation of the data is checked against."""
+    return _("docketwatch, sudrf.ru dockets, as of {date}").format(
+        date=_("no data") if as_of == NO_DATA else as_of)
 
 
 def _text(value: str) -> str:
@@ -107,12 +111,15 @@ def draw(chart: Chart, as_of: str, fmt: str, subtitle: str = "") -> bytes:
             ax.plot(px, [values[j] for j in px], linestyle="none", marker="o", markersize=4,
                     markerfacecolor="white", markeredgecolor=colour, zorder=4)
     if any(provisional):
-        handles.append(Patch(facecolor="#000000", alpha=0.12, label=PROVISIONAL))
+        handles.append(Patch(facecolor="#000000", alpha=0.12, label=_(
+            "provisional month: the courts are still publishing it")))
 
     step = max(1, math.ceil(len(labels) / 12))
     ax.set_xticks(x[::step], [_text(str(v)) for v in labels[::step]])
     ax.set_xlim(-0.6, len(labels) - 0.4)
     ax.set_ylim(bottom=0)
+    # The axis in the chart's language: 0,4 and 1 000 in Russian, 0.4 and 1,000 in English.
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: format_number(v)))
     if chart.kind in ("stacked", "yoy"):  # counts of cases
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="y", color="#d5d8dc", linewidth=0.6)

@@ -16,7 +16,8 @@ from urllib.parse import quote, urlencode
 import jinja2
 from aiohttp import web
 
-from docketwatch.store.definitions import FIGURES, VIEWS
+from docketwatch import i18n
+from docketwatch.store.definitions import FIGURES
 from services.dashboard import figures, params, queries
 from services.dashboard.data import STORE, Store
 
@@ -25,11 +26,17 @@ JINJA = web.AppKey("jinja", jinja2.Environment)
 
 
 def _number(value: Any) -> str:
+    """In the visitor's locale: 11 308 (ru, a no-break space) or 11,308 (en)."""
     if value is None:
         return "—"
     if isinstance(value, float):
-        return f"{value:,.1f}".replace(",", " ")
-    return f"{int(value):,}".replace(",", " ")
+        return i18n.format_number(value, decimals=1)
+    return i18n.format_number(int(value))
+
+
+def _signed_pct(value: float) -> str:
+    """A change in percent, signed: +3.5 % (en), +3,5 % (ru)."""
+    return i18n.format_number(value, decimals=1, signed=True) + " %"
 
 
 def _stamp(value: Any) -> str:
@@ -50,11 +57,19 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Newstyle gettext: _("… %(name)s", name=value) escapes the value, then formats.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True)
     env.filters["number"] = _number
+    env.filters["month"] = i18n.format_month
+    env.filters["day"] = i18n.format_day
+    env.filters["term"] = i18n.term
+    env.globals["signed_pct"] = _signed_pct
+    env.globals["current_lang"] = i18n.current  # in macros too, which get no context
     # What each number means, shown next to it (docketwatch.store.definitions).
-    env.globals["define"] = FIGURES
-    env.globals["view_definition"] = VIEWS
+    env.globals["define"] = i18n.Translated(FIGURES)
     env.filters["safe_url"] = _safe_url
     env.filters["stamp"] = _stamp
     env.filters["path"] = lambda v: quote(str(v), safe="")
@@ -65,7 +80,10 @@ def environment() -> jinja2.Environment:
 def render(request: web.Request, template: str, status: int = 200, **context: Any,
            ) -> web.Response:
     env = request.app[JINJA]
-    body = env.get_template(template).render(request_path=request.path, **context)
+    lang = i18n.current()
+    switch = [(code, str(request.rel_url.update_query(lang=code))) for code in i18n.LANGS]
+    body = env.get_template(template).render(request_path=request.path, lang=lang,
+                                             lang_switch=switch, **context)
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
 
 

@@ -15,6 +15,7 @@ from docketwatch.digest_text import (
     render_text,
     subject,
 )
+from docketwatch.i18n import using
 from docketwatch.store.digest import CourtWeek, Digest, WeekAlert
 from services.alerts.digest import due_week
 from services.alerts.receivers.digest import email_message
@@ -99,3 +100,24 @@ def test_control_characters_from_the_pages_become_spaces() -> None:
                      render_markdown(d)):
         assert "\x1b" not in rendered and "\r" not in rendered and "\x85" not in rendered
         assert "2J at court " in rendered  # [ is escaped in Markdown
+
+
+def test_the_digest_in_russian() -> None:
+    with using("ru"):
+        text = render_text(digest(courts=300))
+        lines = text.splitlines()
+        assert lines[:4] == [
+            "docketwatch: недельная сводка, 2024-W30 (22 июл. – 28 июл. 2024)", "",
+            "Поступило дел об отказе служить: 9 (обычная неделя: 6,5)",
+            "Приговоров: 2 (обычная неделя: 0)"]
+        assert f"  - {EVIL} (25OV0000, Приморский край): поступило 8, обычная неделя 2" in lines
+        assert ("  - 2024-07-23 критично, сейчас подтверждено: " + EVIL) in lines
+        assert "сайт: ещё не проверялся" in text
+        assert ("обычная неделя: Медиана 12 ISO-недель перед неделей; неделя без дел "
+                "считается как 0.") in lines
+        assert subject(digest()) == (
+            "docketwatch 2024-W30: поступило дел об отказе служить — 9 (обычная неделя 6,5), "
+            "приговоров — 2 (обычная неделя 0)")
+        assert "… и ещё 280" in render_telegram(digest(courts=300))
+    # the language is the caller's: outside, English again
+    assert render_text(digest()).startswith("docketwatch weekly digest, 2024-W30")

@@ -3,12 +3,14 @@ the locally served Chart.js, and the screenshot shows them (not a blank page).""
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from docketwatch import i18n
 from docketwatch.settings import REPO_ROOT
 from tests.dashboard import browser
 from tests.dashboard.conftest import Dashboard
@@ -57,3 +59,46 @@ def test_overview_screenshot_is_populated(dashboard: Dashboard, tmp_path: Path) 
     assert counts[REFUSAL_RED] > 500, "no refusal-coloured bars on the screenshot"
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shot, SCREENSHOT)
+
+
+# (language, headline, the KPI labels in order, the firing test alert's value 21.0)
+LANGUAGES = [
+    ("ru", "Отказ от службы в военных судах России",
+     ["дела об отказе от службы", "из них осуждено", "дела всех видов", "суды с делами"],
+     "21,0"),
+    ("en", "Refusal to serve in Russian military courts",
+     ["refusal-to-serve cases", "of them sentenced", "cases of all kinds", "courts with cases"],
+     "21.0"),
+]
+
+
+def test_overview_screenshots_in_russian_and_english(dashboard: Dashboard,
+                                                     tmp_path: Path) -> None:
+    """The overview as a browser draws it in each language: headline, headline numbers in
+    the locale's format (read back from the rendered DOM), charts drawn; a screenshot of
+    each, kept in the test's tmp dir and in var/screenshots."""
+    summary = dashboard.api("/summary")["data"][0]
+    keys = ["refusal_cases", "refusal_verdicts", "cases", "courts_with_cases"]
+    shots = {}
+    for lang, headline, labels, alert_value in LANGUAGES:
+        url = f"{dashboard.url}/?lang={lang}"
+        dom = browser.dump_dom(url)
+        assert re.search(rf'<html lang="{lang}"[^>]*data-charts-rendered="5"', dom), lang
+        assert f"<h1>{headline}</h1>" in dom
+        shown = [(html.unescape(v), html.unescape(label)) for v, label in re.findall(
+            r'<span class="value">([^<]*)</span><span class="label">([^<]*)', dom)]
+        with i18n.using(lang):  # type: ignore[arg-type]
+            want = [(i18n.format_number(summary[k]), label) for k, label in
+                    zip(keys, labels, strict=True)]
+        assert shown == want, lang
+        assert f'<td class="num">{alert_value}</td>' in dom, lang
+        shot = tmp_path / f"overview-{lang}.png"
+        browser.screenshot(url, shot)
+        counts = colour_counts(shot.read_bytes())
+        assert len(counts) > 200 and counts[REFUSAL_RED] > 500, lang
+        kept = SCREENSHOT.with_name(f"dashboard-overview-{lang}.png")
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, kept)
+        print(f"overview ({lang}) screenshot: {shot} (kept as {kept})")
+        shots[lang] = shot.read_bytes()
+    assert shots["ru"] != shots["en"]

@@ -19,6 +19,7 @@ from urllib.parse import quote
 import openpyxl
 import pytest
 
+from docketwatch import i18n
 from docketwatch.store.definitions import FIGURES, display_rate
 from services.dashboard.api import CASE_ROW, ENDPOINTS
 from tests.dashboard import png
@@ -248,9 +249,11 @@ def test_headline_change_is_the_latest_complete_month(dashboard: Dashboard) -> N
     assert rows[-1]["status"] == "provisional"  # so the rule is tested, not the default
     assert want["month"] < rows[-1]["month"]
     page = fetch(dashboard, "/")[1].decode()
-    match = re.search(r'data-yoy-month="([^"]+)">refusal received in \S+<br><small>latest '
+    match = re.search(r'data-yoy-month="([^"]+)">refusal received in ([^<]+)<br><small>latest '
                       r'complete month', page)
     assert match and match[1] == want["month"][:7], match
+    with i18n.using("en"):  # the month as people write it: "July 2024"
+        assert match[2] == i18n.format_month(want["month"]), match
     assert f'>{want["yoy_change"]:+d}</span>' in page
 
 

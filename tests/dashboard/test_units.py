@@ -86,6 +86,8 @@ def test_openapi_is_built_from_the_endpoint_list() -> None:
         op = doc["paths"][endpoint.path]["get"]
         path_params = set(re.findall(r"\{(\w+)\}", endpoint.path))
         assert {p["name"] for p in op["parameters"] if p["in"] == "path"} == path_params
+        lang = next(p for p in op["parameters"] if p["name"] == "lang")
+        assert lang["schema"]["enum"] == ["ru", "en"]  # every answer in either language
         schema = op["responses"]["200"]["content"]["application/json"]["schema"]
         assert schema["type"] == "object"
     json.dumps(doc)  # serialisable as served

@@ -65,6 +65,7 @@ def test_parse_reads_a_window_manifest(tmp_path: Path) -> None:
     (["backfill", "--court", "99XX0000"], 2, "unknown court code"),
     (["backfill", "--start", "yesterday"], 2, "is not a date"),
     (["report", "--year", "1999"], 2, "2022 or later"),
+    (["report", "--year", "2024", "--lang", "de"], 2, "--lang must be one of ru, en"),
     (["replay", "--group", "docketwatch-parser"], 2, "NEW consumer group"),
     (["parse", "/nonexistent.html"], 2, "no such file"),
 ])

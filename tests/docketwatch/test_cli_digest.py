@@ -31,3 +31,9 @@ def test_a_digest_with_nothing_listening_is_one_line_and_exit_3(
     assert (result.exit_code, result.stdout) == (3, "")
     assert result.stderr == (f"error: {url} is unreachable (Connection refused); "
                              "is the aggregator running?\n")
+
+
+def test_a_bad_language_is_one_line_and_exit_2() -> None:
+    result = runner.invoke(app, ["digest", "--week", "2024-W30", "--lang", "de"])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", "error: --lang must be one of ru, en\n")

@@ -108,6 +108,7 @@ def test_the_report_as_xlsx_and_markdown(pipeline: Stack, report: list[dict[str,
     JSON report, the lines labelled as published, the columns defined."""
     from openpyxl import load_workbook
 
+    from docketwatch import i18n
     from docketwatch.store.definitions import FIGURES
     from docketwatch.store.report import LINE_LABELS
 
@@ -134,5 +135,15 @@ def test_the_report_as_xlsx_and_markdown(pipeline: Stack, report: list[dict[str,
     md = run("--format", "md").splitlines()
     assert md[0] == "| " + " | ".join(report[0]) + " |"
     refusal = next(line for line in md if line.startswith(f"| {LINE_LABELS['refusal']} |"))
-    assert refusal.split(" | ")[1] == report[-1]["received"]
+    with i18n.using("en"):  # Markdown is read: numbers grouped as the language writes them
+        assert refusal.split(" | ")[1] == i18n.format_number(int(report[-1]["received"]))
     assert f"- sentenced: {FIGURES['sentenced']}" in md
+
+    # --lang ru: the same numbers under Russian headers and labels (DW_LANG is en here)
+    ru = run("--format", "md", "--lang", "ru").splitlines()
+    with i18n.using("ru"):
+        assert ru[0] == "| " + " | ".join(i18n.column(c) for c in report[0]) + " |"
+        label = i18n.gettext(LINE_LABELS["refusal"])
+        assert label == "отказ от службы (дела)"
+        row = next(line for line in ru if line.startswith(f"| {label} |"))
+        assert row.split(" | ")[1] == i18n.format_number(int(report[-1]["received"]))

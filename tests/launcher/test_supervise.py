@@ -124,7 +124,10 @@ def test_external_cluster_and_odd_paths(tmp_path: Path) -> None:
 
 def test_a_service_that_always_crashes_ends_fatal_and_status_says_so(tmp_path: Path) -> None:
     state = tmp_path / "up"
-    settings = sv.UpSettings(up_dir=state, up_start_secs=3, up_start_retries=2)
+    # A start counts as failed only if the service exits within start_secs: long enough that
+    # a loaded machine's slow import (5 s and more seen) cannot make a refused start look
+    # like a run that began and then crashed.
+    settings = sv.UpSettings(up_dir=state, up_start_secs=60, up_start_retries=2)
     plan = sv.make_plan(settings, None, {})
     dashboard = plan.program("dashboard")
     dashboard.env["DW_DASHBOARD_PORT"] = "not-a-port"  # its settings refuse it at every start

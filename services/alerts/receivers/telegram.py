@@ -17,6 +17,7 @@ from typing import Any
 import aiohttp
 
 from docketwatch.contract import AlertEvent, AlertStatus
+from docketwatch.i18n import gettext, ngettext, term
 from services.alerts.grouping import Notification, scope
 from services.alerts.receivers.base import DeliveryError, MalformedReply, Receiver, error_for
 
@@ -27,9 +28,9 @@ _ICON = {AlertStatus.FIRING: "🔴", AlertStatus.ESCALATED: "🟠", AlertStatus.
 
 def alert_line(e: AlertEvent) -> str:
     """``🔴 firing · court 25GV0001 · Spike: … [warning, provisional]``"""
-    flag = ", provisional" if e.provisional else ""
-    return f"{_ICON[e.status]} {e.status.value} · {scope(e.labels)} · {e.summary} " \
-           f"[{e.severity}{flag}]"
+    flag = ", " + gettext("provisional") if e.provisional else ""
+    return f"{_ICON[e.status]} {term(e.status.value)} · {scope(e.labels)} · {e.summary} " \
+           f"[{term(e.severity)}{flag}]"
 
 
 def format_message(note: Notification) -> str:
@@ -37,7 +38,8 @@ def format_message(note: Notification) -> str:
     statuses = {e.status for e in note.alerts}
     head = (_ICON[next(iter(statuses))] if len(statuses) == 1 else "🔔")
     n = len(note.alerts)
-    lines = [f"{head} {note.title}: {n} alert{'s' if n != 1 else ''}"]
+    count = ngettext("{n} alert", "{n} alerts", n).format(n=n)
+    lines = [f"{head} {note.title}: {count}"]
     body = [alert_line(e) for e in note.alerts]
     text = "\n".join(lines + body)
     if len(text) <= MAX_TEXT:
@@ -45,7 +47,7 @@ def format_message(note: Notification) -> str:
     # Too long for one message: as many lines as fit, and where to find the rest.
     kept: list[str] = []
     for i, line in enumerate(body):
-        more = f"… and {len(body) - i} more: docketwatch alerts --active"
+        more = gettext("… and {n} more: docketwatch alerts --active").format(n=len(body) - i)
         if len("\n".join(lines + kept + [line, more])) > MAX_TEXT:
             return "\n".join(lines + kept + [more])[:MAX_TEXT]
         kept.append(line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+from docketwatch.i18n import _, format_number, format_percent, ngettext, term
 from services.alerts.config import RulesConfig
 from services.alerts.model import Finding, Snapshot
 from services.alerts.nowcast import DelayModel, is_working_day, month_days
@@ -24,17 +25,20 @@ def court_state_rules(snapshot: Snapshot, cfg: RulesConfig) -> tuple[list[Findin
         severity = sh.states.get(h.state)
         if severity is not None:
             detail = f": {h.last_error}" if h.last_error else ""
-            since = f", last success {h.last_success:%Y-%m-%d %H:%M} UTC" if h.last_success else ""
+            since = _(", last success {time} UTC").format(
+                time=f"{h.last_success:%Y-%m-%d %H:%M}") if h.last_success else ""
             out.append(Finding(
                 rule=COURT_STATE, labels={"court_code": h.court_code, "condition": h.state},
                 severity=severity,
-                summary=f"Court {h.court_code} is {h.state}{detail}{since}"))
+                summary=_("Court {court} is {state}").format(
+                    court=h.court_code, state=term(h.state)) + detail + since))
         if snapshot.now is not None:
             age_h = (snapshot.now - h.checked_at).total_seconds() / 3600
             if age_h > sh.stale_check_hours:
                 out.append(Finding(
                     rule=NOT_CHECKED, labels={"court_code": h.court_code}, severity="warning",
-                    summary=f"Court {h.court_code} not checked for {age_h:.0f} h",
+                    summary=_("Court {court} not checked for {hours} h").format(
+                        court=h.court_code, hours=format_number(age_h, decimals=0)),
                     value=round(age_h, 1)))
     return out, {COURT_STATE, NOT_CHECKED}
 
@@ -83,8 +87,13 @@ def quiet_court_rules(snapshot: Snapshot, cfg: RulesConfig) -> tuple[list[Findin
         if p_zero <= sh.quiet_p_value:
             out.append(Finding(
                 rule=QUIET, labels={"court_code": court}, severity="warning",
-                summary=(f"Court {court}: no new case for {gap} days (last receipt {last}); "
-                         f"{expected:.1f} expected at its usual rate (P = {p_zero:.1e})"),
+                summary=ngettext(
+                    "Court {court}: no new case for {days} day (last receipt {last}); "
+                    "{expected} expected at its usual rate (P = {p})",
+                    "Court {court}: no new case for {days} days (last receipt {last}); "
+                    "{expected} expected at its usual rate (P = {p})", gap).format(
+                    court=court, days=gap, last=last,
+                    expected=format_number(expected, decimals=1), p=f"{p_zero:.1e}"),
                 value=float(gap), baseline=round(expected, 2)))
     return out, {QUIET}
 
@@ -98,7 +107,10 @@ def dead_letter_rules(snapshot: Snapshot, cfg: RulesConfig) -> tuple[list[Findin
     if stats.dead_letters >= dl.min_count and rate > dl.max_rate:
         return [Finding(
             rule=DEAD_LETTERS, labels={"stage": "parser"}, severity="warning",
-            summary=(f"Parser dead letters: {stats.dead_letters} for {stats.pages} pages in "
-                     f"the last {stats.window_s / 60:.0f} min ({rate:.1%} > {dl.max_rate:.1%})"),
+            summary=_("Parser dead letters: {dead} for {pages} pages in the last {minutes} min "
+                      "({rate} > {max_rate})").format(
+                dead=format_number(stats.dead_letters), pages=format_number(stats.pages),
+                minutes=format_number(stats.window_s / 60, decimals=0),
+                rate=format_percent(rate), max_rate=format_percent(dl.max_rate)),
             value=round(rate, 4), baseline=dl.max_rate)], {DEAD_LETTERS}
     return [], {DEAD_LETTERS}

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from docketwatch.i18n import _, format_number
 from services.alerts.config import RulesConfig
 from services.alerts.model import Finding, Snapshot
 from services.alerts.nowcast import DelayModel, expected_fraction, working_days_elapsed
@@ -77,9 +78,11 @@ def baseline(series: Series, month: date, statuses: dict[date, MonthStatus],
 
 def _fmt_status(st: MonthStatus, observed: int) -> str:
     if st.complete:
-        return "complete"
-    return (f"provisional: {observed:,} seen, {st.fraction:.0%} expected published, "
-            f"{st.working_elapsed} of {st.working_total} working days")
+        return _("complete")
+    return _("provisional: {seen} seen, {share}% expected published, {elapsed} of {total} "
+             "working days").format(
+        seen=format_number(observed), share=format_number(st.fraction * 100, decimals=0),
+        elapsed=st.working_elapsed, total=st.working_total)
 
 
 def judge_spike_drop(key: SeriesKey, series: Series, st: MonthStatus, first_month: date,
@@ -102,14 +105,20 @@ def judge_spike_drop(key: SeriesKey, series: Series, st: MonthStatus, first_mont
     if (sp.enabled and nowcast >= sp.min_count and z >= sp.z_threshold
             and nowcast >= sp.min_ratio * expected
             and poisson_sf(observed, expected * f) <= sp.p_value):
-        seasonal = f", same month earlier years {base.seasonal:,.0f}" if base.seasonal else ""
+        seasonal = _(", same month earlier years {value}").format(
+            value=format_number(base.seasonal, decimals=0)) if base.seasonal else ""
         out.append(Finding(
             rule=SPIKE, labels=labels,
             severity="critical" if z >= sp.z_critical else "warning",
-            summary=(f"Spike: {key.describe()} received in {labels['month']}: {nowcast:,.0f} "
-                     f"vs baseline {expected:,.0f} (median of {base.n_months} complete months "
-                     f"{base.median:,.0f}{seasonal}; ×{nowcast / max(expected, 1):.2f}, "
-                     f"robust z {z:.1f}) [{_fmt_status(st, observed)}]"),
+            summary=_("Spike: {what} received in {month}: {value} vs baseline {baseline} "
+                      "(median of {n} complete months {median}{seasonal}; ×{ratio}, robust z "
+                      "{z}) [{status}]").format(
+                what=key.describe(), month=labels["month"],
+                value=format_number(nowcast, decimals=0),
+                baseline=format_number(expected, decimals=0), n=base.n_months,
+                median=format_number(base.median, decimals=0), seasonal=seasonal,
+                ratio=format_number(nowcast / max(expected, 1), decimals=2),
+                z=format_number(z, decimals=1), status=_fmt_status(st, observed)),
             value=round(nowcast, 1), baseline=expected, provisional=not st.complete))
     dr = cfg.drop
     low = min(base.median, base.seasonal) if base.seasonal is not None else base.median
@@ -117,8 +126,10 @@ def judge_spike_drop(key: SeriesKey, series: Series, st: MonthStatus, first_mont
             and observed <= dr.max_ratio * low and poisson_cdf(observed, low) <= dr.p_value):
         out.append(Finding(
             rule=DROP, labels=labels, severity="warning",
-            summary=(f"Drop: {key.describe()} received in {labels['month']}: {observed:,} vs "
-                     f"baseline {low:,.0f} (robust z {z:.1f}) [complete month]"),
+            summary=_("Drop: {what} received in {month}: {value} vs baseline {baseline} "
+                      "(robust z {z}) [complete month]").format(
+                what=key.describe(), month=labels["month"], value=format_number(observed),
+                baseline=format_number(low, decimals=0), z=format_number(z, decimals=1)),
             value=float(observed), baseline=low, provisional=False))
     return out
 
@@ -141,11 +152,14 @@ def judge_record(key: SeriesKey, series: Series, st: MonthStatus, first_month: d
     if not (certain or projected) or max(observed, observed / f) < rc.min_count:
         return None
     month = st.month.strftime("%Y-%m")
-    shown = f"{observed:,}" if certain else f"{observed / f:,.0f} projected"
+    shown = format_number(observed) if certain else _("{value} projected").format(
+        value=format_number(observed / f, decimals=0))
     return Finding(
         rule=RECORD, labels={**key.labels(), "month": month}, severity="warning",
-        summary=(f"All-time monthly record: {key.describe()} received in {month}: {shown} "
-                 f"(previous record {prior:,}) [{_fmt_status(st, observed)}]"),
+        summary=_("All-time monthly record: {what} received in {month}: {shown} (previous "
+                  "record {prior}) [{status}]").format(
+            what=key.describe(), month=month, shown=shown, prior=format_number(prior),
+            status=_fmt_status(st, observed)),
         value=float(observed if certain else round(observed / f, 1)), baseline=float(prior),
         provisional=not certain)
 

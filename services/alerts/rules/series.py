@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from docketwatch.i18n import _, term
 from services.alerts.model import CountRow, CourtInfo
 
 Series = dict[date, int]
@@ -28,9 +29,24 @@ class SeriesKey:
         return out
 
     def describe(self) -> str:
-        what = f"art. {self.key}" if self.dimension == "article" else f"{self.key} cases"
-        where = "all courts" if self.scope == "all" else f"{self.scope} {self.scope_value}"
+        """``refusal cases (region Приморский край)``; names stay as the registry has them."""
+        what = (_("art. {article}").format(article=self.key) if self.dimension == "article"
+                else _("{category} cases").format(category=term(self.key)))
+        where = scope_text(self.scope, self.scope_value)
         return f"{what} ({where})"
+
+
+def scope_text(scope: str, value: str) -> str:
+    """``all courts``, ``court 25GV0001``, ``region Приморский край``, ``district …``."""
+    if scope == "all":
+        return _("all courts")
+    if scope == "court":
+        return _("court {code}").format(code=value)
+    if scope == "region":
+        return _("region {name}").format(name=value)
+    if scope == "district":
+        return _("district {code}").format(code=value)
+    return f"{scope} {value}"
 
 
 def build_series(rows: Iterable[CountRow], courts: dict[str, CourtInfo], *,

@@ -31,6 +31,9 @@
 
   function baseOptions(stacked) {
     return {
+      // Axis and tooltip numbers in the page's language (<html lang>), not the browser's:
+      // 0,4 and 1 000 on a Russian page, 0.4 and 1,000 on an English one.
+      locale: document.documentElement.lang || "en",
       animation: false,
       responsive: true,
       maintainAspectRatio: false,

@@ -81,25 +81,25 @@ VIEWS: Final[dict[str, str]] = {
                           "showing one gave it.",
     "appeals": "The current state of every appeal and cassation: its latest observation "
                "on the higher court's site.",
-    "appeal_links": "Each appeal's first-instance case and how the link was made: 'uid' "
+    "appeal_links": N_("Each appeal's first-instance case and how the link was made: 'uid' "
                     "(the same УИД), 'court_number' (the first-instance court and number "
-                    "the card shows), or none yet (the case is not known).",
+                    "the card shows), or none yet (the case is not known)."),
     "appeal_cases": "Every appeal with its link and the first-instance case's facts "
                     "(articles, category, verdict date).",
     "appeal_chain": "Each first-instance case's reviews, appeal then cassation, each with "
                     "the page it was read from.",
-    "monthly_appeals": "Decided appeals per month of the appeal decision, by instance, "
+    "monthly_appeals": N_("Decided appeals per month of the appeal decision, by instance, "
                        "result and article of the first-instance case (once under each "
-                       "article: do not add up the articles).",
-    "refusal_appeal_share": "Refusal verdicts per month of the verdict, how many were "
+                       "article: do not add up the articles)."),
+    "refusal_appeal_share": N_("Refusal verdicts per month of the verdict, how many were "
                             "appealed (an appeal linked to them, decided or not) and the "
-                            "share, to 6 decimal places.",
-    "appeal_changes": "Sentences changed on review per month of the decision, by instance, "
+                            "share, to 6 decimal places."),
+    "appeal_changes": N_("Sentences changed on review per month of the decision, by instance, "
                       "category and kind of change: softened, harsher, suspended_to_real, "
-                      "real_to_suspended, or other (the card does not say how).",
-    "appeal_delays": "Days from the first-instance decision to the review's decision, per "
+                      "real_to_suspended, or other (the card does not say how)."),
+    "appeal_delays": N_("Days from the first-instance decision to the review's decision, per "
                      "month of the review's decision: count, total, minimum, maximum and "
-                     "lower median.",
+                     "lower median."),
 }
 
 # Numbers shown on their own (headlines, summary rows, report columns), by column name.

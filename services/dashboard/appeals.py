@@ -14,11 +14,11 @@ from typing import Any
 
 from aiohttp import web
 
+from docketwatch.store.definitions import view_text
 from services.dashboard import downloads
 from services.dashboard.api import DATE, INT, NUM, STR, Endpoint, Param, nullable, rows_schema
 from services.dashboard.data import STORE, Payload, Store
 from services.dashboard.queries import Query
-from services.dashboard.views import render
 
 APPEAL_ROW = {"month": DATE, "instance": STR, "result": STR, "appeals": INT}
 SHARE_ROW = {"month": DATE, "verdicts": INT, "appealed": INT, "share_appealed": NUM}
@@ -144,9 +144,26 @@ downloads.TABLES["appeals"] = _results_table
 downloads.TABLES["appealChain"] = _chain_table
 
 
+SHOWN_VIEWS = ("appeal_links", "monthly_appeals", "refusal_appeal_share", "appeal_changes",
+               "appeal_delays")
+
+
+def render(request: web.Request, template: str, **context: Any) -> web.Response:
+    from services.dashboard.views import render as render_page  # views imports this module
+
+    return render_page(request, template, **context)
+
+
 async def appeals_page(request: web.Request) -> web.Response:
     data = await _appeals(request.app[STORE], request)
-    return render(request, "appeals.html", **data)
+    return render(request, "appeals.html", **data,
+                  definitions={v: view_text(v) for v in SHOWN_VIEWS})
+
+
+async def case_steps(store: Store, case_key: str) -> list[dict[str, Any]]:
+    """The chain of a case for its page (only the first step when it has no review)."""
+    rows: list[dict[str, Any]] = (await store.listing(chain(case_key)))["data"]
+    return rows
 
 
 async def chain_page(request: web.Request) -> web.Response:

@@ -18,7 +18,7 @@ from aiohttp import web
 
 from docketwatch import i18n
 from docketwatch.store.definitions import FIGURES
-from services.dashboard import figures, params, queries
+from services.dashboard import appeals, figures, params, queries
 from services.dashboard.data import STORE, Store
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -207,7 +207,9 @@ async def case_page(request: web.Request) -> web.Response:
     case = await _store(request).case(request.match_info["case_key"])
     if case is None:
         raise web.HTTPNotFound(text="no such case")
-    return render(request, "case.html", case=case["case"], sources=case["sources"])
+    steps = await appeals.case_steps(_store(request), request.match_info["case_key"])
+    return render(request, "case.html", case=case["case"], sources=case["sources"],
+                  steps=steps)
 
 
 async def alerts_page(request: web.Request) -> web.Response:

@@ -54,10 +54,13 @@ def test_a_case_page_chain_shows_each_step_with_its_page(dashboard: Dashboard) -
     assert all(len(s["source_sha256"]) == 64 and s["source_url"].startswith("http")
                for s in data)
     assert data[1]["link_method"] in ("uid", "court_number")
-    status, page, _ = dashboard.get(f"/appeals/{quote(key, safe='')}")
-    assert status == 200
-    for s in data:
-        assert html.escape(s["source_url"]) in page and s["source_sha256"] in page
+    for path in (f"/appeals/{quote(key, safe='')}", f"/cases/{quote(key, safe='')}"):
+        status, page, _ = dashboard.get(path + "?lang=en")
+        assert status == 200
+        assert "First instance → appeal → cassation" in page, path
+        for s in data:
+            assert html.escape(s["source_url"]) in page and s["source_sha256"] in page, path
+            assert f"<td>{html.escape(s['case_number'])}</td>" in page, path
 
 
 def test_hostile_review_text_is_escaped(dashboard: Dashboard) -> None:

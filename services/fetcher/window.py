@@ -38,6 +38,7 @@ from services.fetcher.courts import Court
 from services.fetcher.health import HealthBook
 from services.fetcher.http import Fetched, PoliteClient, Retryable
 from services.fetcher.publisher import Pending, Publisher, Sent
+from services.fetcher.schedule import RequestBudget
 from services.fetcher.settings import FetcherSettings
 from services.fetcher.state import CrawlState
 from services.fetcher.windows import DECISION, RECEIPT, Window
@@ -95,7 +96,8 @@ class WindowOutcome:
 
 class WindowCrawler:
     def __init__(self, settings: FetcherSettings, client: PoliteClient, publisher: Publisher,
-                 state: CrawlState, solver: CaptchaSolver, health: HealthBook) -> None:
+                 state: CrawlState, solver: CaptchaSolver, health: HealthBook,
+                 budget: RequestBudget | None = None) -> None:
         self._s = settings
         self._client = client
         self._pub = publisher
@@ -104,6 +106,8 @@ class WindowCrawler:
         self._health = health
         self.pages = 0
         self.court_pages: Counter[str] = Counter()  # a court's windows run one at a time
+        # Live mode's requests per court per hour, enforced on every request (schedule.py).
+        self.budget = budget or RequestBudget(0)
 
     def interface(self, court: Court) -> str:
         return self._state.interface(court.vnkod) or court.interface
@@ -273,9 +277,11 @@ class WindowCrawler:
             if solved is not None:
                 q += [("captcha", solved.answer), ("captchaid", solved.captcha_id)]
             url = f"{court.base_url}/modules.php?{encode_query(q)}"
+            await self.budget.take(court.vnkod)
             f = await self._client.get(url, proxy=court.proxy)
             self.pages += 1
             self.court_pages[court.vnkod] += 1
+            metrics.COURT_REQUESTS.labels(court.vnkod).inc()
             metrics.PAGES.labels(kind.value, f.state.value).inc()
             ok = f.state in (PageState.OK, PageState.EMPTY)
             self._health.page(court.vnkod, ok)

@@ -10,7 +10,7 @@ Two kinds of poll share one budget of requests per court per rolling hour:
   ``λ`` the court's rate of new or changed rows (exponentially weighted over ``L``), so a
   quiet court is polled about every ``L`` and a busy one about once per expected new row,
   never more often than ``DW_LIVE_HOT_MIN_S`` nor than the budget left by full passes
-  allows at the hot polls' measured cost.
+  allows at the hot polls' measured cost (the running mean, or the last poll's if dearer).
 
 The schedule plans from estimates; :class:`RequestBudget` enforces the budget on every
 request, so a poll dearer than estimated (many new cards) waits rather than overspends.
@@ -44,10 +44,20 @@ class CourtSchedule:
     budget_per_hour: int  # DW_LIVE_BUDGET_PER_HOUR; 0: no budget
     full_cost: float = 1.0  # requests per full pass (running estimate)
     hot_cost: float = 1.0  # requests per hot poll (running estimate)
-    rate_per_s: float = 0.0  # new or changed rows per second, exponentially weighted
+    # The last hot poll's requests: the wait after a poll pays for what it cost, so over
+    # any run the hot polls stay within the budget's pace but for the last one.
+    last_hot: int = 0
+    # New or changed rows per second, exponentially weighted over interval_s. A court starts
+    # as busy (one row per minimum interval) and backs off as its polls find nothing: one
+    # that starts quiet would wait a whole interval before its first poll could show it is not.
+    rate_per_s: float | None = None
     last_poll: float | None = None
     next_full: float | None = None
     _rate_at: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.rate_per_s is None:
+            self.rate_per_s = 1.0 / max(self.hot_min_s, 1e-9)
 
     def full_interval(self) -> float:
         if self.budget_per_hour <= 0:
@@ -58,13 +68,13 @@ class CourtSchedule:
     def hot_interval(self) -> float:
         """Seconds between two polls of the newest windows."""
         ceiling = self.interval_s
-        wanted = ceiling / (1.0 + self.rate_per_s * ceiling)
+        wanted = ceiling / (1.0 + (self.rate_per_s or 0.0) * ceiling)
         floor = min(self.hot_min_s, ceiling)
         if self.budget_per_hour > 0:
             spare = self.budget_per_hour - self.full_cost * HOUR_S / self.full_interval()
-            if spare <= self.hot_cost:
+            if spare <= max(self.hot_cost, self.last_hot):
                 return ceiling
-            floor = max(floor, self.hot_cost * HOUR_S / spare)
+            floor = max(floor, max(self.hot_cost, self.last_hot) * HOUR_S / spare)
         return min(max(wanted, floor), ceiling)
 
     def next(self, now: float) -> tuple[str, float]:
@@ -86,21 +96,25 @@ class CourtSchedule:
         changed rows. ``learn=False`` for the catch-up pass of a run (a backfill is neither
         the cost nor the activity of a live pass); ``jitter`` stretches the next full
         pass's wait, so that courts started together drift apart."""
-        if learn:
+        if not learn:
+            self._rate_at = at  # the warm start decays from here
+        else:
             self._learn_rate(at, new_rows)
             if kind == FULL:
                 self.full_cost = _blend(self.full_cost, requests)
             else:
                 self.hot_cost = _blend(self.hot_cost, requests)
+                self.last_hot = requests
         self.last_poll = at
         if kind == FULL:
             self.next_full = at + self.full_interval() * jitter
 
     def _learn_rate(self, at: float, new_rows: int) -> None:
         tau = max(self.interval_s, 1e-9)
+        rate = self.rate_per_s or 0.0
         if self._rate_at is not None:
-            self.rate_per_s *= math.exp(-max(0.0, at - self._rate_at) / tau)
-        self.rate_per_s += new_rows / tau
+            rate *= math.exp(-max(0.0, at - self._rate_at) / tau)
+        self.rate_per_s = rate + new_rows / tau
         self._rate_at = at
 
 

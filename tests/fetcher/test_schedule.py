@@ -4,6 +4,7 @@ no broker, no HTTP, a clock the test moves."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 import random
 
@@ -27,8 +28,24 @@ def test_without_a_budget_a_court_gets_a_full_pass_every_live_interval() -> None
     assert s.hot_interval() == 2.0
 
 
-def test_the_hot_interval_follows_the_courts_activity() -> None:
+def test_a_court_starts_busy_and_backs_off_while_it_finds_nothing() -> None:
     s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=0)
+    s.record(FULL, 0.0, requests=500, new_rows=400, learn=False)  # the catch-up pass
+    assert s.rate_per_s == 1 / 60
+    assert s.hot_interval() == 60.0  # 900 / (1 + 15) would be faster than the minimum
+    polls = []
+    while s.last_poll is not None and s.last_poll < 3600:
+        kind, at = s.next(s.last_poll)
+        s.record(kind, at, requests=3, new_rows=0)
+        polls.append((kind, at))
+    # 15 rows per interval at first, e^-t/900 of that later: 1 at t = 900 ln 15 (2,437 s)
+    assert [k for k, _ in polls].count(FULL) == 4
+    assert polls[0] == (HOT, 60.0)
+    assert s.hot_interval() > 900.0 / 2
+
+
+def test_the_hot_interval_follows_the_courts_activity() -> None:
+    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=0, rate_per_s=0.0)
     s.record(FULL, 0.0, requests=10, new_rows=0, learn=False)
     assert s.hot_interval() == 900.0  # nothing seen yet: a quiet court's pace
     s.record(HOT, 100.0, requests=3, new_rows=9)  # 9 rows per 900 s: 0.01 per second
@@ -47,7 +64,7 @@ def test_the_hot_interval_follows_the_courts_activity() -> None:
 
 def test_under_a_budget_full_passes_take_a_quarter_and_hot_polls_the_rest() -> None:
     s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=60,
-                      full_cost=10.0, hot_cost=3.0)
+                      full_cost=10.0, hot_cost=3.0, rate_per_s=0.0)
     # 10 requests per full pass within a quarter of 60 per hour: every 2400 s, not 900
     assert s.full_interval() == 2400.0
     s.record(FULL, 0.0, requests=10, new_rows=0, learn=False)
@@ -147,10 +164,10 @@ def test_a_busy_court_over_five_hours_never_exceeds_its_budget() -> None:
         s.record(kind, started, requests, cards)
         polls.append((kind, started))
     worst = max(sum(1 for u in sent if t <= u < t + 3600) for t in sent)
-    assert worst == 60  # used up, never exceeded
+    assert 54 <= worst <= 60, worst  # spent (the pace leaves a little), never exceeded
     hot = [t for k, t in polls if k == HOT]
-    gaps = sorted(b - a for a, b in zip(hot, hot[1:], strict=False))
+    gaps = sorted(b - a for a, b in itertools.pairwise(hot))
     # 6 requests per hot poll on average (3 pages, 3 cards), 45 per hour left by full
-    # passes of about 11: a hot poll every 480 s or so, as the budget allows
-    assert 400 < gaps[len(gaps) // 2] < 560, gaps
+    # passes of about 11: a hot poll every 480 s or so, longer after a dear one
+    assert 400 < gaps[len(gaps) // 2] < 640, gaps
     assert sum(k == FULL for k, _ in polls) >= 4  # full passes still come round

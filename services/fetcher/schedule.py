@@ -66,16 +66,17 @@ class CourtSchedule:
                    self.full_cost * HOUR_S / (FULL_SHARE * self.budget_per_hour))
 
     def hot_interval(self) -> float:
-        """Seconds between two polls of the newest windows."""
+        """Seconds between two polls of the newest windows (infinite: none fit the budget)."""
         ceiling = self.interval_s
-        wanted = ceiling / (1.0 + (self.rate_per_s or 0.0) * ceiling)
-        floor = min(self.hot_min_s, ceiling)
-        if self.budget_per_hour > 0:
-            spare = self.budget_per_hour - self.full_cost * HOUR_S / self.full_interval()
-            if spare <= max(self.hot_cost, self.last_hot):
-                return ceiling
-            floor = max(floor, max(self.hot_cost, self.last_hot) * HOUR_S / spare)
-        return min(max(wanted, floor), ceiling)
+        wanted = min(ceiling, ceiling / (1.0 + (self.rate_per_s or 0.0) * ceiling))
+        wanted = max(wanted, min(self.hot_min_s, ceiling))
+        if self.budget_per_hour <= 0:
+            return wanted
+        spare = self.budget_per_hour - self.full_cost * HOUR_S / self.full_interval()
+        if spare <= 0:
+            return math.inf
+        # The budget outranks the quiet pace: a court whose polls are dear waits longer.
+        return max(wanted, max(self.hot_cost, self.last_hot) * HOUR_S / spare)
 
     def next(self, now: float) -> tuple[str, float]:
         """The next poll's kind and when it is due (monotonic seconds)."""

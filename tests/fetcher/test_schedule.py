@@ -86,16 +86,19 @@ def test_running_costs_learn_from_each_poll() -> None:
     assert s.full_interval() == 20.0 * 3600 / 15
 
 
-def test_a_small_budget_stretches_hot_polls_up_to_the_quiet_pace() -> None:
+def test_a_small_budget_stretches_hot_polls_beyond_the_quiet_pace() -> None:
     s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=20,
                       full_cost=10.0, hot_cost=3.0, rate_per_s=1.0)
     # full passes every 7,200 s use 5 of the 20 requests per hour, hot polls need 3 each
     assert s.full_interval() == 7200.0
     assert s.hot_interval() == 3 * 3600 / 15
-    s.hot_cost = 15.0
-    assert s.hot_interval() == 900.0  # nothing left for one: the quiet pace, never faster
-    s.hot_cost = 4.0
-    assert s.hot_interval() == 900.0  # 4 per 960 s would be faster than that: capped
+    s.hot_cost = 6.0
+    assert s.hot_interval() == 6 * 3600 / 15  # 1,440 s: slower than a quiet court's 900
+    assert s.next(0.0) == (FULL, 0.0)  # (nothing polled yet)
+    s.record(FULL, 0.0, requests=10, new_rows=0, learn=False)
+    assert s.next(0.0) == (HOT, 1440.0)
+    s.hot_cost = 40.0  # one would take longer to pay for than the full pass's interval:
+    assert s.hot_interval() == 9600.0 and s.next(0.0) == (FULL, 7200.0)  # full passes only
 
 
 def test_the_budget_is_a_rolling_hour_and_only_counts_once_enforced() -> None:

@@ -234,7 +234,7 @@ class Crawler:
         incomplete = 0
         for w in due:
             try:
-                outcome = await self._w.crawl(court, w, force=force)
+                outcome = await self._w.crawl(court, w, force=force, skim=hot)
             except CourtBlocked as exc:
                 return await self._blocked(court, exc, report)
             except FETCH_ERRORS as exc:

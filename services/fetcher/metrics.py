@@ -51,3 +51,6 @@ BUDGET_USED = Gauge("docketwatch_fetcher_budget_used",
 BUDGET_DEFERRALS = Counter("docketwatch_fetcher_budget_deferrals_total",
                            "Live polls put off because the court's hourly request budget "
                            "would not cover them", ["kind"])
+SKIMMED = Counter("docketwatch_fetcher_windows_skimmed_total",
+                  "Windows a hot poll left at their first page: the counter as at their last "
+                  "complete fetch and every row on it known and unchanged")

@@ -116,9 +116,11 @@ def polls(stack: Stack, variant: str) -> Counter[tuple[str, str]]:
 
 
 def poll_counts(stack: Stack, variant: str) -> Counter[str]:
-    return Counter({"full": 0, "hot": 0}) + Counter(
-        {"full" if kind == "live pass" else "hot": n
-         for (_, kind), n in polls(stack, variant).items()})
+    """Full passes and hot polls, all courts of a variant together."""
+    out: Counter[str] = Counter({"full": 0, "hot": 0})
+    for (_, kind), n in polls(stack, variant).items():
+        out["full" if kind == "live pass" else "hot"] += n
+    return out
 
 
 def main() -> int:
@@ -188,11 +190,12 @@ def main() -> int:
         kill_all(stack)
 
     court_of = {c: v for v, cs in halves.items() for c in cs}
-    print(f"\n### Detection latency: {args.minutes:g} min measured ({args.courts} courts, "
+    print(f"\n### Detection latency: {args.minutes:g} min measured "
+          f"({sum(map(len, halves.values()))} courts, "
           f"scale {args.scale}, time compressed {k:g}x: one simulated day every {spd:g} s; "
           f"budget {args.budget} requests per court per hour; catch-up {catch_up_s:.0f} s)\n")
     print("| schedule | cases | latency p50 | p95 | max | of which the pipeline, p50 "
-          "| requests per court per hour, p50 | max | polls (full / hot) |")
+          "| requests per court per hour, p50 | max | polls per court per hour (full / hot) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for v in VARIANTS:
         lat, pipe = [], []
@@ -205,11 +208,13 @@ def main() -> int:
         per_court = Counter(r["court"] for r in log if start <= r["time"] < end
                             and court_of.get(r["court"]) == v)
         rates = [per_court[c] * 3600 / (k * (end - start)) for c in halves[v]]
-        full = polls1[v]["full"] - polls0[v]["full"]
-        hot = polls1[v]["hot"] - polls0[v]["hot"]
+        # polls per court per hour (production's time)
+        per_h = len(halves[v]) * k * (end - start) / 3600
+        full = (polls1[v]["full"] - polls0[v]["full"]) / per_h
+        hot = (polls1[v]["hot"] - polls0[v]["hot"]) / per_h
         print(f"| {v} | {len(lat)} | {pct(lat, 0.5) / 60:.1f} min | {pct(lat, 0.95) / 60:.1f} "
               f"min | {max(lat) / 60:.1f} min | {statistics.median(pipe):.1f} s "
-              f"| {pct(rates, 0.5):.0f} | {max(rates):.0f} | {full} / {hot} |")
+              f"| {pct(rates, 0.5):.0f} | {max(rates):.0f} | {full:.2f} / {hot:.2f} |")
     print("\nLatency and requests in production's time (measured wall times × the compression, "
           "the pipeline's part as measured).")
     print(f"\n`{' '.join(sys.argv)}`")

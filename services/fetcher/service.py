@@ -21,6 +21,7 @@ from services.fetcher.crawler import Crawler, PassReport
 from services.fetcher.health import HealthBook
 from services.fetcher.http import PoliteClient
 from services.fetcher.publisher import Publisher
+from services.fetcher.schedule import RequestBudget
 from services.fetcher.settings import FetcherSettings
 from services.fetcher.state import CrawlState
 from services.fetcher.window import WindowCrawler
@@ -78,7 +79,8 @@ async def run(settings: FetcherSettings, *, force: bool = False) -> PassReport:
             publisher = Publisher(producer, state)
             health_book = HealthBook(state, producer, publish_health)
             windows = WindowCrawler(settings, client, publisher, state,
-                                    CaptchaSolver(settings.captcha_solver_cmd), health_book)
+                                    CaptchaSolver(settings.captcha_solver_cmd), health_book,
+                                    RequestBudget(settings.live_budget_per_hour))
             crawler = Crawler(settings, courts, windows, publisher, state, blocks, health_book)
             work: asyncio.Task[PassReport | None] = asyncio.create_task(
                 crawler.run_live(stop) if settings.fetch_mode == "live"

@@ -99,6 +99,7 @@ def start_fetcher(stack: Stack, variant: str, k: float, budget: int) -> None:
            "DW_LIVE_INTERVAL_S": str(900 / k), "DW_BREAKER_COOLDOWN_S": str(1800 / k)}
     if variant == "adaptive":
         env |= {"DW_LIVE_HOT_MIN_S": str(60 / k), "DW_LIVE_HOT_DAYS": "14",
+                "DW_LIVE_ACTIVITY_S": str(86400 / k),
                 "DW_LIVE_BUDGET_PER_HOUR": str(round(budget * k))}
     else:  # live mode as it was: a full pass every live interval, nothing between
         env |= {"DW_LIVE_HOT_DAYS": "0", "DW_LIVE_BUDGET_PER_HOUR": "0"}

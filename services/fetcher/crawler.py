@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 FETCH_ERRORS = (Retryable, HostNotAllowed, BodyTooLarge, RecordTooLarge, aiohttp.ClientError,
                 OSError, ValueError, TimeoutError)
 _BLOCK_STATE = {PageState.WAF_BLOCK: CourtState.BLOCKED}
+# The span of a court's docket that tells how busy it is when live mode starts.
+SEED_DAYS = 90
 
 
 @dataclass
@@ -124,6 +126,17 @@ class Crawler:
                             + decision_windows(end, self._s.decision_days))
                 if w.end >= since]
 
+    def intake_per_day(self, code: str, end: date) -> float:
+        """Cases a day the court's receipt months of the last SEED_DAYS show (the totals of
+        their last complete fetch): how busy it is before a live poll has seen anything.
+        Low for the newest weeks, which sudrf publishes late; the polls correct it."""
+        since = end - timedelta(days=SEED_DAYS)
+        months = [w for w in month_windows(self._s.fetch_start, end) if w.end >= since]
+        if not months:
+            return 0.0
+        rows = sum(self._state.window_total(code, RECEIPT, *w.key) or 0 for w in months)
+        return rows / ((end - months[-1].start).days + 1)
+
     async def window_end(self) -> date:
         """The last date of this poll's windows: DW_FETCH_END (default: today), and never
         past the sites' own today when their clock is known (DW_SITE_CLOCK_URL)."""
@@ -165,7 +178,7 @@ class Crawler:
             hot_min = (self._s.live_hot_min_s if self._s.live_hot_days > 0
                        else self._s.live_interval_s)
             sched = CourtSchedule(self._s.live_interval_s, hot_min,
-                                  self._s.live_budget_per_hour)
+                                  self._s.live_budget_per_hour, self._s.live_activity_s)
             first = True
             while not stop.is_set():
                 kind, at = sched.next(time.monotonic())
@@ -195,6 +208,7 @@ class Crawler:
                     # its new rows say anything about the court's live pace.
                     sched.full_cost = len(self.plan(court, False, end)[0]) + 2.0
                     sched.hot_cost = max(1.0, float(len(self.hot_windows(end))))
+                    sched.seed(self.intake_per_day(code, end))
                     budget.enforce(code)
                 sched.record(kind, started, pages, report.cards,
                              jitter=random.uniform(0.9, 1.1), learn=not first)

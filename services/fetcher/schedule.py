@@ -6,11 +6,16 @@ Two kinds of poll share one budget of requests per court per rolling hour:
   most every ``DW_LIVE_INTERVAL_S`` and, under a budget, no more often than lets full passes
   take :data:`FULL_SHARE` of it;
 - a *hot poll*: only the newest receipt and decision windows, where new rows appear. Its
-  interval follows the court's activity: ``L / (1 + λ·L)``, ``L`` the live interval and
-  ``λ`` the court's rate of new or changed rows (exponentially weighted over ``L``), so a
-  quiet court is polled about every ``L`` and a busy one about once per expected new row,
-  never more often than ``DW_LIVE_HOT_MIN_S`` nor than the budget left by full passes
-  allows at the hot polls' measured cost (the running mean, or the last poll's if dearer).
+  interval follows the court's activity: ``L / (1 + n)``, ``L`` the live interval and ``n``
+  the court's new or changed rows per day (``DW_LIVE_ACTIVITY_S``), exponentially
+  weighted over a day and seeded from its docket's recent months by the catch-up pass. A
+  quiet court is polled about every ``L``; one with 3 rows a day every ``L/4`` (225 s at
+  the default 900), never more often than ``DW_LIVE_HOT_MIN_S`` nor than the budget left
+  by full passes allows at the hot polls' measured cost (the running mean, or the last
+  poll's if dearer). A day, not ``L``, because at a real court's pace (a few cases a
+  day at the busiest) no interval of minutes ever sees enough rows to tell busy from
+  quiet; and polling a court faster than once per expected row is what detection latency
+  needs: a case waits, on average, half the interval, however rarely cases come.
 
 The schedule plans from estimates; :class:`RequestBudget` enforces the budget on every
 request, so a poll dearer than estimated (many new cards) waits rather than overspends.
@@ -42,22 +47,25 @@ class CourtSchedule:
     interval_s: float  # DW_LIVE_INTERVAL_S: full-pass pace, a quiet court's hot pace
     hot_min_s: float  # DW_LIVE_HOT_MIN_S
     budget_per_hour: int  # DW_LIVE_BUDGET_PER_HOUR; 0: no budget
+    activity_s: float = 86400.0  # DW_LIVE_ACTIVITY_S: the span activity is counted over
     full_cost: float = 1.0  # requests per full pass (running estimate)
     hot_cost: float = 1.0  # requests per hot poll (running estimate)
     # The last hot poll's requests: the wait after a poll pays for what it cost, so over
     # any run the hot polls stay within the budget's pace but for the last one.
     last_hot: int = 0
-    # New or changed rows per second, exponentially weighted over interval_s. A court starts
-    # as busy (one row per minimum interval) and backs off as its polls find nothing: one
-    # that starts quiet would wait a whole interval before its first poll could show it is not.
-    rate_per_s: float | None = None
+    # New or changed rows per second, exponentially weighted over activity_s; until the
+    # catch-up pass seeds it (seed), a court counts as quiet.
+    rate_per_s: float = 0.0
     last_poll: float | None = None
     next_full: float | None = None
     _rate_at: float | None = None
 
-    def __post_init__(self) -> None:
-        if self.rate_per_s is None:
-            self.rate_per_s = 1.0 / max(self.hot_min_s, 1e-9)
+    def seed(self, rows_per_day: float) -> None:
+        """The activity the court's docket shows (rows of its recent months per day)."""
+        self.rate_per_s = max(0.0, rows_per_day) / max(self.activity_s, 1e-9)
+
+    def rows_per_day(self) -> float:
+        return self.rate_per_s * self.activity_s
 
     def full_interval(self) -> float:
         if self.budget_per_hour <= 0:
@@ -68,7 +76,7 @@ class CourtSchedule:
     def hot_interval(self) -> float:
         """Seconds between two polls of the newest windows (infinite: none fit the budget)."""
         ceiling = self.interval_s
-        wanted = min(ceiling, ceiling / (1.0 + (self.rate_per_s or 0.0) * ceiling))
+        wanted = ceiling / (1.0 + self.rows_per_day())
         wanted = max(wanted, min(self.hot_min_s, ceiling))
         if self.budget_per_hour <= 0:
             return wanted
@@ -111,8 +119,8 @@ class CourtSchedule:
             self.next_full = at + self.full_interval() * jitter
 
     def _learn_rate(self, at: float, new_rows: int) -> None:
-        tau = max(self.interval_s, 1e-9)
-        rate = self.rate_per_s or 0.0
+        tau = max(self.activity_s, 1e-9)
+        rate = self.rate_per_s
         if self._rate_at is not None:
             rate *= math.exp(-max(0.0, at - self._rate_at) / tau)
         self.rate_per_s = rate + new_rows / tau

@@ -29,6 +29,10 @@ class FetcherSettings(CommonSettings):
     live_hot_days: int = Field(
         14, ge=0, description="live mode: the receipt and decision windows (months) that "
         "overlap the last this many days are a court's newest windows (0: full passes only)")
+    live_activity_s: float = Field(
+        86400.0, gt=0, description="live mode: a day, the span a court's activity (new or "
+        "changed rows) is counted over: with n rows per day its newest windows are polled "
+        "about every DW_LIVE_INTERVAL_S / (1 + n)")
     live_budget_per_hour: int = Field(
         60, ge=0, description="live mode: requests per court in any rolling hour, full passes "
         "and polls of the newest windows together; the first pass of a run is not counted "

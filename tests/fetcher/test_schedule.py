@@ -28,43 +28,54 @@ def test_without_a_budget_a_court_gets_a_full_pass_every_live_interval() -> None
     assert s.hot_interval() == 2.0
 
 
-def test_a_court_starts_busy_and_backs_off_while_it_finds_nothing() -> None:
+def test_a_court_starts_as_busy_as_its_docket_and_backs_off_while_it_finds_nothing() -> None:
     s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=0)
+    assert s.hot_interval() == 900.0  # unseeded: a quiet court's pace
     s.record(FULL, 0.0, requests=500, new_rows=400, learn=False)  # the catch-up pass
-    assert s.rate_per_s == 1 / 60
-    assert s.hot_interval() == 60.0  # 900 / (1 + 15) would be faster than the minimum
+    s.seed(3.0)  # its recent months show 3 cases a day
+    assert s.rows_per_day() == 3.0
+    assert s.hot_interval() == 900.0 / 4  # a case waits 112 s on average, not 450
     polls = []
-    while s.last_poll is not None and s.last_poll < 3600:
+    while s.last_poll is not None and s.last_poll < 86400:
         kind, at = s.next(s.last_poll)
         s.record(kind, at, requests=3, new_rows=0)
         polls.append((kind, at))
-    # 15 rows per interval at first, e^-t/900 of that later: 1 at t = 900 ln 15 (2,437 s)
-    assert [k for k, _ in polls].count(FULL) == 4
-    assert polls[0] == (HOT, 60.0)
-    assert s.hot_interval() > 900.0 / 2
+    assert polls[0] == (HOT, 225.0)
+    # a day of nothing: e^-1 of the activity, and the pace slows with it
+    assert math.isclose(s.rows_per_day(), 3.0 * math.exp(-(polls[-1][1]) / 86400),
+                        rel_tol=1e-9)
+    assert 900.0 / 2.2 < s.hot_interval() < 900.0 / 2.0
 
 
 def test_the_hot_interval_follows_the_courts_activity() -> None:
-    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=0, rate_per_s=0.0)
+    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=0)
     s.record(FULL, 0.0, requests=10, new_rows=0, learn=False)
     assert s.hot_interval() == 900.0  # nothing seen yet: a quiet court's pace
-    s.record(HOT, 100.0, requests=3, new_rows=9)  # 9 rows per 900 s: 0.01 per second
-    assert s.rate_per_s == 0.01
+    s.record(HOT, 100.0, requests=3, new_rows=9)  # 9 rows: 9 a day while they last
+    assert s.rows_per_day() == 9.0
     assert s.hot_interval() == 900.0 / (1 + 9)
     assert s.next(100.0) == (HOT, 190.0)
-    s.record(HOT, 1000.0, requests=3, new_rows=0)  # one time constant later, nothing new
-    assert s.rate_per_s == 0.01 * math.exp(-1)
-    assert s.hot_interval() == 900.0 / (1 + 9 * math.exp(-1))
-    s.record(HOT, 1100.0, requests=3, new_rows=90)  # a busy court: the minimum
+    s.record(HOT, 86500.0, requests=3, new_rows=0)  # one day later, nothing new
+    assert math.isclose(s.rows_per_day(), 9 * math.exp(-1), rel_tol=1e-12)
+    assert math.isclose(s.hot_interval(), 900.0 / (1 + 9 * math.exp(-1)), rel_tol=1e-12)
+    s.record(HOT, 86600.0, requests=3, new_rows=90)  # a busy court: the minimum
     assert s.hot_interval() == 60.0
-    for t in range(2000, 20_000, 900):  # then silence: back to the quiet pace, never above
+    for t in range(100_000, 2_000_000, 43_200):  # then silence: back to the quiet pace
         s.record(HOT, float(t), requests=3, new_rows=0)
     assert 899.0 < s.hot_interval() <= 900.0
 
 
+def test_a_day_is_what_the_activity_is_counted_over() -> None:
+    # The same docket in a compressed day (a benchmark's clock): the same pace in its time.
+    fast = CourtSchedule(interval_s=900.0 / 144, hot_min_s=60.0 / 144, budget_per_hour=0,
+                         activity_s=86400.0 / 144)
+    fast.seed(3.0)
+    assert math.isclose(fast.hot_interval(), 900.0 / 4 / 144, rel_tol=1e-12)
+
+
 def test_under_a_budget_full_passes_take_a_quarter_and_hot_polls_the_rest() -> None:
     s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=60,
-                      full_cost=10.0, hot_cost=3.0, rate_per_s=0.0)
+                      full_cost=10.0, hot_cost=3.0)
     # 10 requests per full pass within a quarter of 60 per hour: every 2400 s, not 900
     assert s.full_interval() == 2400.0
     s.record(FULL, 0.0, requests=10, new_rows=0, learn=False)

@@ -6,16 +6,17 @@ memory:// (the baseline), in the same run on the same raw records.
 A private broker (launcher.stack.Stack, free ports). The raw topic is filled with list
 pages of 25 cases each, every case new (the golden 25-row 2ЗОВС results page with fresh
 case uids and numbers, spread over the first-instance military courts, so over every
-partition). For each table size, in turn:
+partition). One parser per store (its own consumer group, so its own table and changelog)
+runs while the table grows:
 
-- growth: the pages up to that size are produced, then one parser per store (its own
-  consumer group, so its own table and changelog) reads them until its lag is 0, alone on
-  the machine; its main process's VmRSS is sampled every 0.2 s (max while reading, and at
-  the end). The parse process (a child holding no table) is reported apart.
-- restart: ``--runs`` times per store, interleaved: the parser is stopped (SIGTERM), one
-  new page (25 new cases) is produced, and the parser is started again; timed from spawn
-  until its first case event reaches the events topic (its agent starts only once the table
-  is recovered), then until its lag is 0.
+- growth: ``--step`` new cases at a time are produced; once both parsers have read them
+  (lag 0) and idled a second, each one's main-process VmRSS is read (sampled every 0.2 s;
+  the max is kept too). The parse process (a child holding no table) is reported apart.
+- restart, at each of ``--sizes``: ``--runs`` times per store, interleaved, the parser is
+  stopped (SIGTERM), one new page (25 new cases) is produced and the parser started
+  again; timed from spawn until its first case event reaches the events topic (its agent
+  starts only once the table is recovered), then until its lag is 0, and its RSS read.
+  Then both run again for the next growth.
 
 Prints medians. Sizes are cumulative; the restart probes add 25 cases each.
 """
@@ -157,34 +158,45 @@ def drained(probe: KafkaProbe, stack: Stack, store: str, timeout: float = 900) -
     probe.wait(done, timeout=timeout, interval=0.2, what=f"{name} drained")
 
 
-def grow(stack: Stack, store: str) -> tuple[float, int, int, int]:
-    """Seconds to drain, max and final RSS (MB) of the main process, max of its children."""
-    probe = KafkaProbe(stack.bootstrap, ((group_of(store), TOPIC_RAW_PAGES),))
-    t0 = time.monotonic()
-    rss = Rss(spawn(stack, store))
-    rss.start()
-    drained(probe, stack, store)
-    seconds = time.monotonic() - t0
-    time.sleep(1.0)  # one more second of samples once idle: the settled figure
-    rss.stop()
-    stack.stop(group_of(store))
-    return seconds, max(rss.main) // 1024, rss.main[-1] // 1024, max(rss.children) // 1024
+class Worker:
+    """A parser of one store, running while the table grows, its RSS sampled."""
+
+    def __init__(self, stack: Stack, store: str) -> None:
+        self.stack, self.store = stack, store
+        self.probe = KafkaProbe(stack.bootstrap, ((group_of(store), TOPIC_RAW_PAGES),))
+        self.rss = Rss(spawn(stack, store))
+        self.rss.start()
+
+    def settled_mb(self) -> int:
+        """RSS (MB) once drained, after one more second idle."""
+        drained(self.probe, self.stack, self.store)
+        n = len(self.rss.main)
+        self.probe.wait(lambda _: len(self.rss.main) >= n + 5, timeout=60, interval=0.2,
+                        what="RSS samples")
+        return self.rss.main[-1] // 1024
+
+    def stop(self) -> tuple[int, int]:
+        """Max RSS (MB) of the main process and of its children since it started."""
+        self.rss.stop()
+        self.stack.stop(group_of(self.store))
+        return max(self.rss.main) // 1024, max(self.rss.children) // 1024
 
 
-def restart(stack: Stack, store: str, pages: Pages, index: int) -> tuple[float, float]:
-    """Spawn → first new case event, spawn → lag 0, after one new page."""
-    probe = KafkaProbe(stack.bootstrap, ((group_of(store), TOPIC_RAW_PAGES),))
+def restart(stack: Stack, store: str, pages: Pages, index: int) -> tuple[float, float, int]:
+    """Spawn → first new case event, spawn → lag 0, after one new page; RSS (MB) then."""
     asyncio.run(produce(stack.bootstrap, pages, index, index + 1))
+    probe = KafkaProbe(stack.bootstrap, ((group_of(store), TOPIC_RAW_PAGES),))
     before = probe.read().ends[TOPIC_CASE_EVENTS]
     t0 = time.monotonic()
-    spawn(stack, store)
+    worker = Worker(stack, store)
     probe.wait(lambda o: o.ends[TOPIC_CASE_EVENTS] > before, timeout=900, interval=0.05,
                what="first event after the restart")
     first = time.monotonic() - t0
     drained(probe, stack, store)
     total = time.monotonic() - t0
-    stack.stop(group_of(store))
-    return first, total
+    rss = worker.settled_mb()
+    worker.stop()
+    return first, total, rss
 
 
 def disk_mb(stack: Stack, store: str) -> float:
@@ -194,7 +206,10 @@ def disk_mb(stack: Stack, store: str) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--sizes", default="10000,50000,200000", help="table sizes (cases)")
+    ap.add_argument("--sizes", default="10000,50000,200000", help="table sizes (cases) at "
+                    "which restarts are timed")
+    ap.add_argument("--step", type=int, default=10_000, help="cases produced at a time while "
+                    "the table grows")
     ap.add_argument("--runs", type=int, default=3, help="restarts per store and size")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -203,43 +218,58 @@ def main() -> None:
     stack.start_broker()
     produced = 0  # pages
     rows: list[str] = []
+    series: dict[str, list[tuple[int, int]]] = {s: [] for s in STORES}
     t_start = time.monotonic()
     try:
         for size in sizes:
-            target = -(-size // ROWS)
-            asyncio.run(produce(stack.bootstrap, pages, produced, max(produced, target)))
-            new_pages = max(0, target - produced)
-            produced = max(produced, target)
-            grown = {store: grow(stack, store) for store in STORES}
+            workers = {store: Worker(stack, store) for store in STORES}
+            while produced * ROWS < size:
+                end = min(-(-size // ROWS), produced + max(1, args.step // ROWS))
+                asyncio.run(produce(stack.bootstrap, pages, produced, end))
+                produced = end
+                for store, worker in workers.items():
+                    series[store].append((produced * ROWS, worker.settled_mb()))
+                print(f"{produced * ROWS:,} cases: RSS "
+                      f"{', '.join(f'{s} {v[-1][1]} MB' for s, v in series.items())}",
+                      file=sys.stderr, flush=True)
+            peaks = {store: worker.stop() for store, worker in workers.items()}
             firsts: dict[str, list[float]] = {s: [] for s in STORES}
             totals: dict[str, list[float]] = {s: [] for s in STORES}
+            after: dict[str, list[int]] = {s: [] for s in STORES}
             for _ in range(args.runs):
                 for store in STORES:
-                    first, total = restart(stack, store, pages, produced)
+                    first, total, rss = restart(stack, store, pages, produced)
                     produced += 1
                     firsts[store].append(first)
                     totals[store].append(total)
+                    after[store].append(rss)
             for store in STORES:
-                seconds, peak, end, child = grown[store]
+                peak, child = peaks[store]
                 disk = f"{disk_mb(stack, store):.0f} MB" if store == "rocksdb://" else "—"
                 rows.append(
-                    f"| {size:,} | {store} | {peak} | {end} | {child} | {disk} | "
+                    f"| {size:,} | {store} | {series[store][-1][1]} | {peak} | "
+                    f"{statistics.median(after[store]):.0f} | {child} | {disk} | "
                     f"{statistics.median(firsts[store]):.2f} "
                     f"({', '.join(f'{x:.2f}' for x in firsts[store])}) | "
-                    f"{statistics.median(totals[store]):.2f} | {new_pages / seconds:.0f} |")
+                    f"{statistics.median(totals[store]):.2f} |")
             print(f"size {size:,} done at {time.monotonic() - t_start:.0f} s", file=sys.stderr,
                   flush=True)
     finally:
         kill_all(stack)
     wall = time.monotonic() - t_start
     print(f"parser case table, {ROWS}-case list pages ({len(pages.courts)} courts, "
-          f"6 partitions), restarts: median of {args.runs}; wall {wall:.0f} s")
+          f"6 partitions), {args.step:,} new cases at a time; restarts: median of "
+          f"{args.runs}; wall {wall:.0f} s")
     print()
-    print("| cases | store | RSS max while growing, MB | RSS at the end, MB | parse process "
-          "max, MB | on disk | restart: spawn → first event, s (runs) | spawn → lag 0, s | "
-          "growth: new pages/s incl. start-up |")
+    print("| cases | store | RSS, MB, drained | RSS max, MB | RSS after a restart, MB | "
+          "parse process max, MB | on disk | restart: spawn → first event, s (runs) | "
+          "spawn → lag 0, s |")
     print("|---|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
+    print()
+    print("RSS (MB) of each store's parser, drained, as the table grew (cases: MB):")
+    for store, points in series.items():
+        print(f"  {store:11} " + ", ".join(f"{c // 1000}k: {mb}" for c, mb in points))
 
 
 if __name__ == "__main__":

@@ -125,7 +125,12 @@ class Parser:
         self.app: faust.App = make_app(
             settings.parser_group, settings, partitions=settings.raw_partitions,
             store=settings.parser_store,
-            consumer_max_fetch_size=16 * 1024 * 1024,
+            # What a catch-up holds: aiokafka hands over every record it fetched (up to the
+            # fetch size per partition, decompressed) unless told fewer. 16 MiB and no limit
+            # held the parser at 314 MB through a 4,000-page backlog, this 207 MB
+            # (docs/performance.md). A record over the fetch size still comes, alone.
+            consumer_max_fetch_size=2 * 1024 * 1024,
+            broker_max_poll_records=2 * settings.parser_batch_pages,
             broker_commit_every=500,
             stream_buffer_maxsize=512,
             **overrides,

@@ -217,9 +217,17 @@ def main() -> None:
     stack = new_stack(Path(tempfile.mkdtemp(prefix="bench-parser-table-")))
     stack.start_broker()
     produced = 0  # pages
-    rows: list[str] = []
     series: dict[str, list[tuple[int, int]]] = {s: [] for s in STORES}
     t_start = time.monotonic()
+    # Rows as they come: a long run cut short still reports the sizes it reached.
+    print(f"parser case table, {ROWS}-case list pages ({len(pages.courts)} courts, "
+          f"6 partitions), {args.step:,} new cases at a time; restarts: median of "
+          f"{args.runs}")
+    print()
+    print("| cases | store | RSS, MB, drained | RSS max, MB | RSS after a restart, MB | "
+          "parse process max, MB | on disk | restart: spawn → first event, s (runs) | "
+          "spawn → lag 0, s |")
+    print("|---|---|---|---|---|---|---|---|---|", flush=True)
     try:
         for size in sizes:
             workers = {store: Worker(stack, store) for store in STORES}
@@ -246,26 +254,17 @@ def main() -> None:
             for store in STORES:
                 peak, child = peaks[store]
                 disk = f"{disk_mb(stack, store):.0f} MB" if store == "rocksdb://" else "—"
-                rows.append(
-                    f"| {size:,} | {store} | {series[store][-1][1]} | {peak} | "
-                    f"{statistics.median(after[store]):.0f} | {child} | {disk} | "
-                    f"{statistics.median(firsts[store]):.2f} "
-                    f"({', '.join(f'{x:.2f}' for x in firsts[store])}) | "
-                    f"{statistics.median(totals[store]):.2f} |")
+                print(f"| {size:,} | {store} | {series[store][-1][1]} | {peak} | "
+                      f"{statistics.median(after[store]):.0f} | {child} | {disk} | "
+                      f"{statistics.median(firsts[store]):.2f} "
+                      f"({', '.join(f'{x:.2f}' for x in firsts[store])}) | "
+                      f"{statistics.median(totals[store]):.2f} |", flush=True)
             print(f"size {size:,} done at {time.monotonic() - t_start:.0f} s", file=sys.stderr,
                   flush=True)
     finally:
         kill_all(stack)
-    wall = time.monotonic() - t_start
-    print(f"parser case table, {ROWS}-case list pages ({len(pages.courts)} courts, "
-          f"6 partitions), {args.step:,} new cases at a time; restarts: median of "
-          f"{args.runs}; wall {wall:.0f} s")
     print()
-    print("| cases | store | RSS, MB, drained | RSS max, MB | RSS after a restart, MB | "
-          "parse process max, MB | on disk | restart: spawn → first event, s (runs) | "
-          "spawn → lag 0, s |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    print("\n".join(rows))
+    print(f"wall {time.monotonic() - t_start:.0f} s")
     print()
     print("RSS (MB) of each store's parser, drained, as the table grew (cases: MB):")
     for store, points in series.items():

@@ -182,18 +182,23 @@ class Parser:
     def court_keys(self, partition: int, prefix: str) -> Iterator[str]:
         """The table's keys that begin with ``prefix`` (a court's: all on ``partition``).
 
-        On disk, a seek to the prefix in that partition's database (keys are stored sorted,
-        as their UTF-8 bytes: the "raw" key serializer), not a scan of the whole table."""
+        On disk, a seek to the prefix in that partition's database (keys are stored sorted),
+        not a scan of the whole table."""
         store = self.cases.data
-        if isinstance(store, RocksDBStore):
-            start = prefix.encode()
-            # faust's own per-partition handle (it opens the database if need be).
-            for raw_key in store._db_for_partition(partition).keys(from_key=start):
-                if not raw_key.startswith(start):
-                    return
-                yield raw_key.decode()
-        else:
+        if not isinstance(store, RocksDBStore):
             yield from (k for k in self.cases.keys() if k.startswith(prefix))
+            return
+        # Keys are stored as faust serialized them: JSON strings ("…"), the changelog's own
+        # encoding, kept so that existing changelogs stay readable. A JSON string's text
+        # encodes character by character, so the keys that begin with the prefix are those
+        # that begin with its encoding less the closing quote.
+        encoded = store._encode_key(prefix)
+        start = encoded[:-1] if encoded[:1] == encoded[-1:] == b'"' else encoded
+        # faust's own per-partition handle (it opens the database if need be).
+        for raw_key in store._db_for_partition(partition).keys(from_key=start):
+            if not raw_key.startswith(start):
+                return
+            yield store._decode_key(raw_key)
 
     async def dead_letter(self, batch: Batch, payload: bytes,
                           exc: BaseException | tuple[str, str], *, partition: int, offset: int,

@@ -118,7 +118,7 @@ class Parser:
         self.progress = Progress()
         self.started = time.monotonic()
         overrides: dict[str, object] = {}
-        if settings.parser_store == "rocksdb://":
+        if settings.table_on_disk():
             # One directory per live worker: two workers on one machine never share a
             # database, and a restarted one finds the table it left.
             overrides["datadir"] = str(claim_slot(settings.data_dir / settings.parser_group))
@@ -127,7 +127,7 @@ class Parser:
             store=settings.parser_store,
             # What a catch-up holds: aiokafka hands over every record it fetched (up to the
             # fetch size per partition, decompressed) unless told fewer. 16 MiB and no limit
-            # held the parser at 314 MB through a 4,000-page backlog, this 207 MB
+            # held the parser at 328 MB through a 4,000-page backlog, this at 207 MB
             # (docs/performance.md). A record over the fetch size still comes, alone.
             consumer_max_fetch_size=2 * 1024 * 1024,
             broker_max_poll_records=2 * settings.parser_batch_pages,
@@ -143,8 +143,7 @@ class Parser:
         self.cases = self.app.Table(
             TABLE, default=None, partitions=settings.raw_partitions, key_type=str,
             value_type=str,
-            options=settings.rocksdb_options() if settings.parser_store == "rocksdb://"
-            else None)
+            options=settings.rocksdb_options() if settings.table_on_disk() else None)
         # Decoding a stored state is most of a page's cost when it is done afresh each time.
         self.decoded = Decoded(settings.parser_state_cache)
         self.identities = Identities(settings.parser_index_cache)

@@ -48,6 +48,9 @@ class ParserSettings(CommonSettings):
                 "restart a worker waiting on a page, which would then be parsed again")
         return self
 
+    def table_on_disk(self) -> bool:
+        return self.parser_store == "rocksdb://"
+
     def rocksdb_options(self) -> dict[str, Any]:
         """faust's RocksDB options for one partition's database, its share of
         DW_PARSER_ROCKSDB_MEMORY_MB: half for the block cache, half for two write buffers.

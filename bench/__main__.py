@@ -34,6 +34,7 @@ BENCHES: list[tuple[str, list[str]]] = [
     ("bench_pipeline", []),
     ("bench_kafka_engine", []),
     ("bench_startup", ["--runs", "3"]),
+    ("bench_parser_table", ["--sizes", "10000,50000", "--runs", "2"]),
     ("bench_scaleout", []),
     ("bench_replay", ["--scale", "0.1"]),
     ("bench_sizing", ["--courts", "150", "--scale", "0.05"]),

@@ -62,7 +62,8 @@ def main() -> int:
         # Receipt windows up to half a year past the clock's start, all re-polled each pass:
         # the cases the live clock brings in are collected while the run lasts.
         start_fetcher(stack, {"DW_FETCH_MODE": "live", "DW_LIVE_INTERVAL_S": "10",
-                              "DW_FETCH_END": "2025-06-30", "DW_RECENT_DAYS": "400"})
+                              "DW_FETCH_END": "2025-06-30", "DW_RECENT_DAYS": "400",
+                              "DW_LIVE_BUDGET_PER_HOUR": "0"})
         t0 = time.monotonic()
         probe = KafkaProbe(stack.bootstrap)
         probe.wait(lambda o: o.ends.get(TOPIC_RAW_PAGES, 0) > 0, timeout=300,

@@ -2,7 +2,8 @@
 
 At-least-once processing (faust's exactly_once has open bug reports), acks from every
 replica, reading from the earliest offset, no faust web server (each service runs its own
-OpsServer), in-memory table stores restored from their changelog topics.
+OpsServer), table stores in memory unless the service names another (the parser's case
+table is on disk: services/parser/app.py), restored from their changelog topics.
 """
 
 from __future__ import annotations

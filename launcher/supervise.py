@@ -265,8 +265,9 @@ def make_plan(settings: UpSettings, sim: SimOptions | None,
         fetcher_env.update({
             "DW_COURTS_FILE": str(courts), "DW_FETCH_END": sim.end.isoformat(),
             "DW_RECENT_DAYS": str(span + 120), "DW_DECISION_DAYS": str(span + 180)})
+        # One host serves every simulated court, at demo speed: no politeness limits.
         for name, value in (("DW_LIVE_INTERVAL_S", "30"), ("DW_HOST_RATE_PER_S", "1000"),
-                            ("DW_MAX_CONCURRENCY", "32")):
+                            ("DW_MAX_CONCURRENCY", "32"), ("DW_LIVE_BUDGET_PER_HOUR", "0")):
             fetcher_env[name] = env.get(name, value)
         fetcher_waits += ["--http", f"{sim_url}/_sim/health", "--file", str(courts)]
     programs += [

@@ -13,7 +13,7 @@ import logging
 import random
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -28,7 +28,9 @@ from services.fetcher.http import BodyTooLarge, HostNotAllowed, Retryable
 from services.fetcher.progress import WindowProgress
 from services.fetcher.publisher import Publisher
 from services.fetcher.reconcile import Ledger, Reconciler, reason_of
+from services.fetcher.schedule import FULL, HOT, CourtSchedule
 from services.fetcher.settings import FetcherSettings
+from services.fetcher.siteclock import SiteClock
 from services.fetcher.state import CrawlState, epoch
 from services.fetcher.window import CourtBlocked, WindowCrawler
 from services.fetcher.windows import DECISION, RECEIPT, Window, decision_windows, month_windows
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 FETCH_ERRORS = (Retryable, HostNotAllowed, BodyTooLarge, RecordTooLarge, aiohttp.ClientError,
                 OSError, ValueError, TimeoutError)
 _BLOCK_STATE = {PageState.WAF_BLOCK: CourtState.BLOCKED}
+# The span of a court's docket that tells how busy it is when live mode starts.
+SEED_DAYS = 90
 
 
 @dataclass
@@ -84,17 +88,19 @@ class Crawler:
         self._blocks = blocks
         self._health = health
         self._reconciler = Reconciler(windows, state, settings.fetch_start)
+        self._clock = SiteClock(settings.site_clock_url)
 
     # ------------------------------------------------------------------ planning
 
-    def plan(self, court: Court, force: bool) -> tuple[list[Window], int]:
+    def plan(self, court: Court, force: bool, end: date | None = None,
+             ) -> tuple[list[Window], int]:
         """Windows due for a court, and how many were skipped as done and not due.
 
         Due: receipt windows never completed, recent ones (late-published cases), ones
         whose last completion is older than the re-sweep age; recent decision windows
         always (late decisions of cases received long ago).
         """
-        end = self._s.end_date()
+        end = end or self._s.end_date()
         recent_from = end - timedelta(days=self._s.recent_days)
         stale_before = (datetime.now(UTC) - timedelta(days=self._s.resweep_days)
                         if self._s.resweep_days > 0 else None)
@@ -108,6 +114,36 @@ class Crawler:
             else:
                 skipped += 1
         return due + decision_windows(end, self._s.decision_days), skipped
+
+    def hot_windows(self, end: date) -> list[Window]:
+        """The newest windows of each kind, where new rows appear: those overlapping the
+        last ``DW_LIVE_HOT_DAYS`` days (a case can be published weeks after its receipt,
+        a decision weeks after it was taken, so more than the current month at times)."""
+        if self._s.live_hot_days <= 0:
+            return []
+        since = end - timedelta(days=self._s.live_hot_days)
+        return [w for w in (month_windows(self._s.fetch_start, end)
+                            + decision_windows(end, self._s.decision_days))
+                if w.end >= since]
+
+    def intake_per_day(self, code: str, end: date) -> float:
+        """Cases a day the court's receipt months of the last SEED_DAYS show (the totals of
+        their last complete fetch): how busy it is before a live poll has seen anything.
+        Low for the newest weeks, which sudrf publishes late; the polls correct it."""
+        since = end - timedelta(days=SEED_DAYS)
+        months = [w for w in month_windows(self._s.fetch_start, end) if w.end >= since]
+        if not months:
+            return 0.0
+        rows = sum(self._state.window_total(code, RECEIPT, *w.key) or 0 for w in months)
+        return rows / ((end - months[-1].start).days + 1)
+
+    async def window_end(self) -> date:
+        """The last date of this poll's windows: DW_FETCH_END (default: today), and never
+        past the sites' own today when their clock is known (DW_SITE_CLOCK_URL)."""
+        end = self._s.end_date()
+        if self._clock.url is None:
+            return end
+        return min(end, await self._clock.today())
 
     # ------------------------------------------------------------------ passes
 
@@ -125,30 +161,72 @@ class Crawler:
         return report
 
     async def run_live(self, stop: asyncio.Event) -> PassReport | None:
-        """Each court on its own schedule: a pass, then a jittered pause (the cool-down
-        if its circuit is open, a re-check interval if it waits for a person)."""
+        """Each court on its own schedule (schedule.py): full passes, and between them polls
+        of its newest windows as often as its activity asks and its budget allows; never
+        while its circuit is open."""
+        budget = self._w.budget
+
+        async def wait(seconds: float) -> None:
+            try:
+                await asyncio.wait_for(stop.wait(), max(0.0, seconds))
+            except TimeoutError:
+                pass
+
         async def loop(court: Court) -> None:
+            code = court.vnkod
+            # Without newest windows, a hot poll would be as slow as a full pass: none.
+            hot_min = (self._s.live_hot_min_s if self._s.live_hot_days > 0
+                       else self._s.live_interval_s)
+            sched = CourtSchedule(self._s.live_interval_s, hot_min,
+                                  self._s.live_budget_per_hour, self._s.live_activity_s)
+            first = True
             while not stop.is_set():
+                kind, at = sched.next(time.monotonic())
+                if not first:
+                    metrics.HOT_INTERVAL.labels(code).set(sched.hot_interval())
+                    free = budget.free_at(code, sched.cost(kind))
+                    if free > at:
+                        metrics.BUDGET_DEFERRALS.labels(kind).inc()
+                        at = free
+                _, open_until = self._state.breaker(code)
+                await wait(max(at - time.monotonic(), open_until - epoch()))
+                if stop.is_set():
+                    break
+                started = time.monotonic()
+                pages0 = self._w.court_pages[code]
                 report = PassReport()
-                pages0 = self._w.pages
-                await self.crawl_court(court, report, False, WindowProgress(False))
-                log.info("%s live pass: %d pages, %d windows, %d cards%s", court.vnkod,
-                         self._w.pages - pages0, report.windows, report.cards,
-                         f", failed: {report.failed}" if report.failed else "")
-                pause = self._s.live_interval_s * random.uniform(0.9, 1.1)
-                _, open_until = self._state.breaker(court.vnkod)
-                pause = max(pause, open_until - epoch())
-                try:
-                    await asyncio.wait_for(stop.wait(), pause)
-                except TimeoutError:
-                    pass
+                end = await self.window_end()
+                await self.crawl_court(court, report, False, WindowProgress(False), end=end,
+                                       hot=kind == HOT)
+                pages = self._w.court_pages[code] - pages0
+                metrics.LIVE_POLLS.labels(kind).inc()
+                log.info("%s %s: %d pages, %d windows, %d cards%s", code,
+                         "live pass" if kind == FULL else "hot poll", pages, report.windows,
+                         report.cards, f", failed: {report.failed}" if report.failed else "")
+                if first:
+                    # The catch-up pass is a backfill, not a live poll: neither its cost nor
+                    # its new rows say anything about the court's live pace.
+                    sched.full_cost = len(self.plan(court, False, end)[0]) + 2.0
+                    sched.hot_cost = max(1.0, float(len(self.hot_windows(end))))
+                    sched.seed(self.intake_per_day(code, end))
+                    budget.enforce(code)
+                sched.record(kind, started, pages, report.cards,
+                             jitter=random.uniform(0.9, 1.1), learn=not first)
+                metrics.BUDGET_USED.labels(code).set(budget.used(code))
+                first = False
 
         await asyncio.gather(*(loop(c) for c in self._courts))
         return None
 
     async def crawl_court(self, court: Court, report: PassReport, force: bool,
-                          progress: WindowProgress) -> CourtState:
+                          progress: WindowProgress, *, end: date | None = None,
+                          hot: bool = False) -> CourtState:
+        """A court's pass: its due windows, then the counter checks. A ``hot`` poll fetches
+        only the newest windows and checks no counter: what it leaves unfinished (an empty
+        window, rows short of the counter) waits for the next full pass, and it reports the
+        court's health only when it failed."""
         code = court.vnkod
+        end = end or self._s.end_date()
         mark = self._blocks.get(code)
         if mark is not None:
             report.blocked[code] = mark.get("state", "blocked")
@@ -159,15 +237,18 @@ class Crawler:
             report.failed[code] = "circuit open"
             return await self._report(code, CourtState.CIRCUIT_OPEN,
                                       f"circuit open for {open_until - epoch():.0f}s more")
-        due, skipped = self.plan(court, force)
+        if hot:
+            due, skipped = self.hot_windows(end), 0
+        else:
+            due, skipped = self.plan(court, force, end)
         report.skipped += skipped
         progress.add(len(due))
-        ledgers = self._ledgers(court)
+        ledgers = self._ledgers(court, end)
         error: str | None = None
         incomplete = 0
         for w in due:
             try:
-                outcome = await self._w.crawl(court, w, force=force)
+                outcome = await self._w.crawl(court, w, force=force, skim=hot)
             except CourtBlocked as exc:
                 return await self._blocked(court, exc, report)
             except FETCH_ERRORS as exc:
@@ -193,6 +274,10 @@ class Crawler:
             report.cards += outcome.cards
             ledgers[w.kind].record(w, outcome)
             report.windows += outcome.complete
+        if hot:
+            if error is not None:
+                return await self._report(code, CourtState.FAILING, error)
+            return self._health.current.get(code, CourtState.OK)
         for ledger in ledgers.values():
             pages0 = self._w.court_pages[code]
             try:
@@ -223,9 +308,8 @@ class Crawler:
                 + ", ".join(left[:6]) + (", …" if len(left) > 6 else ""))
         return await self._report(code, CourtState.OK, None)
 
-    def _ledgers(self, court: Court) -> dict[str, Ledger]:
+    def _ledgers(self, court: Court, end: date) -> dict[str, Ledger]:
         """Every window of each kind's range, with the totals of those done before."""
-        end = self._s.end_date()
         out: dict[str, Ledger] = {}
         for kind, windows in ((RECEIPT, month_windows(self._s.fetch_start, end)),
                               (DECISION, decision_windows(end, self._s.decision_days))):

@@ -39,3 +39,18 @@ OVERSIZED = Counter(
     "DW_MAX_BODY_BYTES) or 'record' (a raw-page record over the record limit)", ["where"])
 MANIFESTS = Counter("docketwatch_fetcher_window_manifests_total",
                     "Complete receipt windows accounted for (manifests sent or unchanged)")
+COURT_REQUESTS = Counter("docketwatch_fetcher_court_requests_total",
+                         "Requests to a court's site (list pages, counters, cards)", ["court"])
+LIVE_POLLS = Counter("docketwatch_fetcher_live_polls_total",
+                     "Live-mode polls: 'full' (every due window and the counter checks) or "
+                     "'hot' (the newest windows only)", ["kind"])
+HOT_INTERVAL = Gauge("docketwatch_fetcher_hot_interval_seconds",
+                     "A court's current pause between polls of its newest windows", ["court"])
+BUDGET_USED = Gauge("docketwatch_fetcher_budget_used",
+                    "A court's requests in the last hour (DW_LIVE_BUDGET_PER_HOUR)", ["court"])
+BUDGET_DEFERRALS = Counter("docketwatch_fetcher_budget_deferrals_total",
+                           "Live polls put off because the court's hourly request budget "
+                           "would not cover them", ["kind"])
+SKIMMED = Counter("docketwatch_fetcher_windows_skimmed_total",
+                  "Windows a hot poll left at their first page: the counter as at their last "
+                  "complete fetch and every row on it known and unchanged")

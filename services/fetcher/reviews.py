@@ -40,6 +40,7 @@ from services.fetcher.health import HealthBook
 from services.fetcher.http import PoliteClient
 from services.fetcher.publisher import Pending, Publisher
 from services.fetcher.reconcile import Ledger, Reconciler
+from services.fetcher.schedule import RequestBudget
 from services.fetcher.settings import FetcherSettings
 from services.fetcher.state import CrawlState
 from services.fetcher.window import CARD_BATCH, CourtBlocked, WindowCrawler, _remember
@@ -164,13 +165,14 @@ class ReviewCrawler:
 
 
 def review_windows(settings: FetcherSettings, client: PoliteClient, publisher: Publisher,
-                   state: CrawlState, solver: CaptchaSolver,
-                   health: HealthBook) -> dict[str, ReviewWindowCrawler]:
+                   state: CrawlState, solver: CaptchaSolver, health: HealthBook,
+                   budget: RequestBudget | None = None) -> dict[str, ReviewWindowCrawler]:
     """One window crawler per review module, sharing the client (politeness), publisher,
     state and captcha solver of the first-instance crawl."""
     out: dict[str, ReviewWindowCrawler] = {}
     for module in REVIEW_MODULES:
-        crawler = ReviewWindowCrawler(settings, client, publisher, state, solver, health)
+        crawler = ReviewWindowCrawler(settings, client, publisher, state, solver, health,
+                                      budget)
         crawler.module = module
         out[module] = crawler
     return out

@@ -23,6 +23,7 @@ from services.fetcher.health import HealthBook
 from services.fetcher.http import PoliteClient
 from services.fetcher.publisher import Publisher
 from services.fetcher.reviews import ReviewCrawler, review_windows
+from services.fetcher.schedule import RequestBudget
 from services.fetcher.settings import FetcherSettings
 from services.fetcher.state import CrawlState
 from services.fetcher.window import WindowCrawler
@@ -86,13 +87,16 @@ async def run(settings: FetcherSettings, *, force: bool = False) -> PassReport:
         async with PoliteClient(settings, {c.host for c in courts}) as client:
             publisher = Publisher(producer, state)
             health_book = HealthBook(state, producer, publish_health)
+            budget = RequestBudget(settings.live_budget_per_hour)
             windows = WindowCrawler(settings, client, publisher, state,
-                                    CaptchaSolver(settings.captcha_solver_cmd), health_book)
+                                    CaptchaSolver(settings.captcha_solver_cmd), health_book,
+                                    budget)
             crawler = Crawler(settings, courts, windows, publisher, state, blocks, health_book)
             # The review dockets (appeal, cassation) beside the first-instance ones.
+            # (The same per-court request budget: a court's hourly requests are all of them.)
             reviews = ReviewCrawler(review_windows(
                 settings, client, publisher, state, CaptchaSolver(settings.captcha_solver_cmd),
-                health_book), courts)
+                health_book, budget), courts)
             work: asyncio.Task[PassReport | None] = asyncio.create_task(
                 _with_reviews(crawler.run_live(stop), reviews.run_live(
                     stop, settings.live_interval_s)) if settings.fetch_mode == "live"

@@ -19,7 +19,27 @@ class FetcherSettings(CommonSettings):
     fetch_start: date = Field(COUNT_SINCE, description="first receipt date to backfill")
     fetch_end: date | None = Field(None, description="last receipt date (default: today)")
     fetch_mode: str = Field("once", description="'once' = backfill then exit; 'live' = re-poll")
-    live_interval_s: float = Field(900.0, description="pause between a court's live passes")
+    live_interval_s: float = Field(
+        900.0, description="live mode: shortest pause between a court's full passes (every due "
+        "window and the counter checks), and longest between two polls of its newest windows "
+        "(a quiet court's pace)")
+    live_hot_min_s: float = Field(
+        60.0, description="live mode: shortest pause between two polls of a busy court's "
+        "newest windows")
+    live_hot_days: int = Field(
+        14, ge=0, description="live mode: the receipt and decision windows (months) that "
+        "overlap the last this many days are a court's newest windows (0: full passes only)")
+    live_activity_s: float = Field(
+        86400.0, gt=0, description="live mode: a day, the span a court's activity (new or "
+        "changed rows) is counted over: with n rows per day its newest windows are polled "
+        "about every DW_LIVE_INTERVAL_S / (1 + n)")
+    live_budget_per_hour: int = Field(
+        60, ge=0, description="live mode: requests per court in any rolling hour, full passes "
+        "and polls of the newest windows together; the first pass of a run is not counted "
+        "(0: no budget)")
+    site_clock_url: str | None = Field(
+        None, description="the court simulator's /_sim/clock: the sites' today for live mode's "
+        "newest windows and the end of its windows (default: this machine's date)")
     recent_days: int = Field(120, description="receipt windows this recent are re-polled")
     decision_days: int = Field(
         180, description="decision-date windows this recent are polled on every pass "

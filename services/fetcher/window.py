@@ -38,6 +38,7 @@ from services.fetcher.courts import Court
 from services.fetcher.health import HealthBook
 from services.fetcher.http import Fetched, PoliteClient, Retryable
 from services.fetcher.publisher import Pending, Publisher, Sent
+from services.fetcher.schedule import RequestBudget
 from services.fetcher.settings import FetcherSettings
 from services.fetcher.state import CrawlState
 from services.fetcher.windows import DECISION, RECEIPT, Window
@@ -68,6 +69,7 @@ class Attempt:
     counters: set[int] = field(default_factory=set)
     pages: int = 0
     short: bool = False  # a page after the first came back empty
+    skimmed: bool = False  # stopped after a first page that showed nothing new (skim)
 
     @property
     def total(self) -> int:
@@ -95,7 +97,8 @@ class WindowOutcome:
 
 class WindowCrawler:
     def __init__(self, settings: FetcherSettings, client: PoliteClient, publisher: Publisher,
-                 state: CrawlState, solver: CaptchaSolver, health: HealthBook) -> None:
+                 state: CrawlState, solver: CaptchaSolver, health: HealthBook,
+                 budget: RequestBudget | None = None) -> None:
         self._s = settings
         self._client = client
         self._pub = publisher
@@ -104,15 +107,22 @@ class WindowCrawler:
         self._health = health
         self.pages = 0
         self.court_pages: Counter[str] = Counter()  # a court's windows run one at a time
+        # Live mode's requests per court per hour, enforced on every request (schedule.py).
+        self.budget = budget or RequestBudget(0)
 
     def interface(self, court: Court) -> str:
         return self._state.interface(court.vnkod) or court.interface
 
-    async def crawl(self, court: Court, w: Window, *, force: bool) -> WindowOutcome:
+    async def crawl(self, court: Court, w: Window, *, force: bool,
+                    skim: bool = False) -> WindowOutcome:
+        """``skim`` (live mode's hot polls): a window complete before whose first page shows
+        the same counter and only rows already fetched, unchanged, is left at that page;
+        rows that changed further down (an act) or a case added as another went (the
+        counter unchanged) wait for the next full pass."""
         for _ in range(2):
             iface = self.interface(court)
             try:
-                return await self._crawl(court, iface, w, force)
+                return await self._crawl(court, iface, w, force, skim)
             except InterfaceMismatch as exc:
                 # The registry's 2023 survey is a hint; the site's answer decides.
                 log.warning("%s speaks the %s interface, not %s: switching", court.vnkod,
@@ -120,7 +130,8 @@ class WindowCrawler:
                 self._state.set_interface(court.vnkod, exc.interface)
         raise Retryable(f"{court.vnkod}: interface keeps changing")
 
-    async def _crawl(self, court: Court, iface: str, w: Window, force: bool) -> WindowOutcome:
+    async def _crawl(self, court: Court, iface: str, w: Window, force: bool,
+                     skim: bool) -> WindowOutcome:
         kind, (d_from, d_to) = w.kind, w.key
         previous = self._state.window_total(court.vnkod, kind, d_from, d_to)
         seen: dict[str, ListRow] = {}
@@ -130,8 +141,13 @@ class WindowCrawler:
             if attempt_no > 1:
                 metrics.REFETCHES.inc()
             pending = Pending()
-            att = await self._list(court, iface, w, previous, force, pending)
+            att = await self._list(court, iface, w, previous, force, pending,
+                                   skim and attempt_no == 1 and not force)
             await self._pub.settle(pending)
+            if att.skimmed:
+                metrics.SKIMMED.inc()
+                return WindowOutcome(False, att.total, len(att.rows), 0,
+                                     "first page unchanged")
             seen.update(att.rows)
             if att.consistent:
                 consensus = att.total
@@ -210,7 +226,7 @@ class WindowCrawler:
         return list_params(iface, page=page, articles=self._s.articles, **dates)
 
     async def _list(self, court: Court, iface: str, w: Window, previous: int | None,
-                    force: bool, pending: Pending) -> Attempt:
+                    force: bool, pending: Pending, skim: bool = False) -> Attempt:
         att = Attempt()
         page = 1
         while True:
@@ -237,6 +253,9 @@ class WindowCrawler:
                 att.rows.setdefault(row.key, row)
             if page >= math.ceil(att.total / ROWS_PER_PAGE):
                 return att
+            if skim and page == 1 and counter == previous and self._known(court, att):
+                att.skimmed = True
+                return att
             page += 1
 
     async def _list_page(self, court: Court, iface: str, query: list[tuple[str, str]],
@@ -252,6 +271,11 @@ class WindowCrawler:
             tries += 1
             metrics.SUSPECT_EMPTY.inc()
             await asyncio.sleep(random.uniform(0.5, 1.5) * min(tries, 5) * self._pause())
+
+    def _known(self, court: Court, att: Attempt) -> bool:
+        """Every row so far fetched before, as it is now."""
+        return all(self._state.row_fingerprint(court.vnkod, k) == r.fingerprint
+                   for k, r in att.rows.items())
 
     def _pause(self) -> float:
         """A short pause before re-asking; the host spacing applies on top."""
@@ -273,9 +297,11 @@ class WindowCrawler:
             if solved is not None:
                 q += [("captcha", solved.answer), ("captchaid", solved.captcha_id)]
             url = f"{court.base_url}/modules.php?{encode_query(q)}"
+            await self.budget.take(court.vnkod)
             f = await self._client.get(url, proxy=court.proxy)
             self.pages += 1
             self.court_pages[court.vnkod] += 1
+            metrics.COURT_REQUESTS.labels(court.vnkod).inc()
             metrics.PAGES.labels(kind.value, f.state.value).inc()
             ok = f.state in (PageState.OK, PageState.EMPTY)
             self._health.page(court.vnkod, ok)

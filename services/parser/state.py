@@ -92,22 +92,38 @@ class Identity(NamedTuple):
     position: Position | None
 
 
+def identity_of(raw: str) -> Identity:
+    """A stored value's Identity, read from its JSON without building the snapshot (a
+    manifest checks every known case of its court; building each would cost more)."""
+    data = json.loads(raw)
+    snap, pos = ((data["s"], (int(data["p"]), int(data["o"]))) if "s" in data
+                 else (data, None))  # a bare snapshot, as written before positions were kept
+    receipt = snap.get("receipt_date")
+    return Identity(snap["court_code"], snap.get("case_uid"), snap["case_number"],
+                    date.fromisoformat(receipt) if receipt else None,
+                    snap.get("disappeared_at") is not None, pos)
+
+
 class Identities:
-    """Every known case's Identity, kept beside the table (a few hundred bytes a case, where
-    a decoded snapshot costs kBs) and, like :class:`Decoded`, valid while the text is."""
+    """Recently used cases' Identity, kept beside the table (a few hundred bytes a case,
+    where a decoded snapshot costs kBs) and, like :class:`Decoded`, valid while the text
+    is. Bounded (least recently used out), so that the parser's memory does not grow with
+    its table: a court's manifests come one after another, so its cases stay in."""
 
-    def __init__(self, decoded: Decoded) -> None:
-        self._decoded = decoded
-        self._d: dict[str, tuple[Text, Identity]] = {}
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._d: OrderedDict[str, tuple[Text, Identity]] = OrderedDict()
 
-    def get(self, key: str, raw: str) -> Identity | None:
+    def get(self, key: str, raw: str) -> Identity:
+        text = _text(raw)
         hit = self._d.get(key)
-        if hit is not None and hit[0] == _text(raw):
+        if hit is not None and hit[0] == text:
+            self._d.move_to_end(key)
             return hit[1]
-        snap, pos = self._decoded.decode(key, raw)
-        if snap is None:
-            return None
-        ident = Identity(snap.court_code, snap.case_uid, snap.case_number, snap.receipt_date,
-                         snap.disappeared_at is not None, pos)
-        self._d[key] = (_text(raw), ident)
+        ident = identity_of(raw)
+        if self.maxsize > 0:
+            self._d[key] = (text, ident)
+            self._d.move_to_end(key)
+            if len(self._d) > self.maxsize:
+                self._d.popitem(last=False)
         return ident

@@ -169,7 +169,8 @@ def live(stack: Stack) -> Stack:
     stack.start_service("aggregator")
     stack.start_service("fetcher", {
         "DW_FETCH_MODE": "live", "DW_FETCH_END": D2, "DW_ACT_HORIZON_DAYS": str(HORIZON_DAYS),
-        "DW_LIVE_INTERVAL_S": "3", "DW_HOST_RATE_PER_S": "1000"})
+        "DW_LIVE_INTERVAL_S": "3", "DW_HOST_RATE_PER_S": "1000",
+        "DW_LIVE_BUDGET_PER_HOUR": "0"})
     return stack
 
 

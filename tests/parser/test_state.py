@@ -12,6 +12,7 @@ from services.parser.state import (
     already_applied,
     decode_state,
     encode_state,
+    identity_of,
 )
 
 SNAP = CaseSnapshot(court_code="52GV0001", case_number="1-1/2024", case_uid="u1",
@@ -47,10 +48,32 @@ def test_a_decoding_is_reused_only_while_the_stored_text_is_the_same() -> None:
 
 
 def test_identities_follow_the_stored_text() -> None:
-    idents = Identities(Decoded(maxsize=10))
+    idents = Identities(maxsize=10)
     raw = encode_state(SNAP, (3, 42))
     assert idents.get("k", raw) == Identity("52GV0001", "u1", "1-1/2024", date(2024, 7, 1),
                                             False, (3, 42))
     gone = SNAP.model_copy(update={"disappeared_at": datetime(2024, 9, 1, tzinfo=UTC)})
     assert idents.get("k", encode_state(gone, (3, 60))) == Identity(
         "52GV0001", "u1", "1-1/2024", date(2024, 7, 1), True, (3, 60))
+    # a bare snapshot, as stored before positions were kept: no position
+    assert idents.get("k", SNAP.model_dump_json()) == Identity(
+        "52GV0001", "u1", "1-1/2024", date(2024, 7, 1), False, None)
+
+
+def test_an_identity_read_from_the_json_is_the_snapshots_own() -> None:
+    bare = CaseSnapshot(court_code="52GV0002", case_number="1-7/2023", case_uid=None,
+                        receipt_date=None)
+    for snap in (SNAP, bare):
+        assert identity_of(encode_state(snap, (1, 5))) == Identity(
+            snap.court_code, snap.case_uid, snap.case_number, snap.receipt_date,
+            snap.disappeared_at is not None, (1, 5))
+
+
+def test_identities_are_bounded() -> None:
+    idents = Identities(maxsize=2)
+    raws = {k: encode_state(SNAP.model_copy(update={"case_number": k}), (0, i))
+            for i, k in enumerate("abc")}
+    for k, raw in raws.items():
+        assert idents.get(k, raw).case_number == k
+    assert len(idents._d) == 2 and "a" not in idents._d  # least recently used out
+    assert idents.get("a", raws["a"]).position == (0, 0)  # read again from the text

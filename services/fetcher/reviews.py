@@ -88,6 +88,11 @@ class ReviewCrawler:
         self._w = windows
         self._courts = [c for c in courts if review_modules(c.vnkod)]
 
+    @property
+    def courts(self) -> list[Court]:
+        """The courts that hold a review module (none: nothing to do)."""
+        return self._courts
+
     def plan(self, court: Court, module: str, force: bool) -> list[Window]:
         s = self._w[module]._s
         end = s.end_date()

@@ -97,11 +97,14 @@ async def run(settings: FetcherSettings, *, force: bool = False) -> PassReport:
             reviews = ReviewCrawler(review_windows(
                 settings, client, publisher, state, CaptchaSolver(settings.captcha_solver_cmd),
                 health_book, budget), courts)
-            work: asyncio.Task[PassReport | None] = asyncio.create_task(
-                _with_reviews(crawler.run_live(stop), reviews.run_live(
-                    stop, settings.live_interval_s)) if settings.fetch_mode == "live"
-                else _with_reviews(crawler.run_pass(force=force),
-                                   reviews.run_pass(force=force)))
+            first: Coroutine[Any, Any, PassReport | None] = (
+                crawler.run_live(stop) if settings.fetch_mode == "live"
+                else crawler.run_pass(force=force))
+            if reviews.courts:
+                first = _with_reviews(first, reviews.run_live(stop, settings.live_interval_s)
+                                      if settings.fetch_mode == "live"
+                                      else reviews.run_pass(force=force))
+            work: asyncio.Task[PassReport | None] = asyncio.create_task(first)
             stopper = asyncio.create_task(stop.wait())
             await asyncio.wait({work, stopper}, return_when=asyncio.FIRST_COMPLETED)
             stopper.cancel()

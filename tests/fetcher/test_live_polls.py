@@ -1,7 +1,7 @@
 """Live mode between full passes (issue 18, item 4): the simulator's clock moves on after a
-court's first pass, and the cases it publishes are fetched by polls of the newest windows
-alone (no second full pass is due within the hour), at the pace the hourly request budget
-allows, as the simulator's access log shows."""
+court's first pass, and the cases it publishes are fetched, by full passes and polls of
+the newest windows between them, at the pace the hourly request budget allows, as the simulator's access log shows. Time is compressed: a docket day passes in
+SECONDS_PER_DAY, and live mode's day (DW_LIVE_ACTIVITY_S) and interval with it."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ COURTS = ["61GV0001", "25GV0001"]
 START, D1, D2 = "2024-11-01", "2024-12-02", "2024-12-12"
 BUDGET = 3600  # requests per court per hour: a poll every few seconds at most
 SECONDS_PER_DAY = 4.0
+# Two docket days: a quiet court's pace, and the shortest wait between full passes (which
+# the budget stretches: they may take a quarter of it).
+LIVE_INTERVAL_S = 2 * SECONDS_PER_DAY
 _POLL = re.compile(r"^(\S+ \S+) .* (\S+) (live pass|hot poll): (\d+) pages", re.M)
 
 
@@ -54,7 +57,8 @@ def test_new_cases_reach_the_raw_topic_through_hot_polls_within_the_budget(
     stack.start_service("fetcher", {
         "DW_FETCH_MODE": "live", "DW_FETCH_START": START, "DW_FETCH_END": "2024-12-31",
         "DW_SITE_CLOCK_URL": f"http://127.0.0.1:{stack.simulator_port}/_sim/clock",
-        "DW_RECENT_DAYS": "400", "DW_DECISION_DAYS": "30", "DW_LIVE_INTERVAL_S": "3600",
+        "DW_RECENT_DAYS": "400", "DW_DECISION_DAYS": "30",
+        "DW_LIVE_INTERVAL_S": str(LIVE_INTERVAL_S), "DW_LIVE_ACTIVITY_S": str(SECONDS_PER_DAY),
         "DW_LIVE_HOT_MIN_S": "1", "DW_LIVE_HOT_DAYS": "14",
         "DW_LIVE_BUDGET_PER_HOUR": str(BUDGET), "DW_HOST_RATE_PER_S": "1000",
         "DW_STATE_DIR": str(stack.workdir / "state")})
@@ -83,9 +87,9 @@ def test_new_cases_reach_the_raw_topic_through_hot_polls_within_the_budget(
     found = time.time()
     lines = poll_lines(stack)
     got = polls(stack)
-    # No second full pass was due (DW_LIVE_INTERVAL_S): hot polls found every new case.
-    assert {c: got[(c, "live pass")] for c in COURTS} == {c: 1 for c in COURTS}
-    assert all(got[(c, "hot poll")] >= 3 for c in COURTS), got
+    # Between full passes the newest windows were polled too (how often, against a court's
+    # activity and budget: tests/fetcher/test_schedule.py).
+    assert all(got[(c, "hot poll")] >= 1 for c in COURTS), got
     # Within the budget, at its pace: the wait after a hot poll pays for what it cost at
     # the budget's hourly rate, so over the run (under an hour) no court had more requests
     # than that rate allows for the time, but for its last poll, not yet paid for.

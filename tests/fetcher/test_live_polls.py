@@ -1,7 +1,8 @@
 """Live mode between full passes (issue 18, item 4): the simulator's clock moves on after a
-court's first pass, and the cases it publishes are fetched, by full passes and polls of
-the newest windows between them, at the pace the hourly request budget allows, as the simulator's access log shows. Time is compressed: a docket day passes in
-SECONDS_PER_DAY, and live mode's day (DW_LIVE_ACTIVITY_S) and interval with it."""
+court's first pass, and the cases it publishes are fetched, by full passes and polls of the
+newest windows between them, at the pace the hourly request budget allows, as the
+simulator's access log shows. Time is compressed: a docket day passes in SECONDS_PER_DAY,
+and live mode's day (DW_LIVE_ACTIVITY_S) and interval with it."""
 
 from __future__ import annotations
 

@@ -33,16 +33,14 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import Counter
-from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.bench_up_soak import http, pct  # noqa: E402
 from launcher.stack import Stack, free_port, wait_until  # noqa: E402
 from launcher.trials import (  # noqa: E402
     kill_all,
@@ -56,19 +54,6 @@ AS_OF = date(2024, 12, 2)
 FETCH_START = "2024-08-01"
 DAY_S = 86_400.0
 VARIANTS = ("adaptive", "baseline")
-
-
-def http(url: str, body: dict[str, Any] | None = None) -> Any:
-    req = urllib.request.Request(url, data=None if body is None else json.dumps(body).encode(),
-                                 method="GET" if body is None else "POST",
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=300) as resp:
-        return json.loads(resp.read())
-
-
-def pct(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def split_roster(stack: Stack, out: Path) -> dict[str, list[str]]:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import time
-import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,8 +31,6 @@ from typing import Any
 import faust
 from aiokafka.errors import KafkaError
 from faust.exceptions import FaustError
-from faust.stores.rocksdb import Store as RocksDBStore
-from faust.streams import _current_event
 from faust.types import EventT
 
 from docketwatch.contract import (
@@ -81,7 +78,9 @@ from services.parser.state import (
     Position,
     already_applied,
     encode_state,
+    identity,
 )
+from services.parser.table import CaseTable
 
 log = logging.getLogger("docketwatch.parser")
 
@@ -133,6 +132,11 @@ class Parser:
             consumer_max_fetch_size=2 * 1024 * 1024,
             broker_max_poll_records=2 * settings.parser_batch_pages,
             broker_commit_every=500,
+            # A batch's events (~1 MB for 200 pages) go out in a few produce requests of
+            # whole partitions' worth rather than in 16 kB pieces, each its own zstd frame
+            # and socket write; the batch waits for its acks anyway.
+            producer_max_batch_size=1024 * 1024,
+            producer_linger=0.005,
             stream_buffer_maxsize=512,
             **overrides,
         )
@@ -145,6 +149,7 @@ class Parser:
             TABLE, default=None, partitions=settings.raw_partitions, key_type=str,
             value_type=str,
             options=settings.rocksdb_options() if settings.table_on_disk() else None)
+        self.table = CaseTable(self.cases)
         # Decoding a stored state is most of a page's cost when it is done afresh each time.
         self.decoded = Decoded(settings.parser_state_cache)
         self.identities = Identities(settings.parser_index_cache)
@@ -179,27 +184,6 @@ class Parser:
                 "consumer_generation": self.app.consumer_generation_id,
                 "parse_processes": self.pool.pids(),
                 "parse_process_restarts": self.pool.restarts}
-
-    def court_keys(self, partition: int, prefix: str) -> Iterator[str]:
-        """The table's keys that begin with ``prefix`` (a court's: all on ``partition``).
-
-        On disk, a seek to the prefix in that partition's database (keys are stored sorted),
-        not a scan of the whole table."""
-        store = self.cases.data
-        if not isinstance(store, RocksDBStore):
-            yield from (k for k in self.cases.keys() if k.startswith(prefix))
-            return
-        # Keys are stored as faust serialized them: JSON strings ("…"), the changelog's own
-        # encoding, kept so that existing changelogs stay readable. A JSON string's text
-        # encodes character by character, so the keys that begin with the prefix are those
-        # that begin with its encoding less the closing quote.
-        encoded = store._encode_key(prefix)
-        start = encoded[:-1] if encoded[:1] == encoded[-1:] == b'"' else encoded
-        # faust's own per-partition handle (it opens the database if need be).
-        for raw_key in store._db_for_partition(partition).keys(from_key=start):
-            if not raw_key.startswith(start):
-                return
-            yield store._decode_key(raw_key)
 
     async def dead_letter(self, batch: Batch, payload: bytes,
                           exc: BaseException | tuple[str, str], *, partition: int, offset: int,
@@ -297,14 +281,14 @@ class Parser:
         # A court's cases live on its partition, so this worker holds all of them. Keys
         # begin with the court code; each is checked through its Identity.
         prefix = f"{manifest.court_code}:"
-        keys = set(self.court_keys(position[0], prefix))
-        keys.update(k for k in batch.updates if k.startswith(prefix))
-        known: list[tuple[str, Identity]] = []
-        for key in keys:
-            touched = key in batch.updates
-            raw = batch.updates[key] if touched else batch.stored(key)
-            ident = self.identities.get(key, raw) if raw else None
-            if ident is not None and (touched or not already_applied(ident.position, position)):
+        known: list[tuple[str, Identity]] = [
+            (key, identity(snap, pos)) for key, (_, snap, pos) in batch.staged.items()
+            if key.startswith(prefix)]
+        for key, stored in self.table.court(position[0], prefix):
+            if key in batch.staged:
+                continue
+            ident = self.identities.get(key, stored)
+            if not already_applied(ident.position, position):
                 known.append((key, ident))
         source = _source(page)
         for key in lifecycle.vanished(manifest, known):
@@ -353,7 +337,8 @@ class Batch:
 
     def __init__(self, parser: Parser) -> None:
         self.parser = parser
-        self.updates: dict[str, str] = {}
+        # key → the new state's text, snapshot and position
+        self.staged: dict[str, tuple[str, CaseSnapshot, Position]] = {}
         # The stream event behind each update: faust writes a table key's changelog entry to
         # the partition of the event "being processed", which is ours to name here.
         self.origin: dict[str, EventT] = {}
@@ -361,15 +346,9 @@ class Batch:
         self.event: EventT | None = None  # the page being handled
 
     def at(self, event: EventT) -> None:
-        """The page being handled from now on. faust reads a table key (rocksdb://) in the
-        database of the partition of the event "being processed": this page's, where its
-        court's cases are (the batch's last page may come from another partition)."""
+        """The page being handled from now on: its partition is where its court's cases
+        are (the batch's last page may come from another partition)."""
         self.event = event
-        _current_event.set(weakref.ref(event))
-
-    def stored(self, key: str) -> str | None:
-        value: str | None = self.parser.cases.get(key)
-        return value
 
     async def send(self, topic: str, key: bytes, value: bytes) -> None:
         # Straight to the producer: faust's Topic.send wraps every record in a pending
@@ -380,10 +359,12 @@ class Batch:
     def state(self, key: str) -> tuple[CaseSnapshot | None, Position | None, bool]:
         """The case's latest state (this batch's own first), its position, and whether it
         was set in this batch."""
-        decoded = self.parser.decoded
-        if key in self.updates:
-            return (*decoded.decode(key, self.updates[key]), True)
-        return (*decoded.decode(key, self.stored(key)), False)
+        if key in self.staged:
+            _, snap, pos = self.staged[key]
+            return snap, pos, True
+        assert self.event is not None
+        stored = self.parser.table.get(self.event.message.partition, key)
+        return (*self.parser.decoded.decode(key, stored), False)
 
     async def emit(self, key: str, merged: CaseSnapshot, found: list[lifecycle.Change],
                    source: SourceRef, position: Position, parser_version: str) -> None:
@@ -401,9 +382,7 @@ class Batch:
         for ev, value in zip(events, values, strict=True):
             metrics.EVENTS.labels(ev.event_type.value).inc()
             await self.send(TOPIC_CASE_EVENTS, key_bytes, value)
-        raw = encode_state(merged, position)
-        self.updates[key] = raw
-        self.parser.decoded.put(key, raw, merged, position)
+        self.staged[key] = (encode_state(merged, position), merged, position)
         assert self.event is not None
         self.origin[key] = self.event
 
@@ -411,11 +390,13 @@ class Batch:
         for fut in self.futures:
             await fut
         self.parser.progress.events += len(self.futures)
-        cases = self.parser.cases
-        for key, raw in self.updates.items():
-            _current_event.set(weakref.ref(self.origin[key]))
-            cases[key] = raw
-        _current_event.set(None)
+        parser = self.parser
+        # The caches learn the new states only now: until the table holds them, a retry of
+        # the batch must find the states it started from.
+        for key, (raw, snap, pos) in self.staged.items():
+            stored = parser.table.put(key, raw, self.origin[key])
+            parser.decoded.put(key, stored, snap, pos)
+            parser.identities.put(key, stored, identity(snap, pos))
 
 
 def _read(value: bytes) -> RawPage | ValueError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
 
@@ -45,17 +46,32 @@ def already_applied(stored: Position | None, position: Position) -> bool:
 Text = tuple[int, int]  # (length, hash) of a stored value: which text a decoding is of
 
 
-def _text(raw: str) -> Text:
-    # Not the string itself: holding every replaced value would keep them all alive.
-    return len(raw), hash(raw)
+def _as_text(data: bytes | str) -> str:
+    return data if isinstance(data, str) else data.decode()
+
+
+class Stored(NamedTuple):
+    """A case's value in the form the table stores it (on disk: faust's encoding of the
+    text), and how to get the state's JSON text from that form. Caches recognise a value
+    by :meth:`text_id`, so that a value they have seen is never decoded again."""
+
+    data: bytes | str
+    decode: Callable[[bytes | str], str] = _as_text
+
+    def text_id(self) -> Text:
+        # Not the value itself: holding every replaced value would keep them all alive.
+        return len(self.data), hash(self.data)
+
+    def text(self) -> str:
+        return self.decode(self.data)
 
 
 class Decoded:
-    """Decoded table values, reused while the table holds the same text.
+    """Decoded table values, reused while the table holds the same value.
 
-    A stored value is an immutable string, so its decoding stays valid exactly as long as
-    the table still holds that text; nothing needs invalidating on rebalances or restores.
-    Bounded (least recently used out): a snapshot costs a few kB.
+    A stored value is immutable, so its decoding stays valid exactly as long as the table
+    still holds it; nothing needs invalidating on rebalances or restores. Bounded (least
+    recently used out): a snapshot costs a few kB.
     """
 
     def __init__(self, maxsize: int) -> None:
@@ -63,19 +79,21 @@ class Decoded:
         self._d: OrderedDict[str, tuple[Text, CaseSnapshot | None, Position | None]] = \
             OrderedDict()
 
-    def decode(self, key: str, raw: str | None) -> tuple[CaseSnapshot | None, Position | None]:
-        if not raw:
+    def decode(self, key: str, stored: Stored | None,
+               ) -> tuple[CaseSnapshot | None, Position | None]:
+        if stored is None:
             return None, None
         hit = self._d.get(key)
-        if hit is not None and hit[0] == _text(raw):
+        if hit is not None and hit[0] == stored.text_id():
             self._d.move_to_end(key)
             return hit[1], hit[2]
-        snap, pos = decode_state(raw)
-        self.put(key, raw, snap, pos)
+        snap, pos = decode_state(stored.text())
+        self.put(key, stored, snap, pos)
         return snap, pos
 
-    def put(self, key: str, raw: str, snap: CaseSnapshot | None, pos: Position | None) -> None:
-        self._d[key] = (_text(raw), snap, pos)
+    def put(self, key: str, stored: Stored, snap: CaseSnapshot | None,
+            pos: Position | None) -> None:
+        self._d[key] = (stored.text_id(), snap, pos)
         self._d.move_to_end(key)
         if len(self._d) > self.maxsize:
             self._d.popitem(last=False)
@@ -104,26 +122,34 @@ def identity_of(raw: str) -> Identity:
                     snap.get("disappeared_at") is not None, pos)
 
 
+def identity(snapshot: CaseSnapshot, position: Position | None) -> Identity:
+    return Identity(snapshot.court_code, snapshot.case_uid, snapshot.case_number,
+                    snapshot.receipt_date, snapshot.disappeared_at is not None, position)
+
+
 class Identities:
     """Recently used cases' Identity, kept beside the table (a few hundred bytes a case,
-    where a decoded snapshot costs kBs) and, like :class:`Decoded`, valid while the text
-    is. Bounded (least recently used out), so that the parser's memory does not grow with
-    its table: a court's manifests come one after another, so its cases stay in."""
+    where a decoded snapshot costs kBs) and, like :class:`Decoded`, valid while the
+    stored value is. Bounded (least recently used out), so that the parser's memory does
+    not grow with its table: a court's manifests come one after another, so its cases stay
+    in."""
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
         self._d: OrderedDict[str, tuple[Text, Identity]] = OrderedDict()
 
-    def get(self, key: str, raw: str) -> Identity:
-        text = _text(raw)
+    def get(self, key: str, stored: Stored) -> Identity:
         hit = self._d.get(key)
-        if hit is not None and hit[0] == text:
+        if hit is not None and hit[0] == stored.text_id():
             self._d.move_to_end(key)
             return hit[1]
-        ident = identity_of(raw)
+        ident = identity_of(stored.text())
+        self.put(key, stored, ident)
+        return ident
+
+    def put(self, key: str, stored: Stored, ident: Identity) -> None:
         if self.maxsize > 0:
-            self._d[key] = (text, ident)
+            self._d[key] = (stored.text_id(), ident)
             self._d.move_to_end(key)
             if len(self._d) > self.maxsize:
                 self._d.popitem(last=False)
-        return ident

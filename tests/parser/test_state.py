@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 from docketwatch.contract import CaseSnapshot
@@ -9,9 +10,11 @@ from services.parser.state import (
     Decoded,
     Identities,
     Identity,
+    Stored,
     already_applied,
     decode_state,
     encode_state,
+    identity,
     identity_of,
 )
 
@@ -35,43 +38,62 @@ def test_pages_at_or_before_the_stored_position_are_skipped() -> None:
 
 def test_a_decoding_is_reused_only_while_the_stored_text_is_the_same() -> None:
     cache = Decoded(maxsize=2)
-    raw = encode_state(SNAP, (3, 42))
+    raw = Stored(encode_state(SNAP, (3, 42)))
     first = cache.decode("k", raw)
     assert first == (SNAP, (3, 42))
     assert cache.decode("k", raw)[0] is first[0]  # the same object: not decoded again
     moved = SNAP.model_copy(update={"judge": "Петров П.П."})
-    assert cache.decode("k", encode_state(moved, (3, 50))) == (moved, (3, 50))
+    assert cache.decode("k", Stored(encode_state(moved, (3, 50)))) == (moved, (3, 50))
     cache.decode("a", raw)
     cache.decode("b", raw)  # "k" is the least recently used: evicted
     assert cache.decode("k", raw) == (SNAP, (3, 42))
     assert cache.decode("k", None) == (None, None)
 
 
+def test_a_value_is_recognised_in_its_stored_form() -> None:
+    decodes: list[bytes | str] = []
+
+    def decode(data: bytes | str) -> str:
+        decodes.append(data)
+        return json.loads(data)  # type: ignore[no-any-return]
+
+    on_disk = Stored(json.dumps(encode_state(SNAP, (3, 42))).encode(), decode)
+    cache = Decoded(maxsize=2)
+    assert cache.decode("k", on_disk) == (SNAP, (3, 42))
+    assert cache.decode("k", Stored(on_disk.data, decode)) == (SNAP, (3, 42))
+    assert len(decodes) == 1  # the same bytes: decoded once
+    idents = Identities(maxsize=2)
+    idents.put("k", on_disk, Identity("c", None, "n", None, False, (3, 42)))
+    assert idents.get("k", Stored(on_disk.data, decode)).court_code == "c"
+    assert len(decodes) == 1
+
+
 def test_identities_follow_the_stored_text() -> None:
     idents = Identities(maxsize=10)
-    raw = encode_state(SNAP, (3, 42))
+    raw = Stored(encode_state(SNAP, (3, 42)))
     assert idents.get("k", raw) == Identity("52GV0001", "u1", "1-1/2024", date(2024, 7, 1),
                                             False, (3, 42))
     gone = SNAP.model_copy(update={"disappeared_at": datetime(2024, 9, 1, tzinfo=UTC)})
-    assert idents.get("k", encode_state(gone, (3, 60))) == Identity(
+    assert idents.get("k", Stored(encode_state(gone, (3, 60)))) == Identity(
         "52GV0001", "u1", "1-1/2024", date(2024, 7, 1), True, (3, 60))
     # a bare snapshot, as stored before positions were kept: no position
-    assert idents.get("k", SNAP.model_dump_json()) == Identity(
+    assert idents.get("k", Stored(SNAP.model_dump_json())) == Identity(
         "52GV0001", "u1", "1-1/2024", date(2024, 7, 1), False, None)
 
 
 def test_an_identity_read_from_the_json_is_the_snapshots_own() -> None:
     bare = CaseSnapshot(court_code="52GV0002", case_number="1-7/2023", case_uid=None,
                         receipt_date=None)
-    for snap in (SNAP, bare):
-        assert identity_of(encode_state(snap, (1, 5))) == Identity(
+    gone = SNAP.model_copy(update={"disappeared_at": datetime(2024, 9, 1, tzinfo=UTC)})
+    for snap in (SNAP, bare, gone):
+        assert identity_of(encode_state(snap, (1, 5))) == identity(snap, (1, 5)) == Identity(
             snap.court_code, snap.case_uid, snap.case_number, snap.receipt_date,
             snap.disappeared_at is not None, (1, 5))
 
 
 def test_identities_are_bounded() -> None:
     idents = Identities(maxsize=2)
-    raws = {k: encode_state(SNAP.model_copy(update={"case_number": k}), (0, i))
+    raws = {k: Stored(encode_state(SNAP.model_copy(update={"case_number": k}), (0, i)))
             for i, k in enumerate("abc")}
     for k, raw in raws.items():
         assert idents.get(k, raw).case_number == k

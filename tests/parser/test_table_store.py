@@ -67,9 +67,12 @@ def test_a_manifest_reads_its_courts_keys_only(tmp_path: Path) -> None:
     # faust's changelog offset is a key of the same database
     store.set_persisted_offset(TP(parser.cases.changelog_topic.get_topic_name(), 2), 41)
     assert store.persisted_offset(TP(parser.cases.changelog_topic.get_topic_name(), 2)) == 41
-    assert list(parser.court_keys(2, "52GV0001:")) == [
-        "52GV0001:1-7/2024", "52GV0001:uid:a", "52GV0001:uid:b"]
-    assert list(parser.court_keys(2, "52GV0003:")) == []
+    assert [(k, v.text()) for k, v in parser.table.court(2, "52GV0001:")] == [
+        ("52GV0001:1-7/2024", "{}"), ("52GV0001:uid:a", "{}"), ("52GV0001:uid:b", "{}")]
+    assert list(parser.table.court(2, "52GV0003:")) == []
+    got = parser.table.get(2, "52GV0001:uid:a")
+    assert got is not None and got.text() == "{}"
+    assert parser.table.get(3, "52GV0001:uid:a") is None  # another partition's database
     # the same keys through faust's own (whole-table) iteration, for comparison
     assert sorted(store._decode_key(k) for k in db.keys()
                   if k != store.offset_key) == sorted(keys)

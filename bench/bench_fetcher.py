@@ -21,27 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.procfs import cpu_seconds, status_kb  # noqa: E402
 from launcher.stack import Stack, free_port  # noqa: E402
 
 _LINE = re.compile(r"fetcher pass: (\d+) pages fetched, (\d+) published, .* in ([\d.]+) s")
-
-
-def vm_hwm_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except FileNotFoundError:
-        pass
-    return 0
-
-
-def cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / 100  # utime + stime, clock ticks
 
 
 def one_run(stack: Stack, n: int, concurrency: int) -> dict[str, float]:
@@ -53,7 +36,7 @@ def one_run(stack: Stack, n: int, concurrency: int) -> dict[str, float]:
         "DW_STATE_DIR": str(stack.workdir / f"state{n}")})
     hwm, cpu, sim_cpu0 = 0, 0.0, cpu_seconds(stack.procs["simulator"].pid)
     while proc.poll() is None:
-        hwm = max(hwm, vm_hwm_kb(proc.pid))
+        hwm = max(hwm, status_kb(proc.pid, "VmHWM"))
         cpu = max(cpu, cpu_seconds(proc.pid))
         time.sleep(0.1)
     sim_cpu = cpu_seconds(stack.procs["simulator"].pid) - sim_cpu0

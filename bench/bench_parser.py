@@ -30,6 +30,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's code
 
+from bench.procfs import cpu_seconds
 from docketwatch.contract import PageKind
 from docketwatch.parse_pool import ParsePool, ParseRequest
 from docketwatch.sudrf.articles import (
@@ -69,12 +70,6 @@ def median_rate(fn: Callable[[], object], runs: int, seconds: float) -> float:
     return statistics.median(pages_per_second(fn, seconds) for _ in range(runs))
 
 
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a process has used, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def pool_costs(data: bytes, runs: int, seconds: float) -> tuple[float, float]:
     """(the service's CPU ms per page, the child's) through a one-process parse pool,
     medians of ``runs`` runs of about ``seconds`` of the service's CPU each."""
@@ -90,15 +85,15 @@ def pool_costs(data: bytes, runs: int, seconds: float) -> tuple[float, float]:
             await pool.parse(request)  # warm-up
             mine, theirs = [], []
             for _ in range(runs):
-                n, c0, k0 = 0, time.process_time(), process_cpu(child)
-                while process_cpu(os.getpid()) - c0 < seconds or n < 2000:
+                n, c0, k0 = 0, time.process_time(), cpu_seconds(child)
+                while cpu_seconds(os.getpid()) - c0 < seconds or n < 2000:
                     stream = pool.stream([request] * 200)
                     for i in range(200):
                         outcome = await stream.outcome(i)
                         assert outcome.parsed is not None
                     n += 200
                 mine.append(1e3 * (time.process_time() - c0) / n)
-                theirs.append(1e3 * (process_cpu(child) - k0) / n)
+                theirs.append(1e3 * (cpu_seconds(child) - k0) / n)
             return statistics.median(mine), statistics.median(theirs)
         finally:
             await pool.close()

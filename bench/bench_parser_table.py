@@ -38,7 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_pipeline import court_codes, rss_kb  # noqa: E402
+from bench.bench_pipeline import court_codes  # noqa: E402
+from bench.procfs import status_kb  # noqa: E402
 from docketwatch.contract import (  # noqa: E402
     TOPIC_CASE_EVENTS,
     TOPIC_RAW_PAGES,
@@ -49,6 +50,7 @@ from docketwatch.contract import (  # noqa: E402
 )
 from docketwatch.kafka import ensure_topics, make_producer  # noqa: E402
 from launcher.stack import Stack  # noqa: E402
+from launcher.supervise import descendants  # noqa: E402
 from launcher.trials import (  # noqa: E402
     KafkaProbe,
     Offsets,
@@ -114,19 +116,12 @@ class Rss(threading.Thread):
         self.children: list[int] = []
         self._halt = threading.Event()
 
-    def _children(self) -> list[int]:
-        try:
-            text = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text()
-        except OSError:
-            return []
-        return [int(p) for p in text.split()]
-
     def run(self) -> None:
         while not self._halt.wait(0.2):
-            kb = rss_kb(self.pid)
+            kb = status_kb(self.pid)
             if kb:
                 self.main.append(kb)
-                self.children.append(sum(rss_kb(c) for c in self._children()))
+                self.children.append(sum(status_kb(c) for c in descendants(self.pid)))
 
     def stop(self) -> None:
         self._halt.set()

@@ -65,6 +65,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.procfs import status_kb  # noqa: E402
 from docketwatch.contract import (  # noqa: E402
     TOPIC_CASE_EVENTS,
     TOPIC_RAW_PAGES,
@@ -207,19 +208,6 @@ def alive(stack: Stack, name: str) -> bool:
     return True
 
 
-def rss_kb(pid: int, field: str = "VmRSS") -> int:
-    """A /proc/PID/status memory figure in kB: VmRSS, or its parts RssAnon (the process's
-    own memory) and RssFile (mapped files: chDB's 555 MB library code, shared and
-    reclaimable by the kernel)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1])
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return 0
-
-
 class RssSampler(threading.Thread):
     """VmRSS of every process of the current stack (and its broker), every ``interval``."""
 
@@ -249,10 +237,10 @@ class RssSampler(threading.Thread):
         while not self._halt.wait(self.interval):
             now = time.monotonic()
             for name, pid in self.pids().items():
-                kb = rss_kb(pid)
+                kb = status_kb(pid)
                 if kb:
                     self.samples.setdefault((self.phase, name), []).append((now, kb))
-                    self.anon.setdefault((self.phase, name), []).append(rss_kb(pid, "RssAnon"))
+                    self.anon.setdefault((self.phase, name), []).append(status_kb(pid, "RssAnon"))
 
     def stop(self) -> None:
         self._halt.set()

@@ -10,7 +10,10 @@ faust app id, so a fresh case table), and the group's lag on the raw topic is po
 
 - steady pages/s: raw pages / (time lag reached 0 − time of the first committed progress),
   i.e. once every worker was assigned its partitions;
-- incl. start-up: raw pages / (time lag reached 0 − time the processes were started).
+- incl. start-up: raw pages / (time lag reached 0 − time the processes were started);
+- CPU ms per page, from /proc: the workers' own processes, their parse processes, and the
+  broker's, from the first committed progress on. Their sum bounds what this machine can
+  do, cores / CPU per page, as long as the broker shares the machine.
 
 Each worker is a separate process; on a machine with fewer cores than workers + broker the
 second worker mostly competes for the same CPU, which the table states (cores).
@@ -28,12 +31,15 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.procfs import cpu_seconds  # noqa: E402
 from docketwatch.contract import TOPIC_RAW_PAGES  # noqa: E402
+from launcher.supervise import descendants  # noqa: E402
 from launcher.trials import (  # noqa: E402
     Corpus,
     KafkaProbe,
@@ -46,13 +52,23 @@ from launcher.trials import (  # noqa: E402
 )
 
 
+@dataclass
+class Run:
+    steady: float  # pages/s
+    total: float  # pages/s incl. start-up
+    main_ms: float  # CPU ms per page: the workers' own processes
+    pool_ms: float  # their parse processes
+    broker_ms: float
+
+
 def measure(stack, workers: int, group: str, pages: int,  # type: ignore[no-untyped-def]
-            tree: Path | None = None) -> tuple[float, float]:
+            tree: Path | None = None) -> Run:
     probe = KafkaProbe(stack.bootstrap, ((group, TOPIC_RAW_PAGES),))
     env = {"DW_PARSER_GROUP": group}
     if tree is not None:
         # no cwd on sys.path, the other checkout first: its services and docketwatch win
         env.update(PYTHONSAFEPATH="1", PYTHONPATH=str(tree.resolve()))
+    broker = int((stack.workdir / "kafka" / "broker.pid").read_text().strip())
     t_start = time.monotonic()
     names = [f"{group}-w{i}" for i in range(workers)]
     for name in names:
@@ -60,12 +76,24 @@ def measure(stack, workers: int, group: str, pages: int,  # type: ignore[no-unty
     probe.wait(lambda o: o.committed[(group, TOPIC_RAW_PAGES)] > 0, timeout=300,
                interval=0.02, what="first progress")
     t_first = time.monotonic()
+    pids = [stack.procs[name].pid for name in names]
+    cpu_first = _cpu(pids, broker)
     probe.wait(lambda o: o.lag(group, TOPIC_RAW_PAGES) == 0, timeout=1800, interval=0.1,
                what="group drained")
     t_end = time.monotonic()
+    main, pool, broker_cpu = (b - a for a, b in zip(cpu_first, _cpu(pids, broker), strict=True))
     for name in names:
         stack.stop(name)
-    return pages / (t_end - t_first), pages / (t_end - t_start)
+    # Like the steady rate, from the first committed progress (start-up's imports left out).
+    return Run(pages / (t_end - t_first), pages / (t_end - t_start), 1e3 * main / pages,
+               1e3 * pool / pages, 1e3 * broker_cpu / pages)
+
+
+def _cpu(pids: list[int], broker: int) -> tuple[float, float, float]:
+    """CPU seconds so far of the workers, of their parse processes, of the broker."""
+    return (sum(cpu_seconds(pid) for pid in pids),
+            sum(cpu_seconds(c) for pid in pids for c in descendants(pid)),
+            cpu_seconds(broker))
 
 
 def main() -> int:
@@ -84,8 +112,8 @@ def main() -> int:
     corpus = Corpus(args.corpus_seed, args.scale, args.courts)
     stack = new_stack(workdir)
     stack.start_broker()
-    results: dict[int, list[tuple[float, float]]] = {w: [] for w in counts}
-    compared: dict[int, list[tuple[float, float]]] = {w: [] for w in counts}
+    results: dict[int, list[Run]] = {w: [] for w in counts}
+    compared: dict[int, list[Run]] = {w: [] for w in counts}
     try:
         start_corpus(stack, corpus)
         t0 = time.monotonic()
@@ -96,16 +124,15 @@ def main() -> int:
               file=sys.stderr, flush=True)
         for r in range(args.repeat):
             for workers in counts:
-                steady, total = measure(stack, workers, f"bench-scaleout-{workers}-{r}", pages)
-                results[workers].append((steady, total))
-                print(f"{workers} worker(s): {steady:.0f} pages/s steady, {total:.0f} incl. "
-                      "start-up", file=sys.stderr, flush=True)
+                run = measure(stack, workers, f"bench-scaleout-{workers}-{r}", pages)
+                results[workers].append(run)
+                print(f"{workers} worker(s): {run}", file=sys.stderr, flush=True)
                 if args.compare:
-                    steady, total = measure(stack, workers, f"bench-scaleout-cmp-{workers}-{r}",
-                                            pages, args.compare)
-                    compared[workers].append((steady, total))
-                    print(f"{workers} worker(s) of {args.compare}: {steady:.0f} pages/s "
-                          f"steady, {total:.0f} incl. start-up", file=sys.stderr, flush=True)
+                    run = measure(stack, workers, f"bench-scaleout-cmp-{workers}-{r}", pages,
+                                  args.compare)
+                    compared[workers].append(run)
+                    print(f"{workers} worker(s) of {args.compare}: {run}", file=sys.stderr,
+                          flush=True)
     finally:
         kill_all(stack)
 
@@ -113,18 +140,24 @@ def main() -> int:
           f"{corpus.seed}, scale {corpus.scale}, {corpus.courts_limit} courts; "
           f"{os.cpu_count()} cores)\n")
     print("| parser | workers | steady pages/s (runs) | pages/s incl. start-up | "
-          "speed-up (steady) |")
-    print("|---|---:|---:|---:|---:|")
-    one = statistics.median(s for s, _ in results[counts[0]])
+          "speed-up (steady) | CPU ms per page: worker + parse processes + broker | "
+          "cores ÷ CPU per page |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    one = statistics.median(r.steady for r in results[counts[0]])
+    cores = os.cpu_count() or 1
     for label, table in (("this checkout", results), (str(args.compare), compared)):
         for workers in counts:
-            if not table[workers]:
+            runs = table[workers]
+            if not runs:
                 continue
-            steady = statistics.median(s for s, _ in table[workers])
-            total = statistics.median(t for _, t in table[workers])
-            runs = ", ".join(f"{s:.0f}" for s, _ in table[workers])
-            print(f"| {label} | {workers} | {steady:.0f} ({runs}) | {total:.0f} | "
-                  f"{steady / one:.2f}× |")
+            steady = statistics.median(r.steady for r in runs)
+            main, pool, broker = (statistics.median(getattr(r, f) for r in runs)
+                                  for f in ("main_ms", "pool_ms", "broker_ms"))
+            listed = ", ".join(f"{r.steady:.0f}" for r in runs)
+            print(f"| {label} | {workers} | {steady:.0f} ({listed}) | "
+                  f"{statistics.median(r.total for r in runs):.0f} | {steady / one:.2f}× | "
+                  f"{main:.2f} + {pool:.2f} + {broker:.2f} = {main + pool + broker:.2f} | "
+                  f"{1e3 * cores / (main + pool + broker):.0f} pages/s |")
     print(f"\n`{' '.join(sys.argv)}`")
     return 0
 

@@ -37,6 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.procfs import tree_rss_kb  # noqa: E402
 from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES  # noqa: E402
 from docketwatch.kafka import consumer_lag  # noqa: E402
 from docketwatch.reader import Reader, ReaderSettings  # noqa: E402
@@ -44,16 +45,6 @@ from docketwatch.settings import AGGREGATOR_GROUP, PARSER_GROUP  # noqa: E402
 from launcher import supervise as sv  # noqa: E402
 from launcher.stack import SERVICES, free_port, wait_until  # noqa: E402
 from launcher.verify import verify  # noqa: E402
-
-
-def rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def http(url: str, body: dict[str, Any] | None = None) -> Any:
@@ -146,8 +137,7 @@ def main() -> int:
         def sample(into: dict[str, list[tuple[float, int]]] | None, at: float) -> None:
             for name, info in sup.processes().items():
                 if info["pid"]:
-                    kb = rss_kb(info["pid"]) + sum(rss_kb(c) for c in
-                                                   sv.descendants(info["pid"]))
+                    kb = tree_rss_kb(info["pid"])
                     catch_up_peak[name] = max(catch_up_peak.get(name, 0), kb)
                     if into is not None:
                         into.setdefault(name, []).append((at, kb))

@@ -284,12 +284,9 @@ class Parser:
         known: list[tuple[str, Identity]] = [
             (key, identity(snap, pos)) for key, (_, snap, pos) in batch.staged.items()
             if key.startswith(prefix)]
-        for key, stored in self.table.court(position[0], prefix):
-            if key in batch.staged:
-                continue
-            ident = self.identities.get(key, stored)
-            if not already_applied(ident.position, position):
-                known.append((key, ident))
+        known.extend(
+            (key, ident) for key, ident in batch.court(position[0], prefix)
+            if key not in batch.staged and not already_applied(ident.position, position))
         source = _source(page)
         for key in lifecycle.vanished(manifest, known):
             prev, _, _ = batch.state(key)
@@ -339,6 +336,7 @@ class Batch:
         self.parser = parser
         # key → the new state's text, snapshot and position
         self.staged: dict[str, tuple[str, CaseSnapshot, Position]] = {}
+        self.courts: dict[str, list[tuple[str, Identity]]] = {}
         # The stream event behind each update: faust writes a table key's changelog entry to
         # the partition of the event "being processed", which is ours to name here.
         self.origin: dict[str, EventT] = {}
@@ -349,6 +347,16 @@ class Batch:
         """The page being handled from now on: its partition is where its court's cases
         are (the batch's last page may come from another partition)."""
         self.event = event
+
+    def court(self, partition: int, prefix: str) -> list[tuple[str, Identity]]:
+        """The identities of the court's cases as the table holds them. Read once per batch
+        and court: the table does not change until the batch commits, and a pass over a
+        court brings one manifest per receipt window, many to a batch."""
+        if prefix not in self.courts:
+            identities = self.parser.identities
+            self.courts[prefix] = [(key, identities.get(key, stored))
+                                   for key, stored in self.parser.table.court(partition, prefix)]
+        return self.courts[prefix]
 
     async def send(self, topic: str, key: bytes, value: bytes) -> None:
         # Straight to the producer: faust's Topic.send wraps every record in a pending

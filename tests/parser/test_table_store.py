@@ -61,14 +61,15 @@ def test_a_manifest_reads_its_courts_keys_only(tmp_path: Path) -> None:
     assert isinstance(store, RocksDBStore)
     db = store._db_for_partition(2)
     keys = ["52GV0001:uid:b", "52GV0001:uid:a", "52GV0001:1-7/2024", "52GV00010:uid:c",
-            "52GV0002:uid:d", "52GV000:uid:e"]
+            "52GV0002:uid:d", "52GV000:uid:e", '52GV0001:Ж-"1"']  # the last escaped in JSON
     for key in keys:  # as faust writes them
         db.put(store._encode_key(key), store._encode_value("{}"))
     # faust's changelog offset is a key of the same database
     store.set_persisted_offset(TP(parser.cases.changelog_topic.get_topic_name(), 2), 41)
     assert store.persisted_offset(TP(parser.cases.changelog_topic.get_topic_name(), 2)) == 41
     assert [(k, v.text()) for k, v in parser.table.court(2, "52GV0001:")] == [
-        ("52GV0001:1-7/2024", "{}"), ("52GV0001:uid:a", "{}"), ("52GV0001:uid:b", "{}")]
+        ("52GV0001:1-7/2024", "{}"), ('52GV0001:Ж-"1"', "{}"), ("52GV0001:uid:a", "{}"),
+        ("52GV0001:uid:b", "{}")]
     assert list(parser.table.court(2, "52GV0003:")) == []
     got = parser.table.get(2, "52GV0001:uid:a")
     assert got is not None and got.text() == "{}"

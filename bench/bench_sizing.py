@@ -143,9 +143,11 @@ def main() -> int:
 
         rates: dict[int, float] = {}
         for workers in (1, 2):
-            rates[workers], _ = measure(stack, workers, f"sizing-{workers}", pages)
-            print(f"parser, {workers} worker(s): {rates[workers]:.0f} pages/s",
-                  file=sys.stderr, flush=True)
+            run = measure(stack, workers, f"sizing-{workers}", pages)
+            rates[workers] = run.steady
+            print(f"parser, {workers} worker(s): {run}", file=sys.stderr, flush=True)
+            if workers == 1:
+                out["parser_cpu_ms"] = run.main_ms + run.pool_ms
             if workers == 1:
                 out["events"] = KafkaProbe(stack.bootstrap).read().ends[TOPIC_CASE_EVENTS]
                 out["events_bytes"] = topic_bytes(stack, TOPIC_CASE_EVENTS)
@@ -182,7 +184,8 @@ def main() -> int:
           f"{out['pages']:,} raw records (pages and window manifests) |")
     print(f"| requests per court, one full pass | p50 {out['per_court_p50']:.0f}, max "
           f"{out['per_court_max']:,} ({out['requests']:,} in all) |")
-    print(f"| parser, 1 worker (6 partitions) | **{out['parser'][1]:,.0f} raw records/s** |")
+    print(f"| parser, 1 worker (6 partitions) | **{out['parser'][1]:,.0f} raw records/s** "
+          f"({out['parser_cpu_ms']:.2f} CPU ms per record, worker and parse process) |")
     print(f"| parser, 2 workers (6 partitions) | **{out['parser'][2]:,.0f} raw records/s** "
           f"({out['parser'][2] / out['parser'][1]:.2f}×) |")
     print(f"| aggregator, empty store, {out['aggregator_records']:,} event records | "

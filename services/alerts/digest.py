@@ -39,6 +39,7 @@ from services.alerts.outbox import (
     Position,
     PositionStore,
     read_log,
+    resume_position,
 )
 from services.alerts.receivers.base import RejectedError, _Backoff
 from services.alerts.receivers.digest import DigestReceiver
@@ -86,14 +87,9 @@ class DigestWorker:
     async def load(self, position: Position | None, logged: list[LoggedDigest],
                    end: int) -> int:
         """Queue what this receiver has not settled; a new receiver starts at ``end``."""
-        if position is not None and position.next.get(0, 0) > end:
-            log.warning("%s: digest position %s is past the end of the digest log %d (the "
-                        "topic was recreated?): starting at its end", self.name,
-                        position.next, end)
-            position = None
-        if position is None:
-            position = Position(next={0: end})
-            await self.positions.save(self.name, position)
+        position = await resume_position(
+            self.name, position, {0: end},
+            lambda p: self.positions.save(self.name, p), "digest log")
         owed = [d for d in logged if d.offset >= position.next.get(0, 0)]
         for d in owed:
             self.submit(d)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -104,6 +104,22 @@ class Position:
 class PositionStore(Protocol):
     async def save(self, receiver: str, position: Position) -> None:
         """Durable once it returns."""
+
+
+async def resume_position(receiver: str, position: Position | None, ends: dict[int, int],
+                          save: Callable[[Position], Awaitable[None]], what: str) -> Position:
+    """Where ``receiver`` resumes on a log (``what``) whose partitions end at ``ends``: its
+    saved position, else the log's end, saved at once (before anything new is published),
+    for a receiver seen for the first time or one whose position is past the end: the
+    topic was deleted and created again, and its offsets mean nothing any more."""
+    if position is not None and any(o > ends.get(p, 0) for p, o in position.next.items()):
+        log.warning("%s: delivery position %s is past the end of the %s %s (the topic was "
+                    "recreated?): starting at its end", receiver, position.next, what, ends)
+        position = None
+    if position is None:
+        position = Position(next=dict(ends))
+        await save(position)
+    return position
 
 
 class MemoryPositions:

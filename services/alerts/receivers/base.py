@@ -37,7 +37,14 @@ from docketwatch.contract import AlertEvent
 from services.alerts import metrics
 from services.alerts.config import ReceiverConfig
 from services.alerts.grouping import GroupKey, Notification, group_labels, notification
-from services.alerts.outbox import MemoryPositions, Outgoing, Position, PositionStore, due
+from services.alerts.outbox import (
+    MemoryPositions,
+    Outgoing,
+    Position,
+    PositionStore,
+    due,
+    resume_position,
+)
 
 log = logging.getLogger("docketwatch.alerts")
 
@@ -155,16 +162,7 @@ class ReceiverWorker:
         Without a position (a receiver seen for the first time) it starts at ``ends`` and
         that position is saved at once, before anything new is published.
         """
-        if position is not None and any(o > ends.get(p, 0) for p, o in position.next.items()):
-            # Past the end of the log: the alerts topic was deleted and created again, and
-            # the offsets mean nothing any more. Start afresh, like a new receiver.
-            log.warning("%s: delivery position %s is past the end of the alert log %s (the "
-                        "topic was recreated?): starting at its end", self.name,
-                        position.next, ends)
-            position = None
-        if position is None:
-            position = Position(next=dict(ends))
-            await self._save(position)
+        position = await resume_position(self.name, position, ends, self._save, "alert log")
         self._high = {p: max(e, position.next.get(p, 0)) for p, e in ends.items()}
         owed = due(position, log_records)
         for p, done in position.done.items():

@@ -148,7 +148,6 @@ def main() -> int:
             print(f"parser, {workers} worker(s): {run}", file=sys.stderr, flush=True)
             if workers == 1:
                 out["parser_cpu_ms"] = run.main_ms + run.pool_ms
-            if workers == 1:
                 out["events"] = KafkaProbe(stack.bootstrap).read().ends[TOPIC_CASE_EVENTS]
                 out["events_bytes"] = topic_bytes(stack, TOPIC_CASE_EVENTS)
         out["parser"] = rates

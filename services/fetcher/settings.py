@@ -27,8 +27,14 @@ class FetcherSettings(CommonSettings):
         60.0, description="live mode: shortest pause between two polls of a busy court's "
         "newest windows")
     live_hot_days: int = Field(
-        14, ge=0, description="live mode: the receipt and decision windows (months) that "
-        "overlap the last this many days are a court's newest windows (0: full passes only)")
+        14, ge=0, description="live mode: the decision windows (months) that overlap the last "
+        "this many days are among a court's newest windows, polled between full passes "
+        "(0: no such polls, full passes only)")
+    live_hot_receipt_days: int = Field(
+        60, ge=0, description="live mode: the receipt windows (months) that overlap the last "
+        "this many days are among a court's newest windows: sudrf publishes a case up to "
+        "weeks after its receipt date, and its list cannot be asked by publication date "
+        "(60: the publication delay the counts allow for, docs/counting.md)")
     live_activity_s: float = Field(
         86400.0, gt=0, description="live mode: a day, the span a court's activity (new or "
         "changed rows) is counted over: with n rows per day its newest windows are polled "

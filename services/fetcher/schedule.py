@@ -5,10 +5,12 @@ Two kinds of poll share one budget of requests per court per rolling hour:
 - a *full pass*: every due window and the counter checks (crawler.plan, reconcile.py), at
   most every ``DW_LIVE_INTERVAL_S`` and, under a budget, no more often than lets full passes
   take :data:`FULL_SHARE` of it;
-- a *hot poll*: only the newest receipt and decision windows, where new rows appear. Its
-  interval follows the court's activity: ``L / (1 + n)``, ``L`` the live interval and ``n``
-  the court's new or changed rows per day (``DW_LIVE_ACTIVITY_S``), exponentially
-  weighted over a day and seeded from its docket's recent months by the catch-up pass. A
+- a *hot poll*: only the newest receipt and decision windows, where new rows appear (two
+  months of receipts, as sudrf publishes cases weeks late: crawler.hot_windows; each
+  kind's range is asked in one request first, so an idle poll costs two). Its interval
+  follows the court's activity: ``L / (1 + n)``, ``L`` the live interval and ``n`` the
+  court's new or changed rows per day (``DW_LIVE_ACTIVITY_S``), exponentially weighted
+  over a day and seeded from its docket's recent months by the catch-up pass. A
   quiet court is polled about every ``L``; one with 3 rows a day every ``L/4`` (225 s at
   the default 900), never more often than ``DW_LIVE_HOT_MIN_S`` nor than the budget left
   by full passes allows at the hot polls' measured cost (the running mean, or the last

@@ -152,16 +152,19 @@ class Crawler:
             due += ws
         return due
 
-    def intake_per_day(self, code: str, end: date) -> float:
-        """Cases a day the court's receipt months of the last SEED_DAYS show (the totals of
-        their last complete fetch): how busy it is before a live poll has seen anything.
-        Low for the newest weeks, which sudrf publishes late; the polls correct it."""
-        since = end - timedelta(days=SEED_DAYS)
-        months = [w for w in month_windows(self._s.fetch_start, end) if w.end >= since]
-        if not months:
-            return 0.0
-        rows = sum(self._state.window_total(code, RECEIPT, *w.key) or 0 for w in months)
-        return rows / ((end - months[-1].start).days + 1)
+    def docket_per_day(self, code: str, end: date) -> float:
+        """Rows a day that appeared or changed in the court's docket over the last
+        SEED_DAYS, as the totals of its windows' last complete fetch show them: cases
+        received, and cases decided (a decision changes a case's row). Low by the newest
+        weeks, which sudrf publishes late, and by the acts, which no window counts."""
+        per_day = 0.0
+        for kind, windows in ((RECEIPT, month_windows(self._s.fetch_start, end)),
+                              (DECISION, decision_windows(end, self._s.decision_days))):
+            months = _overlapping(windows, end, SEED_DAYS)
+            if months:
+                rows = sum(self._state.window_total(code, kind, *w.key) or 0 for w in months)
+                per_day += rows / ((end - months[-1].start).days + 1)
+        return per_day
 
     async def window_end(self) -> date:
         """The last date of this poll's windows: DW_FETCH_END (default: today), and never
@@ -236,8 +239,9 @@ class Crawler:
                     # A hot poll that finds nothing reads one page of each kind's windows.
                     sched.hot_cost = max(1.0, float(len({w.kind for w in
                                                          self.hot_windows(end)})))
-                    sched.seed(self.intake_per_day(code, end))
                     budget.enforce(code)
+                if kind == FULL:
+                    sched.set_docket(self.docket_per_day(code, end))
                 sched.record(kind, started, pages, report.cards,
                              jitter=random.uniform(0.9, 1.1), learn=not first)
                 metrics.BUDGET_USED.labels(code).set(budget.used(code))

@@ -9,15 +9,16 @@ Two kinds of poll share one budget of requests per court per rolling hour:
   months of receipts, as sudrf publishes cases weeks late: crawler.hot_windows; each
   kind's range is asked in one request first, so an idle poll costs two). Its interval
   follows the court's activity: ``L / (1 + n)``, ``L`` the live interval and ``n`` the
-  court's new or changed rows per day (``DW_LIVE_ACTIVITY_S``), exponentially weighted
-  over a day and seeded from its docket's recent months by the catch-up pass. A
-  quiet court is polled about every ``L``; one with 3 rows a day every ``L/4`` (225 s at
-  the default 900), never more often than ``DW_LIVE_HOT_MIN_S`` nor than the budget left
-  by full passes allows at the hot polls' measured cost (the running mean, or the last
-  poll's if dearer). A day, not ``L``, because at a real court's pace (a few cases a
-  day at the busiest) no interval of minutes ever sees enough rows to tell busy from
-  quiet; and polling a court faster than once per expected row is what detection latency
-  needs: a case waits, on average, half the interval, however rarely cases come.
+  court's new or changed rows per day: those its polls find, exponentially weighted over a
+  day (``DW_LIVE_ACTIVITY_S``), and never fewer than its docket's last months show (cases
+  received and decided a day, read again after every full pass). A quiet court is polled
+  about every ``L``; one with 3 rows a day every ``L/4`` (225 s at the default 900), never
+  more often than ``DW_LIVE_HOT_MIN_S`` nor than the budget left by full passes allows at
+  the hot polls' measured cost (the running mean, or the last poll's if dearer). A day,
+  not ``L``, because at a real court's pace (a few cases a day at the busiest) no
+  interval of minutes ever sees enough rows to tell busy from quiet; and polling a court
+  faster than once per expected row is what detection latency needs: a case waits, on
+  average, half the interval, however rarely cases come.
 
 The schedule plans from estimates; :class:`RequestBudget` enforces the budget on every
 request, so a poll dearer than estimated (many new cards) waits rather than overspends.
@@ -55,19 +56,25 @@ class CourtSchedule:
     # The last hot poll's requests: the wait after a poll pays for what it cost, so over
     # any run the hot polls stay within the budget's pace but for the last one.
     last_hot: int = 0
-    # New or changed rows per second, exponentially weighted over activity_s; until the
-    # catch-up pass seeds it (seed), a court counts as quiet.
+    # New or changed rows per second the polls found, exponentially weighted over
+    # activity_s.
     rate_per_s: float = 0.0
+    # Rows a day the court's docket shows over its recent months (set_docket, from every
+    # full pass): the floor under the polls' rate. A day without a row says little of a
+    # court with one or two a day, and whenever its next case comes, it waits for the
+    # next poll; the docket's months say how busy the court is, the last day only how
+    # lucky. Until the catch-up pass sets it, a court counts as quiet.
+    docket_per_day: float = 0.0
     last_poll: float | None = None
     next_full: float | None = None
     _rate_at: float | None = None
 
-    def seed(self, rows_per_day: float) -> None:
+    def set_docket(self, rows_per_day: float) -> None:
         """The activity the court's docket shows (rows of its recent months per day)."""
-        self.rate_per_s = max(0.0, rows_per_day) / max(self.activity_s, 1e-9)
+        self.docket_per_day = max(0.0, rows_per_day)
 
     def rows_per_day(self) -> float:
-        return self.rate_per_s * self.activity_s
+        return max(self.rate_per_s * self.activity_s, self.docket_per_day)
 
     def full_interval(self) -> float:
         if self.budget_per_hour <= 0:

@@ -76,6 +76,29 @@ def test_the_hot_set_is_two_months_of_receipts_and_the_newest_decisions(
     assert hot(tmp_path, date(2024, 12, 12), live_hot_days=0) == []  # full passes only
 
 
+def test_a_courts_docket_pace_counts_its_cases_received_and_decided(tmp_path: Path) -> None:
+    # 2 December: the months overlapping the last 90 days, 1 September on, are 93 days.
+    end = date(2024, 12, 2)
+    s = settings(tmp_path, fetch_end=end)
+    state = CrawlState(s.state_path())
+    try:
+        crawler = Crawler(s, [], None, None, state, None, None)  # type: ignore[arg-type]
+        for month in ("09", "10", "11"):
+            last = "30" if month in ("09", "11") else "31"
+            state.mark_window(VNKOD, RECEIPT, f"2024-{month}-01", f"2024-{month}-{last}",
+                              total=31, rows=31)
+            state.mark_window(VNKOD, DECISION, f"2024-{month}-01", f"2024-{month}-{last}",
+                              total=62, rows=62)
+        state.mark_window(VNKOD, RECEIPT, "2024-12-01", "2024-12-02", total=31, rows=31)
+        state.mark_window(VNKOD, DECISION, "2024-12-01", "2024-12-02", total=62, rows=62)
+        # August ended more than 90 days before.
+        state.mark_window(VNKOD, RECEIPT, "2024-08-01", "2024-08-31", total=900, rows=900)
+        assert crawler.docket_per_day(VNKOD, end) == (4 * 31 + 4 * 62) / 93 == 4.0
+        assert crawler.docket_per_day("61GV0001", end) == 0.0  # no window done: quiet
+    finally:
+        state.close()
+
+
 class Producer:
     """What Publisher needs of a Kafka producer: every record acknowledged at once."""
 

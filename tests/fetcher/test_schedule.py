@@ -28,11 +28,11 @@ def test_without_a_budget_a_court_gets_a_full_pass_every_live_interval() -> None
     assert s.hot_interval() == 2.0
 
 
-def test_a_court_starts_as_busy_as_its_docket_and_backs_off_while_it_finds_nothing() -> None:
+def test_a_court_is_polled_at_least_as_busy_as_its_docket_shows() -> None:
     s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=0)
-    assert s.hot_interval() == 900.0  # unseeded: a quiet court's pace
+    assert s.hot_interval() == 900.0  # before the catch-up pass: a quiet court's pace
     s.record(FULL, 0.0, requests=500, new_rows=400, learn=False)  # the catch-up pass
-    s.seed(3.0)  # its recent months show 3 cases a day
+    s.set_docket(3.0)  # its recent months show 3 rows a day
     assert s.rows_per_day() == 3.0
     assert s.hot_interval() == 900.0 / 4  # a case waits 112 s on average, not 450
     polls = []
@@ -41,10 +41,15 @@ def test_a_court_starts_as_busy_as_its_docket_and_backs_off_while_it_finds_nothi
         s.record(kind, at, requests=3, new_rows=0)
         polls.append((kind, at))
     assert polls[0] == (HOT, 225.0)
-    # a day of nothing: e^-1 of the activity, and the pace slows with it
-    assert math.isclose(s.rows_per_day(), 3.0 * math.exp(-(polls[-1][1]) / 86400),
-                        rel_tol=1e-9)
-    assert 900.0 / 2.2 < s.hot_interval() < 900.0 / 2.0
+    # A day of nothing: the polls' own rate is gone, the docket's pace stays.
+    assert s.rate_per_s == 0.0 and s.rows_per_day() == 3.0
+    assert s.hot_interval() == 900.0 / 4
+    s.record(HOT, 86400.0, requests=3, new_rows=9)  # a burst: faster while it lasts
+    assert s.rows_per_day() == 9.0 and s.hot_interval() == 90.0
+    s.record(HOT, 10 * 86400.0, requests=3, new_rows=0)
+    assert s.rows_per_day() == 3.0  # back to the docket's pace
+    s.set_docket(0.0)  # the next full pass: the docket has gone quiet
+    assert 899.0 < s.hot_interval() <= 900.0
 
 
 def test_the_hot_interval_follows_the_courts_activity() -> None:
@@ -69,7 +74,7 @@ def test_a_day_is_what_the_activity_is_counted_over() -> None:
     # The same docket in a compressed day (a benchmark's clock): the same pace in its time.
     fast = CourtSchedule(interval_s=900.0 / 144, hot_min_s=60.0 / 144, budget_per_hour=0,
                          activity_s=86400.0 / 144)
-    fast.seed(3.0)
+    fast.record(HOT, 0.0, requests=3, new_rows=3)
     assert math.isclose(fast.hot_interval(), 900.0 / 4 / 144, rel_tol=1e-12)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import time
 from dataclasses import dataclass, field
@@ -203,10 +204,11 @@ class Crawler:
 
         async def loop(court: Court) -> None:
             code = court.vnkod
-            # Without newest windows, a hot poll would be as slow as a full pass: none.
-            hot_min = (self._s.live_hot_min_s if self._s.live_hot_days > 0
-                       else self._s.live_interval_s)
-            sched = CourtSchedule(self._s.live_interval_s, hot_min,
+            # Without newest windows there is nothing to poll between full passes.
+            hot = self._s.live_hot_days > 0
+            sched = CourtSchedule(self._s.live_interval_s,
+                                  self._s.live_hot_min_s if hot else math.inf,
+                                  self._s.live_hot_max_s if hot else math.inf,
                                   self._s.live_budget_per_hour, self._s.live_activity_s)
             first = True
             while not stop.is_set():

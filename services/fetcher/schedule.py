@@ -8,14 +8,15 @@ Two kinds of poll share one budget of requests per court per rolling hour:
 - a *hot poll*: only the newest receipt and decision windows, where new rows appear (two
   months of receipts, as sudrf publishes cases weeks late: crawler.hot_windows; each
   kind's range is asked in one request first, so an idle poll costs two). Its interval
-  follows the court's activity: ``L / (1 + n)``, ``L`` the live interval and ``n`` the
-  court's new or changed rows per day: those its polls find, exponentially weighted over a
-  day (``DW_LIVE_ACTIVITY_S``), and never fewer than its docket's last months show (cases
-  received and decided a day, read again after every full pass). A quiet court is polled
-  about every ``L``; one with 3 rows a day every ``L/4`` (225 s at the default 900), never
+  follows the court's activity: ``Q / (1 + n)``, ``Q`` a quiet court's pace
+  (``DW_LIVE_HOT_MAX_S``) and ``n`` the court's new or changed rows per day: those its
+  polls find, exponentially weighted over a day (``DW_LIVE_ACTIVITY_S``), and never fewer
+  than its docket's last months show (cases received and decided a day, read again after
+  every full pass). A quiet court is polled about every ``Q``; one with a row a day every
+  ``Q/2`` (300 s at the default 600, the detection aim), one with 3 every ``Q/4``; never
   more often than ``DW_LIVE_HOT_MIN_S`` nor than the budget left by full passes allows at
   the hot polls' measured cost (the running mean, or the last poll's if dearer). A day,
-  not ``L``, because at a real court's pace (a few cases a day at the busiest) no
+  not minutes, because at a real court's pace (a few cases a day at the busiest) no
   interval of minutes ever sees enough rows to tell busy from quiet; and polling a court
   faster than once per expected row is what detection latency needs: a case waits, on
   average, half the interval, however rarely cases come.
@@ -47,8 +48,9 @@ COST_WEIGHT = 0.5
 class CourtSchedule:
     """One court's live schedule: pure arithmetic on monotonic seconds, no I/O."""
 
-    interval_s: float  # DW_LIVE_INTERVAL_S: full-pass pace, a quiet court's hot pace
+    interval_s: float  # DW_LIVE_INTERVAL_S: the shortest wait between full passes
     hot_min_s: float  # DW_LIVE_HOT_MIN_S
+    hot_max_s: float  # DW_LIVE_HOT_MAX_S: a quiet court's hot pace (inf: no hot polls)
     budget_per_hour: int  # DW_LIVE_BUDGET_PER_HOUR; 0: no budget
     activity_s: float = 86400.0  # DW_LIVE_ACTIVITY_S: the span activity is counted over
     full_cost: float = 1.0  # requests per full pass (running estimate)
@@ -84,7 +86,7 @@ class CourtSchedule:
 
     def hot_interval(self) -> float:
         """Seconds between two polls of the newest windows (infinite: none fit the budget)."""
-        ceiling = self.interval_s
+        ceiling = self.hot_max_s
         wanted = ceiling / (1.0 + self.rows_per_day())
         wanted = max(wanted, min(self.hot_min_s, ceiling))
         if self.budget_per_hour <= 0:

@@ -152,7 +152,7 @@ def main() -> int:
         wait_drained(stack, timeout=1800)
         catch_up_s = time.monotonic() - t0
         # -- the clock runs; the wall time of every simulated day's start is known
-        a = time.time()
+        a, mono = time.time(), time.monotonic()
         http(f"{sim}/_sim/clock", {"as_of": AS_OF.isoformat(), "seconds_per_day": spd})
         t_set = (a + time.time()) / 2
         start = t_set + args.warmup
@@ -160,6 +160,9 @@ def main() -> int:
         polls0 = {v: poll_counts(stack, v) for v in VARIANTS}
         time.sleep(max(0.0, end - time.time()))  # the run itself
         polls1 = {v: poll_counts(stack, v) for v in VARIANTS}
+        # A paused virtual machine: the wall clock jumps, the monotonic clock the simulator
+        # counts its days by does not, so every publication time here would be off by it.
+        paused = (time.time() - a) - (time.monotonic() - mono)
         last_day = AS_OF + timedelta(days=int((end - t_set) // spd))
         truth = http(f"{sim}/_sim/truth?as_of={last_day.isoformat()}")
         published: dict[tuple[str, str], float] = {}
@@ -212,6 +215,9 @@ def main() -> int:
               f"| {pct(rates, 0.5):.0f} | {max(rates):.0f} | {full:.2f} / {hot:.2f} |")
     print("\nLatency and requests in production's time (measured wall times × the compression, "
           "the pipeline's part as measured).")
+    if abs(paused) > 1.0:
+        print(f"\n**Invalid run**: the machine stood still for {paused:.0f} s of wall time "
+              f"(a paused VM); every latency is off by up to {paused * k / 60:.0f} minutes.")
     print(f"\n`{' '.join(sys.argv)}`")
     return 0
 

@@ -49,6 +49,7 @@ from launcher.trials import (  # noqa: E402
     start_parser,
     wait_drained,
 )
+from services.fetcher.settings import FetcherSettings  # noqa: E402
 
 AS_OF = date(2024, 12, 2)
 FETCH_START = "2024-08-01"
@@ -73,6 +74,16 @@ def split_roster(stack: Stack, out: Path) -> dict[str, list[str]]:
     return halves
 
 
+def compressed(names: tuple[str, ...], k: float) -> dict[str, str]:
+    """Production's default of each fetcher time setting, divided by the compression."""
+    out: dict[str, str] = {}
+    for name in names:
+        default = FetcherSettings.model_fields[name].default
+        assert isinstance(default, float), name
+        out[f"DW_{name.upper()}"] = str(default / k)
+    return out
+
+
 def start_fetcher(stack: Stack, variant: str, k: float, budget: int) -> None:
     sim = f"http://127.0.0.1:{stack.simulator_port}"
     env = {"DW_FETCH_MODE": "live", "DW_FETCH_START": FETCH_START, "DW_FETCH_END": "2025-03-31",
@@ -80,11 +91,9 @@ def start_fetcher(stack: Stack, variant: str, k: float, budget: int) -> None:
            "DW_MAX_CONCURRENCY": "32", "DW_COURTS_FILE": str(stack.workdir / f"{variant}.csv"),
            "DW_STATE_DIR": str(stack.workdir / f"state-{variant}"),
            "DW_FETCHER_OPS_PORT": str(free_port()),
-           # production's defaults, time divided by the compression
-           "DW_LIVE_INTERVAL_S": str(900 / k), "DW_BREAKER_COOLDOWN_S": str(1800 / k)}
-    if variant == "adaptive":
-        env |= {"DW_LIVE_HOT_MIN_S": str(60 / k), "DW_LIVE_HOT_DAYS": "14",
-                "DW_LIVE_ACTIVITY_S": str(86400 / k),
+           **compressed(("live_interval_s", "breaker_cooldown_s"), k)}
+    if variant == "adaptive":  # the hot set's days are production's defaults as they are
+        env |= {**compressed(("live_hot_min_s", "live_hot_max_s", "live_activity_s"), k),
                 "DW_LIVE_BUDGET_PER_HOUR": str(round(budget * k))}
     else:  # live mode as it was: a full pass every live interval, nothing between
         env |= {"DW_LIVE_HOT_DAYS": "0", "DW_LIVE_BUDGET_PER_HOUR": "0"}
@@ -143,7 +152,7 @@ def main() -> int:
         wait_drained(stack, timeout=1800)
         catch_up_s = time.monotonic() - t0
         # -- the clock runs; the wall time of every simulated day's start is known
-        a = time.time()
+        a, mono = time.time(), time.monotonic()
         http(f"{sim}/_sim/clock", {"as_of": AS_OF.isoformat(), "seconds_per_day": spd})
         t_set = (a + time.time()) / 2
         start = t_set + args.warmup
@@ -151,6 +160,9 @@ def main() -> int:
         polls0 = {v: poll_counts(stack, v) for v in VARIANTS}
         time.sleep(max(0.0, end - time.time()))  # the run itself
         polls1 = {v: poll_counts(stack, v) for v in VARIANTS}
+        # A paused virtual machine: the wall clock jumps, the monotonic clock the simulator
+        # counts its days by does not, so every publication time here would be off by it.
+        paused = (time.time() - a) - (time.monotonic() - mono)
         last_day = AS_OF + timedelta(days=int((end - t_set) // spd))
         truth = http(f"{sim}/_sim/truth?as_of={last_day.isoformat()}")
         published: dict[tuple[str, str], float] = {}
@@ -203,6 +215,9 @@ def main() -> int:
               f"| {pct(rates, 0.5):.0f} | {max(rates):.0f} | {full:.2f} / {hot:.2f} |")
     print("\nLatency and requests in production's time (measured wall times × the compression, "
           "the pipeline's part as measured).")
+    if abs(paused) > 1.0:
+        print(f"\n**Invalid run**: the machine stood still for {paused:.0f} s of wall time "
+              f"(a paused VM); every latency is off by up to {paused * k / 60:.0f} minutes.")
     print(f"\n`{' '.join(sys.argv)}`")
     return 0
 

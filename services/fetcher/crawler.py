@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import time
 from dataclasses import dataclass, field
@@ -27,12 +28,12 @@ from services.fetcher.health import HealthBook
 from services.fetcher.http import BodyTooLarge, HostNotAllowed, Retryable
 from services.fetcher.progress import WindowProgress
 from services.fetcher.publisher import Publisher
-from services.fetcher.reconcile import Ledger, Reconciler, reason_of
+from services.fetcher.reconcile import Ledger, Reconciler, reason_of, span
 from services.fetcher.schedule import FULL, HOT, CourtSchedule
 from services.fetcher.settings import FetcherSettings
 from services.fetcher.siteclock import SiteClock
 from services.fetcher.state import CrawlState, epoch
-from services.fetcher.window import CourtBlocked, WindowCrawler
+from services.fetcher.window import CourtBlocked, InterfaceMismatch, WindowCrawler
 from services.fetcher.windows import DECISION, RECEIPT, Window, decision_windows, month_windows
 
 log = logging.getLogger(__name__)
@@ -116,26 +117,55 @@ class Crawler:
         return due + decision_windows(end, self._s.decision_days), skipped
 
     def hot_windows(self, end: date) -> list[Window]:
-        """The newest windows of each kind, where new rows appear: those overlapping the
-        last ``DW_LIVE_HOT_DAYS`` days (a case can be published weeks after its receipt,
-        a decision weeks after it was taken, so more than the current month at times)."""
+        """The newest windows, where new rows appear: the receipt months overlapping the
+        last ``DW_LIVE_HOT_RECEIPT_DAYS`` days, as sudrf publishes a case up to weeks after
+        its receipt date and no list can be asked by publication date, and the decision
+        months overlapping the last ``DW_LIVE_HOT_DAYS``. None when that is 0."""
         if self._s.live_hot_days <= 0:
             return []
-        since = end - timedelta(days=self._s.live_hot_days)
-        return [w for w in (month_windows(self._s.fetch_start, end)
-                            + decision_windows(end, self._s.decision_days))
-                if w.end >= since]
+        return (_overlapping(month_windows(self._s.fetch_start, end), end,
+                             self._s.live_hot_receipt_days)
+                + _overlapping(decision_windows(end, self._s.decision_days), end,
+                               self._s.live_hot_days))
 
-    def intake_per_day(self, code: str, end: date) -> float:
-        """Cases a day the court's receipt months of the last SEED_DAYS show (the totals of
-        their last complete fetch): how busy it is before a live poll has seen anything.
-        Low for the newest weeks, which sudrf publishes late; the polls correct it."""
-        since = end - timedelta(days=SEED_DAYS)
-        months = [w for w in month_windows(self._s.fetch_start, end) if w.end >= since]
-        if not months:
-            return 0.0
-        rows = sum(self._state.window_total(code, RECEIPT, *w.key) or 0 for w in months)
-        return rows / ((end - months[-1].start).days + 1)
+    async def hot_due(self, court: Court, end: date) -> list[Window]:
+        """The newest windows a hot poll reads. Of each kind's several, none when one
+        request for their whole range shows it as it was (WindowCrawler.unchanged): the
+        range's counter equal to the windows' totals of their last complete fetch, so no
+        case was added to any of them (but as another went, which a full pass's counter
+        checks settle), and the rows on its first page unchanged. Otherwise every one,
+        each skimmed in turn. Two months of receipt windows then cost a request a poll
+        while nothing happens, as the current month alone would."""
+        due: list[Window] = []
+        hot = self.hot_windows(end)
+        for kind in (RECEIPT, DECISION):
+            ws = [w for w in hot if w.kind == kind]
+            totals = [t for w in ws
+                      if (t := self._state.window_total(court.vnkod, kind, *w.key)) is not None]
+            if len(ws) > 1 and len(totals) == len(ws):
+                try:
+                    if await self._w.unchanged(court, span(ws), sum(totals)):
+                        continue
+                except (InterfaceMismatch, *FETCH_ERRORS) as exc:
+                    # The windows' own requests retry, switch the interface or report it.
+                    log.info("%s %s: %s; reading its windows", court.vnkod,
+                             span(ws).label(), exc)
+            due += ws
+        return due
+
+    def docket_per_day(self, code: str, end: date) -> float:
+        """Rows a day that appeared or changed in the court's docket over the last
+        SEED_DAYS, as the totals of its windows' last complete fetch show them: cases
+        received, and cases decided (a decision changes a case's row). Low by the newest
+        weeks, which sudrf publishes late, and by the acts, which no window counts."""
+        per_day = 0.0
+        for kind, windows in ((RECEIPT, month_windows(self._s.fetch_start, end)),
+                              (DECISION, decision_windows(end, self._s.decision_days))):
+            months = _overlapping(windows, end, SEED_DAYS)
+            if months:
+                rows = sum(self._state.window_total(code, kind, *w.key) or 0 for w in months)
+                per_day += rows / ((end - months[-1].start).days + 1)
+        return per_day
 
     async def window_end(self) -> date:
         """The last date of this poll's windows: DW_FETCH_END (default: today), and never
@@ -174,10 +204,11 @@ class Crawler:
 
         async def loop(court: Court) -> None:
             code = court.vnkod
-            # Without newest windows, a hot poll would be as slow as a full pass: none.
-            hot_min = (self._s.live_hot_min_s if self._s.live_hot_days > 0
-                       else self._s.live_interval_s)
-            sched = CourtSchedule(self._s.live_interval_s, hot_min,
+            # Without newest windows there is nothing to poll between full passes.
+            hot = self._s.live_hot_days > 0
+            sched = CourtSchedule(self._s.live_interval_s,
+                                  self._s.live_hot_min_s if hot else math.inf,
+                                  self._s.live_hot_max_s if hot else math.inf,
                                   self._s.live_budget_per_hour, self._s.live_activity_s)
             first = True
             while not stop.is_set():
@@ -207,9 +238,12 @@ class Crawler:
                     # The catch-up pass is a backfill, not a live poll: neither its cost nor
                     # its new rows say anything about the court's live pace.
                     sched.full_cost = len(self.plan(court, False, end)[0]) + 2.0
-                    sched.hot_cost = max(1.0, float(len(self.hot_windows(end))))
-                    sched.seed(self.intake_per_day(code, end))
+                    # A hot poll that finds nothing reads one page of each kind's windows.
+                    sched.hot_cost = max(1.0, float(len({w.kind for w in
+                                                         self.hot_windows(end)})))
                     budget.enforce(code)
+                if kind == FULL:
+                    sched.set_docket(self.docket_per_day(code, end))
                 sched.record(kind, started, pages, report.cards,
                              jitter=random.uniform(0.9, 1.1), learn=not first)
                 metrics.BUDGET_USED.labels(code).set(budget.used(code))
@@ -222,9 +256,9 @@ class Crawler:
                           progress: WindowProgress, *, end: date | None = None,
                           hot: bool = False) -> CourtState:
         """A court's pass: its due windows, then the counter checks. A ``hot`` poll fetches
-        only the newest windows and checks no counter: what it leaves unfinished (an empty
-        window, rows short of the counter) waits for the next full pass, and it reports the
-        court's health only when it failed."""
+        only the newest windows that changed (hot_due) and checks no counter: what it leaves
+        unfinished (an empty window, rows short of the counter) waits for the next full
+        pass, and it reports the court's health only when it failed."""
         code = court.vnkod
         end = end or self._s.end_date()
         mark = self._blocks.get(code)
@@ -238,7 +272,10 @@ class Crawler:
             return await self._report(code, CourtState.CIRCUIT_OPEN,
                                       f"circuit open for {open_until - epoch():.0f}s more")
         if hot:
-            due, skipped = self.hot_windows(end), 0
+            try:
+                due, skipped = await self.hot_due(court, end), 0
+            except CourtBlocked as exc:
+                return await self._blocked(court, exc, report)
         else:
             due, skipped = self.plan(court, force, end)
         report.skipped += skipped
@@ -339,6 +376,14 @@ class Crawler:
     async def _report(self, court: str, state: CourtState, error: str | None) -> CourtState:
         await self._health.report(court, state, error)
         return state
+
+
+def _overlapping(windows: list[Window], end: date, days: int) -> list[Window]:
+    """The windows that overlap the last ``days`` days up to ``end`` (none if 0)."""
+    if days <= 0:
+        return []
+    since = end - timedelta(days=days)
+    return [w for w in windows if w.end >= since]
 
 
 def _court_state(value: str) -> CourtState:

@@ -54,3 +54,8 @@ BUDGET_DEFERRALS = Counter("docketwatch_fetcher_budget_deferrals_total",
 SKIMMED = Counter("docketwatch_fetcher_windows_skimmed_total",
                   "Windows a hot poll left at their first page: the counter as at their last "
                   "complete fetch and every row on it known and unchanged")
+HOT_RANGES = Counter("docketwatch_fetcher_hot_ranges_total",
+                     "Hot polls' single requests for the range of a court's newest windows "
+                     "of one kind: 'unchanged' (its counter as the windows' totals and every "
+                     "row on its first page known, so no window of it was read) or 'changed'",
+                     ["kind", "result"])

@@ -5,17 +5,21 @@ Two kinds of poll share one budget of requests per court per rolling hour:
 - a *full pass*: every due window and the counter checks (crawler.plan, reconcile.py), at
   most every ``DW_LIVE_INTERVAL_S`` and, under a budget, no more often than lets full passes
   take :data:`FULL_SHARE` of it;
-- a *hot poll*: only the newest receipt and decision windows, where new rows appear. Its
-  interval follows the court's activity: ``L / (1 + n)``, ``L`` the live interval and ``n``
-  the court's new or changed rows per day (``DW_LIVE_ACTIVITY_S``), exponentially
-  weighted over a day and seeded from its docket's recent months by the catch-up pass. A
-  quiet court is polled about every ``L``; one with 3 rows a day every ``L/4`` (225 s at
-  the default 900), never more often than ``DW_LIVE_HOT_MIN_S`` nor than the budget left
-  by full passes allows at the hot polls' measured cost (the running mean, or the last
-  poll's if dearer). A day, not ``L``, because at a real court's pace (a few cases a
-  day at the busiest) no interval of minutes ever sees enough rows to tell busy from
-  quiet; and polling a court faster than once per expected row is what detection latency
-  needs: a case waits, on average, half the interval, however rarely cases come.
+- a *hot poll*: only the newest receipt and decision windows, where new rows appear (two
+  months of receipts, as sudrf publishes cases weeks late: crawler.hot_windows; each
+  kind's range is asked in one request first, so an idle poll costs two). Its interval
+  follows the court's activity: ``Q / (1 + n)``, ``Q`` a quiet court's pace
+  (``DW_LIVE_HOT_MAX_S``) and ``n`` the court's new or changed rows per day: those its
+  polls find, exponentially weighted over a day (``DW_LIVE_ACTIVITY_S``), and never fewer
+  than its docket's last months show (cases received and decided a day, read again after
+  every full pass). A quiet court is polled about every ``Q``; one with a row a day every
+  ``Q/2`` (300 s at the default 600, the detection aim), one with 3 every ``Q/4``; never
+  more often than ``DW_LIVE_HOT_MIN_S`` nor than the budget left by full passes allows at
+  the hot polls' measured cost (the running mean, or the last poll's if dearer). A day,
+  not minutes, because at a real court's pace (a few cases a day at the busiest) no
+  interval of minutes ever sees enough rows to tell busy from quiet; and polling a court
+  faster than once per expected row is what detection latency needs: a case waits, on
+  average, half the interval, however rarely cases come.
 
 The schedule plans from estimates; :class:`RequestBudget` enforces the budget on every
 request, so a poll dearer than estimated (many new cards) waits rather than overspends.
@@ -44,8 +48,9 @@ COST_WEIGHT = 0.5
 class CourtSchedule:
     """One court's live schedule: pure arithmetic on monotonic seconds, no I/O."""
 
-    interval_s: float  # DW_LIVE_INTERVAL_S: full-pass pace, a quiet court's hot pace
+    interval_s: float  # DW_LIVE_INTERVAL_S: the shortest wait between full passes
     hot_min_s: float  # DW_LIVE_HOT_MIN_S
+    hot_max_s: float  # DW_LIVE_HOT_MAX_S: a quiet court's hot pace (inf: no hot polls)
     budget_per_hour: int  # DW_LIVE_BUDGET_PER_HOUR; 0: no budget
     activity_s: float = 86400.0  # DW_LIVE_ACTIVITY_S: the span activity is counted over
     full_cost: float = 1.0  # requests per full pass (running estimate)
@@ -53,19 +58,25 @@ class CourtSchedule:
     # The last hot poll's requests: the wait after a poll pays for what it cost, so over
     # any run the hot polls stay within the budget's pace but for the last one.
     last_hot: int = 0
-    # New or changed rows per second, exponentially weighted over activity_s; until the
-    # catch-up pass seeds it (seed), a court counts as quiet.
+    # New or changed rows per second the polls found, exponentially weighted over
+    # activity_s.
     rate_per_s: float = 0.0
+    # Rows a day the court's docket shows over its recent months (set_docket, from every
+    # full pass): the floor under the polls' rate. A day without a row says little of a
+    # court with one or two a day, and whenever its next case comes, it waits for the
+    # next poll; the docket's months say how busy the court is, the last day only how
+    # lucky. Until the catch-up pass sets it, a court counts as quiet.
+    docket_per_day: float = 0.0
     last_poll: float | None = None
     next_full: float | None = None
     _rate_at: float | None = None
 
-    def seed(self, rows_per_day: float) -> None:
+    def set_docket(self, rows_per_day: float) -> None:
         """The activity the court's docket shows (rows of its recent months per day)."""
-        self.rate_per_s = max(0.0, rows_per_day) / max(self.activity_s, 1e-9)
+        self.docket_per_day = max(0.0, rows_per_day)
 
     def rows_per_day(self) -> float:
-        return self.rate_per_s * self.activity_s
+        return max(self.rate_per_s * self.activity_s, self.docket_per_day)
 
     def full_interval(self) -> float:
         if self.budget_per_hour <= 0:
@@ -75,7 +86,7 @@ class CourtSchedule:
 
     def hot_interval(self) -> float:
         """Seconds between two polls of the newest windows (infinite: none fit the budget)."""
-        ceiling = self.interval_s
+        ceiling = self.hot_max_s
         wanted = ceiling / (1.0 + self.rows_per_day())
         wanted = max(wanted, min(self.hot_min_s, ceiling))
         if self.budget_per_hour <= 0:

@@ -21,18 +21,27 @@ class FetcherSettings(CommonSettings):
     fetch_mode: str = Field("once", description="'once' = backfill then exit; 'live' = re-poll")
     live_interval_s: float = Field(
         900.0, description="live mode: shortest pause between a court's full passes (every due "
-        "window and the counter checks), and longest between two polls of its newest windows "
-        "(a quiet court's pace)")
+        "window and the counter checks)")
     live_hot_min_s: float = Field(
         60.0, description="live mode: shortest pause between two polls of a busy court's "
         "newest windows")
+    live_hot_max_s: float = Field(
+        600.0, gt=0, description="live mode: longest pause between two polls of a court's "
+        "newest windows, a quiet court's pace; with n rows a day, about every "
+        "DW_LIVE_HOT_MAX_S / (1 + n): 300 s, the detection aim, at one row a day")
     live_hot_days: int = Field(
-        14, ge=0, description="live mode: the receipt and decision windows (months) that "
-        "overlap the last this many days are a court's newest windows (0: full passes only)")
+        14, ge=0, description="live mode: the decision windows (months) that overlap the last "
+        "this many days are among a court's newest windows, polled between full passes "
+        "(0: no such polls, full passes only)")
+    live_hot_receipt_days: int = Field(
+        60, ge=0, description="live mode: the receipt windows (months) that overlap the last "
+        "this many days are among a court's newest windows: sudrf publishes a case up to "
+        "weeks after its receipt date, and its list cannot be asked by publication date "
+        "(60: the publication delay the counts allow for, docs/counting.md)")
     live_activity_s: float = Field(
         86400.0, gt=0, description="live mode: a day, the span a court's activity (new or "
         "changed rows) is counted over: with n rows per day its newest windows are polled "
-        "about every DW_LIVE_INTERVAL_S / (1 + n)")
+        "about every DW_LIVE_HOT_MAX_S / (1 + n)")
     live_budget_per_hour: int = Field(
         60, ge=0, description="live mode: requests per court in any rolling hour, full passes "
         "and polls of the newest windows together; the first pass of a run is not counted "

@@ -185,18 +185,33 @@ class WindowCrawler:
         """The site's counter for a range (first page only), or None when the site says
         «no data» even after re-asking: a count from a page that lists rows cannot be
         falsely empty, an empty answer proves nothing."""
-        iface = self.interface(court)
-        pending = Pending()
-        f = await self._list_page(court, iface, self._list_query(iface, w, 1), force, pending,
-                                  self._s.empty_confirmations)
-        await self._pub.settle(pending)
+        f = await self._first_page(court, w, force, self._s.empty_confirmations)
         metrics.CONTROLS.labels(w.kind).inc()
         if f.state is PageState.EMPTY:
             return None
-        counter = read_counter(f.text)
-        if counter is None:
-            raise Retryable(f"no counter at {f.url}")
-        return counter
+        return _read(f, Attempt())
+
+    async def unchanged(self, court: Court, w: Window, expected: int) -> bool:
+        """Live mode's hot polls: whether the first page of ``w``, the range of several
+        windows, shows their ``expected`` rows in all and only rows fetched before,
+        unchanged: the skim of one window (``crawl``) over a range, one request for
+        all of it. An empty answer is taken at its word only where no row is expected."""
+        f = await self._first_page(court, w, False, 0)
+        att = Attempt()
+        if f.state is not PageState.EMPTY:
+            _read(f, att)
+        same = self._as_before(court, att, expected)
+        metrics.HOT_RANGES.labels(w.kind, "unchanged" if same else "changed").inc()
+        return same
+
+    async def _first_page(self, court: Court, w: Window, force: bool,
+                          confirmations: int) -> Fetched:
+        iface = self.interface(court)
+        pending = Pending()
+        f = await self._list_page(court, iface, self._list_query(iface, w, 1), force, pending,
+                                  confirmations)
+        await self._pub.settle(pending)
+        return f
 
     async def _manifest(self, court: Court, iface: str, w: Window, total: int,
                         seen: dict[str, ListRow], force: bool) -> None:
@@ -245,15 +260,10 @@ class WindowCrawler:
                 else:
                     att.short = True
                 return att
-            counter = read_counter(f.text)
-            if counter is None:
-                raise Retryable(f"no counter at {f.url}")
-            att.counters.add(counter)
-            for row in list_rows(f.text):
-                att.rows.setdefault(row.key, row)
+            _read(f, att)
             if page >= math.ceil(att.total / ROWS_PER_PAGE):
                 return att
-            if skim and page == 1 and counter == previous and self._known(court, att):
+            if skim and page == 1 and self._as_before(court, att, previous):
                 att.skimmed = True
                 return att
             page += 1
@@ -272,10 +282,11 @@ class WindowCrawler:
             metrics.SUSPECT_EMPTY.inc()
             await asyncio.sleep(random.uniform(0.5, 1.5) * min(tries, 5) * self._pause())
 
-    def _known(self, court: Court, att: Attempt) -> bool:
-        """Every row so far fetched before, as it is now."""
-        return all(self._state.row_fingerprint(court.vnkod, k) == r.fingerprint
-                   for k, r in att.rows.items())
+    def _as_before(self, court: Court, att: Attempt, expected: int | None) -> bool:
+        """The counter as expected and every row so far fetched before, as it is now."""
+        return att.total == expected and all(
+            self._state.row_fingerprint(court.vnkod, k) == r.fingerprint
+            for k, r in att.rows.items())
 
     def _pause(self) -> float:
         """A short pause before re-asking; the host spacing applies on top."""
@@ -357,6 +368,17 @@ class WindowCrawler:
             await asyncio.gather(*(one(r) for r in todo[i:i + CARD_BATCH]))
             await self._pub.settle(pending)
         return len(todo)
+
+
+def _read(f: Fetched, att: Attempt) -> int:
+    """A list page's counter and rows into ``att``; returns the counter."""
+    counter = read_counter(f.text)
+    if counter is None:
+        raise Retryable(f"no counter at {f.url}")
+    att.counters.add(counter)
+    for row in list_rows(f.text):
+        att.rows.setdefault(row.key, row)
+    return counter
 
 
 def _remember(state: CrawlState, court: str, row: ListRow) -> Callable[[], None]:

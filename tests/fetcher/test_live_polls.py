@@ -25,8 +25,8 @@ COURTS = ["61GV0001", "25GV0001"]
 START, D1, D2 = "2024-11-01", "2024-12-02", "2024-12-12"
 BUDGET = 3600  # requests per court per hour: a poll every few seconds at most
 SECONDS_PER_DAY = 4.0
-# Two docket days: a quiet court's pace, and the shortest wait between full passes (which
-# the budget stretches: they may take a quarter of it).
+# Two docket days: a quiet court's pace (DW_LIVE_HOT_MAX_S), and the shortest wait between
+# full passes (which the budget stretches: they may take a quarter of it).
 LIVE_INTERVAL_S = 2 * SECONDS_PER_DAY
 _POLL = re.compile(r"^(\S+ \S+) .* (\S+) (live pass|hot poll): (\d+) pages", re.M)
 
@@ -60,7 +60,8 @@ def test_new_cases_reach_the_raw_topic_through_hot_polls_within_the_budget(
         "DW_SITE_CLOCK_URL": f"http://127.0.0.1:{stack.simulator_port}/_sim/clock",
         "DW_RECENT_DAYS": "400", "DW_DECISION_DAYS": "30",
         "DW_LIVE_INTERVAL_S": str(LIVE_INTERVAL_S), "DW_LIVE_ACTIVITY_S": str(SECONDS_PER_DAY),
-        "DW_LIVE_HOT_MIN_S": "1", "DW_LIVE_HOT_DAYS": "14",
+        "DW_LIVE_HOT_MIN_S": "1", "DW_LIVE_HOT_MAX_S": str(LIVE_INTERVAL_S),
+        "DW_LIVE_HOT_DAYS": "14",
         "DW_LIVE_BUDGET_PER_HOUR": str(BUDGET), "DW_HOST_RATE_PER_S": "1000",
         "DW_STATE_DIR": str(stack.workdir / "state")})
     # -- the first pass of each court, with the sites' clock standing at D1

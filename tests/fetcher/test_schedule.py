@@ -9,6 +9,7 @@ import math
 import random
 
 from services.fetcher.schedule import FULL, HOT, CourtSchedule, RequestBudget
+from services.fetcher.settings import FetcherSettings
 
 
 class Clock:
@@ -21,18 +22,18 @@ class Clock:
 
 def test_without_a_budget_a_court_gets_a_full_pass_every_live_interval() -> None:
     # What live mode did before hot polls, when the live interval is below the hot minimum.
-    s = CourtSchedule(interval_s=2.0, hot_min_s=60.0, budget_per_hour=0)
+    s = CourtSchedule(interval_s=2.0, hot_min_s=60.0, hot_max_s=900.0, budget_per_hour=0)
     assert s.next(5.0) == (FULL, 5.0)  # nothing polled yet: the catch-up pass, at once
     s.record(FULL, 5.0, requests=40, new_rows=30, learn=False)
     assert s.next(5.0) == (FULL, 7.0)
-    assert s.hot_interval() == 2.0
+    assert s.hot_interval() == 900.0  # never sooner than the next full pass: none
 
 
-def test_a_court_starts_as_busy_as_its_docket_and_backs_off_while_it_finds_nothing() -> None:
-    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=0)
-    assert s.hot_interval() == 900.0  # unseeded: a quiet court's pace
+def test_a_court_is_polled_at_least_as_busy_as_its_docket_shows() -> None:
+    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, hot_max_s=900.0, budget_per_hour=0)
+    assert s.hot_interval() == 900.0  # before the catch-up pass: a quiet court's pace
     s.record(FULL, 0.0, requests=500, new_rows=400, learn=False)  # the catch-up pass
-    s.seed(3.0)  # its recent months show 3 cases a day
+    s.set_docket(3.0)  # its recent months show 3 rows a day
     assert s.rows_per_day() == 3.0
     assert s.hot_interval() == 900.0 / 4  # a case waits 112 s on average, not 450
     polls = []
@@ -41,14 +42,19 @@ def test_a_court_starts_as_busy_as_its_docket_and_backs_off_while_it_finds_nothi
         s.record(kind, at, requests=3, new_rows=0)
         polls.append((kind, at))
     assert polls[0] == (HOT, 225.0)
-    # a day of nothing: e^-1 of the activity, and the pace slows with it
-    assert math.isclose(s.rows_per_day(), 3.0 * math.exp(-(polls[-1][1]) / 86400),
-                        rel_tol=1e-9)
-    assert 900.0 / 2.2 < s.hot_interval() < 900.0 / 2.0
+    # A day of nothing: the polls' own rate is gone, the docket's pace stays.
+    assert s.rate_per_s == 0.0 and s.rows_per_day() == 3.0
+    assert s.hot_interval() == 900.0 / 4
+    s.record(HOT, 86400.0, requests=3, new_rows=9)  # a burst: faster while it lasts
+    assert s.rows_per_day() == 9.0 and s.hot_interval() == 90.0
+    s.record(HOT, 10 * 86400.0, requests=3, new_rows=0)
+    assert s.rows_per_day() == 3.0  # back to the docket's pace
+    s.set_docket(0.0)  # the next full pass: the docket has gone quiet
+    assert 899.0 < s.hot_interval() <= 900.0
 
 
 def test_the_hot_interval_follows_the_courts_activity() -> None:
-    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=0)
+    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, hot_max_s=900.0, budget_per_hour=0)
     s.record(FULL, 0.0, requests=10, new_rows=0, learn=False)
     assert s.hot_interval() == 900.0  # nothing seen yet: a quiet court's pace
     s.record(HOT, 100.0, requests=3, new_rows=9)  # 9 rows: 9 a day while they last
@@ -65,16 +71,30 @@ def test_the_hot_interval_follows_the_courts_activity() -> None:
     assert 899.0 < s.hot_interval() <= 900.0
 
 
+def test_by_default_a_court_with_a_row_a_day_is_polled_every_five_minutes() -> None:
+    d = FetcherSettings()
+    s = CourtSchedule(d.live_interval_s, d.live_hot_min_s, d.live_hot_max_s,
+                      d.live_budget_per_hour, d.live_activity_s, full_cost=14.0, hot_cost=2.0)
+    assert s.hot_interval() == 600.0  # a quiet court
+    s.set_docket(1.0)
+    assert s.hot_interval() == 300.0  # the detection aim: a case waits 150 s on average
+    # 3 rows a day would be every 150 s; the budget allows 2 requests every 160 s: full
+    # passes of 14 every 3,360 s take 15 of the 60 an hour.
+    s.set_docket(3.0)
+    assert s.full_interval() == 3360.0 and s.hot_interval() == 160.0
+
+
 def test_a_day_is_what_the_activity_is_counted_over() -> None:
     # The same docket in a compressed day (a benchmark's clock): the same pace in its time.
-    fast = CourtSchedule(interval_s=900.0 / 144, hot_min_s=60.0 / 144, budget_per_hour=0,
+    fast = CourtSchedule(interval_s=900.0 / 144, hot_min_s=60.0 / 144,
+                         hot_max_s=900.0 / 144, budget_per_hour=0,
                          activity_s=86400.0 / 144)
-    fast.seed(3.0)
+    fast.record(HOT, 0.0, requests=3, new_rows=3)
     assert math.isclose(fast.hot_interval(), 900.0 / 4 / 144, rel_tol=1e-12)
 
 
 def test_under_a_budget_full_passes_take_a_quarter_and_hot_polls_the_rest() -> None:
-    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=60,
+    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, hot_max_s=900.0, budget_per_hour=60,
                       full_cost=10.0, hot_cost=3.0)
     # 10 requests per full pass within a quarter of 60 per hour: every 2400 s, not 900
     assert s.full_interval() == 2400.0
@@ -88,7 +108,7 @@ def test_under_a_budget_full_passes_take_a_quarter_and_hot_polls_the_rest() -> N
 
 
 def test_running_costs_learn_from_each_poll() -> None:
-    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=60,
+    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, hot_max_s=900.0, budget_per_hour=60,
                       full_cost=10.0, hot_cost=3.0)
     s.record(HOT, 0.0, requests=7, new_rows=4)
     assert s.hot_cost == 5.0
@@ -98,7 +118,7 @@ def test_running_costs_learn_from_each_poll() -> None:
 
 
 def test_a_small_budget_stretches_hot_polls_beyond_the_quiet_pace() -> None:
-    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=20,
+    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, hot_max_s=900.0, budget_per_hour=20,
                       full_cost=10.0, hot_cost=3.0, rate_per_s=1.0)
     # full passes every 7,200 s use 5 of the 20 requests per hour, hot polls need 3 each
     assert s.full_interval() == 7200.0
@@ -153,7 +173,7 @@ def test_a_busy_court_over_five_hours_never_exceeds_its_budget() -> None:
     advance: every request goes through the budget, each poll waits for its estimate."""
     clock = Clock()
     budget = RequestBudget(60, clock)
-    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, budget_per_hour=60,
+    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, hot_max_s=900.0, budget_per_hour=60,
                       full_cost=8.0, hot_cost=3.0)
     rng = random.Random(7)
     sent: list[float] = []

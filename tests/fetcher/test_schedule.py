@@ -107,6 +107,23 @@ def test_under_a_budget_full_passes_take_a_quarter_and_hot_polls_the_rest() -> N
     assert s.next(2300.0) == (FULL, 2400.0)  # the full pass is due before the next hot poll
 
 
+def test_the_jitter_never_shortens_a_full_pass_below_the_budgets_share() -> None:
+    s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, hot_max_s=900.0, budget_per_hour=60,
+                      full_cost=10.0, hot_cost=3.0)
+    s.record(FULL, 0.0, requests=10, new_rows=0, learn=False, jitter=0.9)
+    assert s.next_full == 2400.0  # the share's 2400 s, not 2160
+    s.record(FULL, 2400.0, requests=10, new_rows=0, learn=False, jitter=1.1)
+    assert s.next_full == 2400.0 + 2640.0  # stretching is free
+    free = CourtSchedule(interval_s=900.0, hot_min_s=60.0, hot_max_s=900.0,
+                         budget_per_hour=0)
+    free.record(FULL, 0.0, requests=10, new_rows=0, learn=False, jitter=0.9)
+    assert free.next_full == 810.0  # without a budget the jitter shortens too
+    cheap = CourtSchedule(interval_s=900.0, hot_min_s=60.0, hot_max_s=900.0,
+                          budget_per_hour=60, full_cost=2.0)
+    cheap.record(FULL, 0.0, requests=2, new_rows=0, learn=False, jitter=0.9)
+    assert cheap.next_full == 810.0  # the share (480 s) is not what spaces it
+
+
 def test_running_costs_learn_from_each_poll() -> None:
     s = CourtSchedule(interval_s=900.0, hot_min_s=60.0, hot_max_s=900.0, budget_per_hour=60,
                       full_cost=10.0, hot_cost=3.0)

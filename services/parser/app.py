@@ -282,7 +282,7 @@ class Parser:
         # begin with the court code; each is checked through its Identity.
         prefix = f"{manifest.court_code}:"
         known: list[tuple[str, Identity]] = [
-            (key, identity(snap, pos)) for key, (_, snap, pos) in batch.staged.items()
+            (key, identity(snap, pos)) for key, (snap, pos) in batch.staged.items()
             if key.startswith(prefix)]
         known.extend(
             (key, ident) for key, ident in batch.court(position[0], prefix)
@@ -334,8 +334,8 @@ class Batch:
 
     def __init__(self, parser: Parser) -> None:
         self.parser = parser
-        # key → the new state's text, snapshot and position
-        self.staged: dict[str, tuple[str, CaseSnapshot, Position]] = {}
+        # key → the new state (snapshot, position): encoded once, at the commit
+        self.staged: dict[str, tuple[CaseSnapshot, Position]] = {}
         self.courts: dict[str, list[tuple[str, Identity]]] = {}
         # The stream event behind each update: faust writes a table key's changelog entry to
         # the partition of the event "being processed", which is ours to name here.
@@ -368,8 +368,7 @@ class Batch:
         """The case's latest state (this batch's own first), its position, and whether it
         was set in this batch."""
         if key in self.staged:
-            _, snap, pos = self.staged[key]
-            return snap, pos, True
+            return (*self.staged[key], True)
         assert self.event is not None
         stored = self.parser.table.get(self.event.message.partition, key)
         return (*self.parser.decoded.decode(key, stored), False)
@@ -390,7 +389,7 @@ class Batch:
         for ev, value in zip(events, values, strict=True):
             metrics.EVENTS.labels(ev.event_type.value).inc()
             await self.send(TOPIC_CASE_EVENTS, key_bytes, value)
-        self.staged[key] = (encode_state(merged, position), merged, position)
+        self.staged[key] = (merged, position)
         assert self.event is not None
         self.origin[key] = self.event
 
@@ -401,9 +400,9 @@ class Batch:
         parser = self.parser
         # The caches learn the new states only now: until the table holds them, a retry of
         # the batch must find the states it started from.
-        for key, (raw, snap, pos) in self.staged.items():
-            stored = parser.table.put(key, raw, self.origin[key])
-            parser.decoded.put(key, stored, snap, pos)
+        for key, (snap, pos) in self.staged.items():
+            stored = parser.table.put(key, encode_state(snap, pos), self.origin[key])
+            parser.decoded.put(key, stored, (snap, pos))
             parser.identities.put(key, stored, identity(snap, pos))
 
 

@@ -12,7 +12,7 @@ import json
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 from docketwatch.contract import CaseSnapshot
 
@@ -43,6 +43,7 @@ def already_applied(stored: Position | None, position: Position) -> bool:
     return stored is not None and stored[0] == position[0] and position[1] <= stored[1]
 
 
+T = TypeVar("T")
 Text = tuple[int, int]  # (length, hash) of a stored value: which text a decoding is of
 
 
@@ -66,37 +67,45 @@ class Stored(NamedTuple):
         return self.decode(self.data)
 
 
-class Decoded:
-    """Decoded table values, reused while the table holds the same value.
-
-    A stored value is immutable, so its decoding stays valid exactly as long as the table
-    still holds it; nothing needs invalidating on rebalances or restores. Bounded (least
-    recently used out): a snapshot costs a few kB.
-    """
+class _ByStoredValue(Generic[T]):
+    """Values derived from table values (``_load`` of the stored text), reused while the
+    table holds the same value. A stored value is immutable, so what was derived from it
+    stays valid exactly as long as the table still holds it; nothing needs invalidating
+    on rebalances or restores. Bounded (least recently used out; 0: nothing kept)."""
 
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
-        self._d: OrderedDict[str, tuple[Text, CaseSnapshot | None, Position | None]] = \
-            OrderedDict()
+        self._d: OrderedDict[str, tuple[Text, T]] = OrderedDict()
 
-    def decode(self, key: str, stored: Stored | None,
-               ) -> tuple[CaseSnapshot | None, Position | None]:
-        if stored is None:
-            return None, None
+    @staticmethod
+    def _load(raw: str) -> T:
+        raise NotImplementedError
+
+    def get(self, key: str, stored: Stored) -> T:
         hit = self._d.get(key)
         if hit is not None and hit[0] == stored.text_id():
             self._d.move_to_end(key)
-            return hit[1], hit[2]
-        snap, pos = decode_state(stored.text())
-        self.put(key, stored, snap, pos)
-        return snap, pos
+            return hit[1]
+        value = self._load(stored.text())
+        self.put(key, stored, value)
+        return value
 
-    def put(self, key: str, stored: Stored, snap: CaseSnapshot | None,
-            pos: Position | None) -> None:
-        self._d[key] = (stored.text_id(), snap, pos)
-        self._d.move_to_end(key)
-        if len(self._d) > self.maxsize:
-            self._d.popitem(last=False)
+    def put(self, key: str, stored: Stored, value: T) -> None:
+        if self.maxsize > 0:
+            self._d[key] = (stored.text_id(), value)
+            self._d.move_to_end(key)
+            if len(self._d) > self.maxsize:
+                self._d.popitem(last=False)
+
+
+class Decoded(_ByStoredValue[tuple[CaseSnapshot | None, Position | None]]):
+    """Decoded table values (a snapshot costs a few kB)."""
+
+    _load = staticmethod(decode_state)
+
+    def decode(self, key: str, stored: Stored | None,
+               ) -> tuple[CaseSnapshot | None, Position | None]:
+        return (None, None) if stored is None else self.get(key, stored)
 
 
 class Identity(NamedTuple):
@@ -127,29 +136,9 @@ def identity(snapshot: CaseSnapshot, position: Position | None) -> Identity:
                     snapshot.receipt_date, snapshot.disappeared_at is not None, position)
 
 
-class Identities:
+class Identities(_ByStoredValue[Identity]):
     """Recently used cases' Identity, kept beside the table (a few hundred bytes a case,
-    where a decoded snapshot costs kBs) and, like :class:`Decoded`, valid while the
-    stored value is. Bounded (least recently used out), so that the parser's memory does
-    not grow with its table: a court's manifests come one after another, so its cases stay
-    in."""
+    where a decoded snapshot costs kBs), so that the parser's memory does not grow with its
+    table: a court's manifests come one after another, so its cases stay in."""
 
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._d: OrderedDict[str, tuple[Text, Identity]] = OrderedDict()
-
-    def get(self, key: str, stored: Stored) -> Identity:
-        hit = self._d.get(key)
-        if hit is not None and hit[0] == stored.text_id():
-            self._d.move_to_end(key)
-            return hit[1]
-        ident = identity_of(stored.text())
-        self.put(key, stored, ident)
-        return ident
-
-    def put(self, key: str, stored: Stored, ident: Identity) -> None:
-        if self.maxsize > 0:
-            self._d[key] = (stored.text_id(), ident)
-            self._d.move_to_end(key)
-            if len(self._d) > self.maxsize:
-                self._d.popitem(last=False)
+    _load = staticmethod(identity_of)

@@ -189,7 +189,7 @@ class WindowCrawler:
         metrics.CONTROLS.labels(w.kind).inc()
         if f.state is PageState.EMPTY:
             return None
-        return _read(f, Attempt())
+        return _counter(f)
 
     async def unchanged(self, court: Court, w: Window, expected: int) -> bool:
         """Live mode's hot polls: whether the first page of ``w``, the range of several
@@ -370,15 +370,18 @@ class WindowCrawler:
         return len(todo)
 
 
-def _read(f: Fetched, att: Attempt) -> int:
-    """A list page's counter and rows into ``att``; returns the counter."""
+def _counter(f: Fetched) -> int:
     counter = read_counter(f.text)
     if counter is None:
         raise Retryable(f"no counter at {f.url}")
-    att.counters.add(counter)
+    return counter
+
+
+def _read(f: Fetched, att: Attempt) -> None:
+    """A list page's counter and rows into ``att``."""
+    att.counters.add(_counter(f))
     for row in list_rows(f.text):
         att.rows.setdefault(row.key, row)
-    return counter
 
 
 def _remember(state: CrawlState, court: str, row: ListRow) -> Callable[[], None]:

@@ -1,12 +1,11 @@
 """Live mode's newest windows (issue 18, item 4): which windows a hot poll reads, and what
 it costs. sudrf publishes a case up to weeks after its receipt date and its list cannot be
 asked by publication date, so the hot set reaches two months of receipt windows back; one
-request for their whole range tells whether any of them changed. No broker: the simulator
-served in-process, the real crawler, Kafka replaced by a stub that acknowledges at once."""
+request for their whole range tells whether any of them changed. The simulator served
+in-process over real HTTP, the real crawler, its pages published to the real broker."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from aiohttp.test_utils import TestServer
 
+from docketwatch.kafka import ensure_topics, make_producer
+from launcher.stack import Stack
 from services.fetcher.blocks import Blocks
 from services.fetcher.captcha import CaptchaSolver
 from services.fetcher.courts import Court
@@ -99,19 +100,6 @@ def test_a_courts_docket_pace_counts_its_cases_received_and_decided(tmp_path: Pa
         state.close()
 
 
-class Producer:
-    """What Publisher needs of a Kafka producer: every record acknowledged at once."""
-
-    async def send(self, topic: str, value: bytes, key: bytes | None = None,
-                   ) -> asyncio.Future[None]:
-        ack: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        ack.set_result(None)
-        return ack
-
-    async def send_and_wait(self, topic: str, value: bytes, key: bytes | None = None) -> None:
-        return None
-
-
 @dataclass
 class Site:
     corpus: Corpus
@@ -146,7 +134,7 @@ class Site:
 
 
 @pytest.fixture
-async def site(tmp_path: Path) -> AsyncIterator[Site]:
+async def site(stack: Stack, tmp_path: Path) -> AsyncIterator[Site]:
     corpus = build_corpus(seed=5, start=START, end=date(2025, 1, 31),
                           courts=[c for c in load_courts() if c.vnkod == VNKOD], scale=0.05)
     clock, log = SimClock(D1), AccessLog()
@@ -155,15 +143,19 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
     s = settings(tmp_path)
     court = Court(VNKOD, "", str(server.make_url(f"/{VNKOD}")))
     state = CrawlState(s.state_path())
+    await ensure_topics(stack.bootstrap)
+    producer = make_producer(stack.bootstrap, client_id="test-hot-set")
+    await producer.start()
     try:
         async with PoliteClient(s, {court.host}) as client:
-            publisher = Publisher(Producer(), state)  # type: ignore[arg-type]
+            publisher = Publisher(producer, state)
             health = HealthBook(state, None, False)
             windows = WindowCrawler(s, client, publisher, state, CaptchaSolver(None), health)
             crawler = Crawler(s, [court], windows, publisher, state,
                               Blocks(tmp_path / "blocked"), health)
             yield Site(corpus, clock, log, crawler, court)
     finally:
+        await producer.stop()
         state.close()
         await server.close()
 

@@ -68,6 +68,7 @@ from docketwatch.store.sink import (
 from docketwatch.streams import OpsService, Stall, make_app, raw_topic, until_done, watch_stalls
 from services.aggregator import metrics
 from services.aggregator.db import Connections
+from services.aggregator.memory import AllocatorTrim
 from services.aggregator.query import QueryInterface
 from services.aggregator.settings import AggregatorSettings
 
@@ -146,6 +147,7 @@ class Aggregator:
         # DW_INSERT_WORKERS writers and DW_CLICKHOUSE_HTTP_MAX_QUERIES readers (db.py).
         self.db = Connections(settings.dsn(), settings.insert_workers,
                               readers=settings.clickhouse_http_max_queries)
+        self.trim = AllocatorTrim(settings.rss_target())
         self.queries = (QueryInterface(self.db, settings, settings.read_limits())
                         if settings.embedded() else None)
         self.events = self._consumer(settings.aggregator_group, EVENT_SINKS,
@@ -200,8 +202,13 @@ class Aggregator:
         values = [r.value or b"" for r in records]
         token = dedup_token(records)
         t0 = time.perf_counter()
+        def insert(c: Client) -> WriteResult:
+            written = sink.write(c, values, token)
+            self.trim.after_write(c)
+            return written
+
         result = await until_done(
-            lambda: self.db.write(lambda c: sink.write(c, values, token)),
+            lambda: self.db.write(insert),
             retry_on=Exception, what=f"insert into the store ({sink.topic})")
         self.progress.inserted(sink, result, time.perf_counter() - t0)
         for bad in result.rejected:

@@ -17,3 +17,9 @@ SQL_QUERIES = Counter("docketwatch_aggregator_sql_queries_total",
                       "guard or the engine said no, error)", ["outcome"])
 LAST_INSERT = Gauge("docketwatch_aggregator_last_insert_timestamp", "Unix time of last insert")
 CONSUMER_LAG = Gauge("docketwatch_consumer_lag", "Records not yet committed", ["group", "topic"])
+PURGES = Counter("docketwatch_aggregator_allocator_purges_total",
+                 "Purges of the embedded engine's allocator (RSS over DW_AGGREGATOR_RSS_TARGET)")
+PURGE_SECONDS = Counter("docketwatch_aggregator_allocator_purge_seconds_total",
+                        "Time spent in those purges")
+PURGED_BYTES = Counter("docketwatch_aggregator_allocator_purged_bytes_total",
+                       "RSS those purges returned to the system")

@@ -23,6 +23,10 @@ class AggregatorSettings(CommonSettings, ClickHouseHttpSettings):
         96 << 20, ge=1 << 20, description="bytes of records fetched and not yet written at "
         "most (with one fetch over it): bounds the memory of a catch-up, whatever the "
         "events' sizes")
+    aggregator_rss_target: int = Field(
+        384 << 20, ge=0, description="embedded store: above this RSS (bytes), the engine's "
+        "allocator hands its freed pages back after an insert (0: never); see "
+        "services/aggregator/memory.py")
     batch_within_s: float = Field(0.5, description="insert a partial batch after this long")
     read_max_rows: int = Field(100_000, description="ClickHouse HTTP interface: result rows "
                                "of one query at most")
@@ -36,6 +40,10 @@ class AggregatorSettings(CommonSettings, ClickHouseHttpSettings):
     def embedded(self) -> bool:
         """This process owns the store (chDB) and serves its reads."""
         return self.dsn().startswith("chdb:")
+
+    def rss_target(self) -> int:
+        """Only an embedded engine's allocator is this process's to purge."""
+        return self.aggregator_rss_target if self.embedded() else 0
 
     def read_limits(self) -> Limits:
         return Limits(result_rows=self.read_max_rows, result_bytes=self.read_max_bytes,

@@ -1,0 +1,66 @@
+"""Hand the embedded engine's freed memory back to the system when the process is over its
+target.
+
+chDB allocates with its own jemalloc, which keeps freed pages for reuse and returns them
+only after a decay of seconds. While a backlog is ingested, every insert frees its blocks
+and the next one allocates new ones before the old pages decay, so the process's RSS climbs
+to several times what the engine holds at any moment (docs/performance.md, "bounded
+memory"). Purging after an insert, only when the RSS is over the target, returns them off
+the consumer's path (the insert's own thread, already off the event loop) and costs nothing
+while the process is under it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+
+from clickhouse_connect.driver.client import Client
+
+from services.aggregator import metrics
+
+log = logging.getLogger(__name__)
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def rss_bytes() -> int | None:
+    """This process's resident set now (None where /proc is not there)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class AllocatorTrim:
+    """``after_write(client)`` on a writer's thread after each insert: a purge of the
+    engine's allocator when the RSS is over ``target_bytes`` (0: never). One purge at a
+    time; a writer finding one under way goes on."""
+
+    def __init__(self, target_bytes: int) -> None:
+        self.target_bytes = target_bytes
+        self._purging = threading.Lock()
+
+    def after_write(self, client: Client) -> None:
+        if not self.target_bytes:
+            return
+        before = rss_bytes()
+        if before is None or before <= self.target_bytes:
+            return
+        if not self._purging.acquire(blocking=False):
+            return
+        try:
+            t0 = time.perf_counter()
+            client.command("SYSTEM JEMALLOC PURGE")
+            metrics.PURGES.inc()
+            metrics.PURGE_SECONDS.inc(time.perf_counter() - t0)
+            after = rss_bytes() or before
+            metrics.PURGED_BYTES.inc(max(0, before - after))
+        except Exception as exc:  # an engine without jemalloc: memory, not correctness
+            log.warning("allocator purge failed, not trying again: %s", exc)
+            self.target_bytes = 0
+        finally:
+            self._purging.release()

@@ -262,3 +262,14 @@ class Stack:
     def truth(self) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(self.truth_file.read_text(encoding="utf-8"))
         return data
+
+    def sim(self, path: str, body: dict[str, Any] | None = None, *,
+            timeout: float = 120.0) -> Any:
+        """The simulator's control API (``/_sim/…``): GET, or POST of ``body`` as JSON."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.simulator_port}{path}",
+            data=None if body is None else json.dumps(body).encode(),
+            method="GET" if body is None else "POST",
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 (loopback)
+            return json.loads(resp.read())

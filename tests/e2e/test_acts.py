@@ -16,9 +16,7 @@ older than DW_DECISION_DAYS' 180 days, and only the horizon keeps those rows re-
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -46,24 +44,6 @@ _PASS = re.compile(r" (\S+) live pass: \d+ pages, \d+ windows, \d+ cards(.*)$")
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def _get_json(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=120) as resp:
-        return json.loads(resp.read())
-
-
-def sim_url(stack: Stack, path: str) -> str:
-    return f"http://127.0.0.1:{stack.simulator_port}{path}"
-
-
-def set_clock(stack: Stack, as_of: str) -> dict[str, Any]:
-    req = urllib.request.Request(sim_url(stack, "/_sim/clock"), method="POST",
-                                 data=json.dumps({"as_of": as_of}).encode(),
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        data: dict[str, Any] = json.loads(resp.read())
-    return data
 
 
 def passes(stack: Stack) -> Counter[str]:
@@ -182,14 +162,14 @@ def test_live_fetcher_picks_up_acts_published_after_the_verdict(live: Stack) -> 
     # -- D1: the first live pass of every court, drained
     wait_passes(stack, courts, Counter(), 1, timeout=240)
     wait_drained(stack, timeout=180)
-    truth1 = _get_json(sim_url(stack, f"/_sim/truth?as_of={D1}"))
+    truth1 = stack.sim(f"/_sim/truth?as_of={D1}")
     assert truth1 == stack.truth()  # what the simulator wrote at start-up, as of D1
     at_d1 = check_store(stack, truth1)
     assert len(at_d1["published"]) > 100 and len(at_d1["pending"]) > 20
     assert len(at_d1["withheld"]) > 20
 
     # -- D2: move the site's clock; the live passes that follow pick the new acts up
-    truth2 = _get_json(sim_url(stack, f"/_sim/truth?as_of={D2}"))
+    truth2 = stack.sim(f"/_sim/truth?as_of={D2}")
     at_d2 = verdicts_by_state(truth2)
     new = set(at_d2["published"]) - set(at_d1["published"])
     assert set(at_d1["published"]) <= set(at_d2["published"])
@@ -207,7 +187,7 @@ def test_live_fetcher_picks_up_acts_published_after_the_verdict(live: Stack) -> 
 
     before = passes(stack)
     moved_at = datetime.now(UTC) - timedelta(seconds=1)
-    assert set_clock(stack, D2)["as_of"] == D2
+    assert stack.sim("/_sim/clock", {"as_of": D2}, timeout=10)["as_of"] == D2
     wait_passes(stack, courts, before, 2, timeout=180)
     wait_drained(stack, timeout=180)
     final = check_store(stack, truth2)

@@ -4,10 +4,6 @@ keeps counting (it was received)."""
 
 from __future__ import annotations
 
-import json
-import urllib.request
-from typing import Any
-
 import pytest
 
 from launcher.stack import Stack
@@ -17,15 +13,6 @@ pytestmark = pytest.mark.integration
 
 D1, D2 = "2024-06-30", "2024-12-27"
 FETCH = {"DW_MAX_CONCURRENCY": "32"}
-
-
-def _sim(stack: Stack, path: str, body: dict[str, Any] | None = None) -> Any:
-    req = urllib.request.Request(
-        f"http://127.0.0.1:{stack.simulator_port}{path}",
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"}, method="GET" if body is None else "POST")
-    with urllib.request.urlopen(req, timeout=60) as resp:
-        return json.loads(resp.read())
 
 
 def test_cases_taken_off_the_site_disappear_once_and_still_count(stack: Stack) -> None:
@@ -38,11 +25,11 @@ def test_cases_taken_off_the_site_disappear_once_and_still_count(stack: Stack) -
     assert before == {(c["court"], c["case_number"]) for c in stack.truth()["cases"]}
     assert stack.sql("SELECT count() FROM disappeared_cases") == [[0]]
 
-    _sim(stack, "/_sim/clock", {"as_of": D2, "live": False})
+    stack.sim("/_sim/clock", {"as_of": D2, "live": False})
     # Every finished window is due again at once (a resweep age of ~0.1 s).
     crawl(stack, D2, {**FETCH, "DW_RESWEEP_DAYS": "0.000001"})
 
-    truth = _sim(stack, f"/_sim/truth?as_of={D2}")
+    truth = stack.sim(f"/_sim/truth?as_of={D2}")
     gone = {(r["court"], r["case_number"]) for r in truth["removed"]
             if r["published_at"] <= D1 < r["removed_at"]}
     assert len(gone) >= 3  # the corpus does take some cases down between the two dates

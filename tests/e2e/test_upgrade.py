@@ -11,10 +11,8 @@ counted twice), and the store's schema is this checkout's."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import tarfile
-import urllib.request
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
@@ -60,38 +58,29 @@ def one_pass(stack: Stack, end: str, code: Path, extra: dict[str, str] | None = 
     wait_until(lambda: drained(stack), timeout=600, interval=1.0, what="pipeline drained")
 
 
-def sim(stack: Stack, path: str, body: dict[str, Any] | None = None) -> Any:
-    url = f"http://127.0.0.1:{stack.simulator_port}{path}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data,
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=120) as resp:
-        return json.loads(resp.read())
-
-
 @pytest.fixture(scope="module")
 def upgraded(stack: Stack, tmp_path_factory: pytest.TempPathFactory,
              ) -> Iterator[tuple[Stack, dict[str, Any], dict[str, Any]]]:
     old = earlier_release(tmp_path_factory.mktemp("earlier-release"))
     stack.start_simulator(seed=11, as_of=BEFORE, scale=0.03, courts_limit=5)
-    sim(stack, "/_sim/clock", {"as_of": BEFORE, "live": False})
+    stack.sim("/_sim/clock", {"as_of": BEFORE, "live": False})
     # The earlier release, as it ran until today.
     stack.start_service("parser", code=old)
     stack.start_service("aggregator", code=old)
     one_pass(stack, BEFORE, old)
     before: dict[str, Any] = {
         "store": stack.sql("SELECT count() FROM cases FINAL")[0][0],
-        "truth": len(sim(stack, f"/_sim/truth?as_of={BEFORE}")["cases"]),
+        "truth": len(stack.sim(f"/_sim/truth?as_of={BEFORE}")["cases"]),
         "schema": stack.sql("SELECT max(version) FROM schema_migrations FINAL")[0][0]}
     # Stop (gracefully, as `docketwatch down` does), replace the code, start again; the
     # courts publish more meanwhile.
     stack.stop("aggregator")
     stack.stop("parser")
-    sim(stack, "/_sim/clock", {"as_of": AFTER, "live": False})
+    stack.sim("/_sim/clock", {"as_of": AFTER, "live": False})
     stack.start_service("parser")
     stack.start_service("aggregator")
     one_pass(stack, AFTER, REPO_ROOT, RESWEEP)
-    yield stack, before, sim(stack, f"/_sim/truth?as_of={AFTER}")
+    yield stack, before, stack.sim(f"/_sim/truth?as_of={AFTER}")
 
 
 def test_the_earlier_release_counted_its_share(

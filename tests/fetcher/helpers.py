@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import json
 import re
 import sqlite3
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -96,10 +94,8 @@ def truth_cases(stack: Stack) -> dict[str, set[str]]:
 
 
 def access_log(stack: Stack, court: str) -> list[dict[str, Any]]:
-    url = f"http://127.0.0.1:{stack.simulator_port}/_sim/access_log?court={court}"
-    with urllib.request.urlopen(url, timeout=10) as resp:
-        data: list[dict[str, Any]] = json.loads(resp.read())
-        return data
+    data: list[dict[str, Any]] = stack.sim(f"/_sim/access_log?court={court}", timeout=10)
+    return data
 
 
 _LINE = re.compile(r"fetcher pass: (\d+) pages fetched, (\d+) published, (\d+) windows, "

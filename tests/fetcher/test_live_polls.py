@@ -6,13 +6,10 @@ and live mode's day (DW_LIVE_ACTIVITY_S) and interval with it."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
-import urllib.request
 from collections import Counter
 from datetime import datetime
-from typing import Any
 
 import pytest
 
@@ -29,15 +26,6 @@ SECONDS_PER_DAY = 4.0
 # full passes (which the budget stretches: they may take a quarter of it).
 LIVE_INTERVAL_S = 2 * SECONDS_PER_DAY
 _POLL = re.compile(r"^(\S+ \S+) .* (\S+) (live pass|hot poll): (\d+) pages", re.M)
-
-
-def sim_json(stack: Stack, path: str, body: dict[str, Any] | None = None) -> Any:
-    req = urllib.request.Request(
-        f"http://127.0.0.1:{stack.simulator_port}{path}",
-        data=None if body is None else json.dumps(body).encode(),
-        method="GET" if body is None else "POST", headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=60) as resp:
-        return json.loads(resp.read())
 
 
 def poll_lines(stack: Stack) -> list[tuple[float, str, str, int]]:
@@ -69,16 +57,16 @@ def test_new_cases_reach_the_raw_topic_through_hot_polls_within_the_budget(
                timeout=180, interval=0.5, what="the first pass of every court")
     first_done = time.time()
     # -- the clock runs from D1 to D2, then stands there
-    assert sim_json(stack, "/_sim/clock", {"as_of": D1, "seconds_per_day": SECONDS_PER_DAY})[
+    assert stack.sim("/_sim/clock", {"as_of": D1, "seconds_per_day": SECONDS_PER_DAY})[
         "live"] is True
-    wait_until(lambda: sim_json(stack, "/_sim/clock")["as_of"] >= D2, timeout=120,
+    wait_until(lambda: stack.sim("/_sim/clock")["as_of"] >= D2, timeout=120,
                interval=0.2, what="the sites' clock at D2")
-    sim_json(stack, "/_sim/clock", {"as_of": D2, "live": False})
+    stack.sim("/_sim/clock", {"as_of": D2, "live": False})
     held = time.time()
 
     def cases(as_of: str) -> set[tuple[str, str]]:
         return {(c["court"], c["case_number"])
-                for c in sim_json(stack, f"/_sim/truth?as_of={as_of}")["cases"]
+                for c in stack.sim(f"/_sim/truth?as_of={as_of}")["cases"]
                 if c["receipt_date"] >= START}
 
     want = cases(D2)

@@ -26,9 +26,9 @@ from .errors import (
 )
 from .models import ParsedPage, ResultList
 from .pages.appeal_card import parse_appeal_card
-from .pages.standard_card import judicial_uid, parse_card, read_card
+from .pages.standard_card import judicial_uid, read_card
 from .pages.standard_list import parse_result_list
-from .pages.vnkod_card import parse_vnkod_card, read_vnkod_card
+from .pages.vnkod_card import read_vnkod_card
 from .pages.vnkod_list import parse_vnkod_result_list
 
 # Bump on every change that can alter parser output: it is stamped on events and dead
@@ -159,10 +159,10 @@ __all__ = [
     "kind_of",
     "parse_appeal_card",
     "parse_articles",
-    "parse_card",
     "parse_page",
     "parse_persons_cell",
     "parse_result_list",
-    "parse_vnkod_card",
     "parse_vnkod_result_list",
+    "read_card",
+    "read_vnkod_card",
 ]

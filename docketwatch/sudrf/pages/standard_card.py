@@ -238,17 +238,6 @@ def _field_date(fields: dict[str, LexborNode], key: str) -> date | None:
     return None if node is None else parse_date(node.text(deep=True), key)
 
 
-def parse_card(
-    html: str,
-    court_code: str,
-    keep_names: bool = False,
-    case_uid: str | None = None,
-    case_id: str | None = None,
-) -> CaseSnapshot:
-    """The card's :class:`CaseSnapshot` (see :func:`read_card`)."""
-    return read_card(html, court_code, keep_names, case_uid, case_id)[0]
-
-
 def read_card(
     html: str,
     court_code: str,

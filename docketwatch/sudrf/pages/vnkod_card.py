@@ -99,17 +99,6 @@ def _defendants(table: LexborNode, keep_names: bool) -> tuple[Defendant, ...]:
     return tuple(out)
 
 
-def parse_vnkod_card(
-    html: str,
-    court_code: str,
-    keep_names: bool = False,
-    case_uid: str | None = None,
-    case_id: str | None = None,
-) -> CaseSnapshot:
-    """The card's :class:`CaseSnapshot` (see :func:`read_vnkod_card`)."""
-    return read_vnkod_card(html, court_code, keep_names, case_uid, case_id)[0]
-
-
 def read_vnkod_card(
     html: str,
     court_code: str,

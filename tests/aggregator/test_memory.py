@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from clickhouse_connect.driver.client import Client
 
-from services.aggregator import metrics
-from services.aggregator.memory import AllocatorTrim, rss_bytes
+from services.aggregator import memory, metrics
+from services.aggregator.memory import REGROWTH, AllocatorTrim, rss_bytes
 from services.aggregator.settings import AggregatorSettings
 
 
@@ -27,6 +28,24 @@ def test_purges_over_the_target_only(store: Client) -> None:
     assert purges() == before
     AllocatorTrim(1).after_write(store)         # over: the real engine purges
     assert purges() == before + 1
+
+
+def test_over_the_target_a_purge_waits_for_the_rss_to_grow_again(
+        store: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Live mode: the RSS stays a little over the target; purging after every insert only
+    made the next one fault its pages in again."""
+    mb = 1 << 20
+    readings = iter([500 * mb, 450 * mb,              # purge: 500 -> 450
+                     460 * mb, 450 * mb + REGROWTH,   # not yet 64 MB over 450
+                     430 * mb,                        # lower: the new reference
+                     430 * mb + REGROWTH + mb, 420 * mb])  # purge
+    monkeypatch.setattr(memory, "rss_bytes", lambda: next(readings))
+    trim, before = AllocatorTrim(400 * mb), purges()
+    done = []
+    for _ in range(5):
+        trim.after_write(store)
+        done.append(purges() - before)
+    assert done == [1, 1, 1, 1, 2]
 
 
 def test_an_engine_that_cannot_purge_is_not_asked_again() -> None:

@@ -80,3 +80,36 @@ def test_bytes_in_flight_stay_bounded_and_every_topic_is_committed(stack: Stack)
     assert 0 < peak[0] <= limit + 1024 * 1024 + RECORD
     for topic in topics:
         assert asyncio.run(consumer_lag(stack.bootstrap, "bc-group", topic)) == 0
+
+
+def test_records_that_trickle_in_are_gathered_into_one_batch(stack: Stack) -> None:
+    """One record every 0.1 s: each fetch would hold one; a batch is what came within
+    ``within_s`` (an insert's fixed cost in the store made trickles take the cores)."""
+    batches: list[int] = []
+
+    async def work(records: Records) -> None:
+        batches.append(len(records))
+
+    async def main() -> None:
+        await _create(stack.bootstrap, ["bc-trickle"])
+        # within_s well over the ~1 s the records take to arrive, however busy the machine
+        consumer = BatchConsumer(
+            bootstrap=stack.bootstrap, group="bc-trickle-group", topics=["bc-trickle"],
+            work=work, size=500, within_s=8.0, session_timeout_s=10)
+        await consumer.start()
+        producer = make_producer(stack.bootstrap, client_id="test-trickle")
+        await producer.start()
+        try:
+            for i in range(11):  # the first is fetched alone, to learn the records' size
+                await (await producer.send("bc-trickle", key=b"k", value=bytes([i]) * 100))
+                await asyncio.sleep(0.1)
+            deadline = asyncio.get_running_loop().time() + 90
+            while consumer.handled < 11:
+                assert asyncio.get_running_loop().time() < deadline, batches
+                await asyncio.sleep(0.05)
+        finally:
+            await producer.stop()
+            await consumer.stop()
+
+    asyncio.run(main())
+    assert batches == [1, 10]

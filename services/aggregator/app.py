@@ -202,6 +202,7 @@ class Aggregator:
         values = [r.value or b"" for r in records]
         token = dedup_token(records)
         t0 = time.perf_counter()
+
         def insert(c: Client) -> WriteResult:
             written = sink.write(c, values, token)
             self.trim.after_write(c)

@@ -60,7 +60,8 @@ class AllocatorTrim:
         before = rss_bytes()
         if before is None:
             return
-        self._low = min(self._low, before) if self._low else 0
+        if self._low:
+            self._low = min(self._low, before)
         if before <= max(self.target_bytes, self._low + REGROWTH):
             return
         if not self._purging.acquire(blocking=False):

@@ -145,9 +145,10 @@ class Aggregator:
         self.app.producer_only = True
         self._dead_topic = raw_topic(self.app, TOPIC_DEAD_LETTERS)
         # DW_INSERT_WORKERS writers and DW_CLICKHOUSE_HTTP_MAX_QUERIES readers (db.py).
-        self.db = Connections(settings.dsn(), settings.insert_workers,
-                              readers=settings.clickhouse_http_max_queries)
         self.trim = AllocatorTrim(settings.rss_target())
+        self.db = Connections(settings.dsn(), settings.insert_workers,
+                              readers=settings.clickhouse_http_max_queries,
+                              after_write=self.trim.after_write)
         self.queries = (QueryInterface(self.db, settings, settings.read_limits())
                         if settings.embedded() else None)
         self.events = self._consumer(settings.aggregator_group, EVENT_SINKS,
@@ -203,13 +204,8 @@ class Aggregator:
         token = dedup_token(records)
         t0 = time.perf_counter()
 
-        def insert(c: Client) -> WriteResult:
-            written = sink.write(c, values, token)
-            self.trim.after_write(c)
-            return written
-
         result = await until_done(
-            lambda: self.db.write(insert),
+            lambda: self.db.write(lambda c: sink.write(c, values, token)),
             retry_on=Exception, what=f"insert into the store ({sink.topic})")
         self.progress.inserted(sink, result, time.perf_counter() - t0)
         for bad in result.rejected:

@@ -6,13 +6,19 @@ thread. Separate connections to one chDB engine run their queries in parallel (c
 documented contract), which is what lets two inserts use both cores, and lets a read of the
 ClickHouse HTTP interface go past an insert in progress. The first connection to open
 migrates the store; the others wait for it.
+
+A writer may have an ``after_write`` callable (the allocator purge, memory.py): it runs on
+the writer's own thread after each write, once the write's caller has its answer, so it
+neither delays an acknowledgement nor counts in the insert's latency; the connection's next
+write queues behind it on that thread.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from clickhouse_connect.driver.client import Client
@@ -20,16 +26,27 @@ from clickhouse_connect.driver.client import Client
 from docketwatch.store import connect, migrate
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+def _log_failure(done: Future[None]) -> None:
+    if (exc := done.exception()) is not None:
+        log.warning("after-write step failed: %r", exc)
 
 
 class _Connection:
-    def __init__(self, dsn: str, name: str) -> None:
+    def __init__(self, dsn: str, name: str,
+                 after: Callable[[Client], None] | None = None) -> None:
         self.dsn = dsn
         self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self.client: Client | None = None
+        self.after = after
 
     async def run(self, fn: Callable[[Client], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.thread, self._call, fn)
+        result = await asyncio.get_running_loop().run_in_executor(self.thread, self._call, fn)
+        if self.after is not None:
+            self.thread.submit(self._call, self.after).add_done_callback(_log_failure)
+        return result
 
     def _call(self, fn: Callable[[Client], T]) -> T:
         if self.client is None:
@@ -60,11 +77,12 @@ class Connections:
     """``read`` for queries (at most ``readers`` at once), ``write`` for inserts (at most
     ``writers`` at once); readers and writers never wait for each other's connections."""
 
-    def __init__(self, dsn: str, writers: int, readers: int = 1) -> None:
+    def __init__(self, dsn: str, writers: int, readers: int = 1,
+                 after_write: Callable[[Client], None] | None = None) -> None:
         self.reader = _Connection(dsn, "clickhouse-read-0")
         self.readers = _Pool([self.reader] + [_Connection(dsn, f"clickhouse-read-{i}")
                                               for i in range(1, max(1, readers))])
-        self.writers = _Pool([_Connection(dsn, f"clickhouse-write-{i}")
+        self.writers = _Pool([_Connection(dsn, f"clickhouse-write-{i}", after_write)
                               for i in range(writers)])
         self._open: asyncio.Future[list[int]] | None = None
 

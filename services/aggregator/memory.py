@@ -6,8 +6,9 @@ only after a decay of seconds. While a backlog is ingested, every insert frees i
 and the next one allocates new ones before the old pages decay, so the process's RSS climbs
 to several times what the engine holds at any moment (docs/performance.md, "bounded
 memory"). Purging after an insert, only when the RSS is over the target, returns them off
-the consumer's path (the insert's own thread, already off the event loop) and costs nothing
-while the process is under it.
+the consumer's path (on the writer's thread once the insert has been answered, db.py, so
+neither the acknowledgement nor the insert's latency waits for it) and costs nothing while
+the process is under it.
 
 A purge also returns the pages the next insert will fault in again: in live mode (an insert
 of a few events every few seconds, the RSS a little over the target for good) a purge after

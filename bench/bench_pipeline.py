@@ -225,12 +225,9 @@ class RssSampler(threading.Thread):
         if stack is None:
             return {}
         pids = {name: p.pid for name, p in list(stack.procs.items()) if p.poll() is None}
-        pid_file = stack.workdir / "kafka" / "broker.pid"
-        if stack.broker_started and pid_file.exists():
-            try:
-                pids["broker (JVM)"] = int(pid_file.read_text().strip())
-            except ValueError:
-                pass
+        broker = stack.broker_pid() if stack.broker_started else None
+        if broker is not None:
+            pids["broker (JVM)"] = broker
         return pids
 
     def run(self) -> None:

@@ -16,7 +16,10 @@ reads only its own run's events. Per run:
   paces, and its tail: the seconds from the parser's lag 0 to its own;
 - the store compared with the simulator's truth (launcher.verify: every case, every view);
 - each process's peak RSS (VmRSS of the process itself, sampled every 0.5 s), and in
-  brackets its peak RssAnon (without mapped files such as chDB's library code).
+  brackets its peak RssAnon (without mapped files such as chDB's library code);
+- the CPU seconds each used from spawn to drained (the parser service, its parse
+  process, the aggregator, the broker) against the 2 cores × wall the machine had: where
+  the replay's time goes, and how far it is from being CPU-bound.
 
 Baseline in the same run: the parser alone on the same raw topic (another new group, no
 aggregator beside it on the 2 cores): the bound the replay's parser stage works against.
@@ -42,9 +45,11 @@ sys.path.insert(0, str(ROOT))
 from aiokafka.admin import AIOKafkaAdminClient  # noqa: E402
 
 from bench.bench_pipeline import RssSampler, alive  # noqa: E402
+from bench.procfs import cpu_seconds  # noqa: E402
 from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES  # noqa: E402
 from docketwatch.kafka import ensure_topics  # noqa: E402
 from launcher.stack import Stack, wait_until  # noqa: E402
+from launcher.supervise import descendants  # noqa: E402
 from launcher.trials import KafkaProbe, Offsets, new_stack  # noqa: E402
 from launcher.verify import verify  # noqa: E402
 
@@ -63,6 +68,21 @@ class Replay:
     note: str = ""
     peak_mb: dict[str, float] = field(default_factory=dict)
     peak_anon_mb: dict[str, float] = field(default_factory=dict)
+    cpu_s: dict[str, float] = field(default_factory=dict)  # spawn → drained, by process
+
+
+CPU_PARTS = ("parser", "parse process", "aggregator", "broker")
+
+
+def _cpu(stack: Stack, broker: int) -> dict[str, float]:
+    """CPU seconds so far of the parser service, its parse processes, the aggregator and
+    the broker."""
+    parser, aggregator = stack.procs["parser"].pid, stack.procs["aggregator"].pid
+    return {"parser": cpu_seconds(parser),
+            "parse process": sum(cpu_seconds(c) for c in descendants(parser)),
+            "aggregator": cpu_seconds(aggregator) + sum(
+                cpu_seconds(c) for c in descendants(aggregator)),
+            "broker": cpu_seconds(broker)}
 
 
 def fill_raw_topic(stack: Stack, scale: float, end: str, seed: int) -> tuple[int, float, int]:
@@ -117,6 +137,8 @@ def replay(stack: Stack, sampler: RssSampler, label: str, run: int, pages: int,
     probe = KafkaProbe(stack.bootstrap, ((parser_group, TOPIC_RAW_PAGES),
                                          (agg_group, TOPIC_CASE_EVENTS)))
     sampler.phase = f"{label} {run}"
+    broker = stack.broker_pid() or 0
+    broker_cpu = cpu_seconds(broker)
     t0 = time.monotonic()
     stack.start_service("parser", env)
     stack.start_service("aggregator", env)
@@ -146,6 +168,8 @@ def replay(stack: Stack, sampler: RssSampler, label: str, run: int, pages: int,
         for name in ("parser", "aggregator"):
             alive(stack, name)  # raises with the log's tail
     out = Replay(label, wall_s=marks["agg_done"] - t0, events=last.ends[TOPIC_CASE_EVENTS])
+    out.cpu_s = _cpu(stack, broker)
+    out.cpu_s["broker"] -= broker_cpu
     out.parser_rate = pages / (marks["parser_done"] - marks["parser_first"])
     out.aggregator_rate = out.events / (marks["agg_done"] - marks["agg_first"])
     out.tail_s = marks["agg_done"] - marks["parser_done"]
@@ -246,6 +270,19 @@ def main() -> int:
               f"{statistics.median(r.aggregator_rate for r in rows):,.0f} "
               f"({statistics.median(r.tail_s for r in rows):.1f}) | "
               f"{rows[0].events:,} | {all(r.exact for r in rows)} | {peak} |")
+    print("\nCPU seconds, spawn → drained (median of runs), against the 2 cores × wall "
+          "the machine had:\n")
+    print(f"| code | {' | '.join(CPU_PARTS)} | all | of cores × wall |")
+    print(f"|---|{'---:|' * (len(CPU_PARTS) + 2)}")
+    for label in ("this", "compared"):
+        rows = [r for r in replays if r.label == label]
+        if not rows:
+            continue
+        name = "this checkout" if label == "this" else str(args.compare)
+        parts = [statistics.median(r.cpu_s[n] for r in rows) for n in CPU_PARTS]
+        cores = (os.cpu_count() or 1) * statistics.median(r.wall_s for r in rows)
+        print(f"| {name} | {' | '.join(f'{c:.0f}' for c in parts)} | {sum(parts):.0f} | "
+              f"{100 * sum(parts) / cores:.0f} % |")
     print(f"\nBaseline, same run: the parser alone on the same raw topic, "
           f"{statistics.median(alone):,.0f} pages/s (runs "
           f"{', '.join(f'{a:.0f}' for a in alone)}).")

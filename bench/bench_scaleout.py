@@ -68,7 +68,7 @@ def measure(stack, workers: int, group: str, pages: int,  # type: ignore[no-unty
     if tree is not None:
         # no cwd on sys.path, the other checkout first: its services and docketwatch win
         env.update(PYTHONSAFEPATH="1", PYTHONPATH=str(tree.resolve()))
-    broker = int((stack.workdir / "kafka" / "broker.pid").read_text().strip())
+    broker = stack.broker_pid() or 0
     t_start = time.monotonic()
     names = [f"{group}-w{i}" for i in range(workers)]
     for name in names:

@@ -156,10 +156,24 @@ class Stack:
             subprocess.run([str(BROKER_SCRIPT), "stop"], check=False, env=self._broker_env())
             self.broker_started = False
 
+    @property
+    def broker_pid_file(self) -> Path:
+        """Where deploy/kafka/broker.sh keeps the JVM's pid."""
+        return self.workdir / "kafka" / "broker.pid"
+
+    def broker_pid(self) -> int | None:
+        """The broker JVM's pid (None: not started, or gone)."""
+        try:
+            return int(self.broker_pid_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+
     def kill_broker(self) -> None:
         """kill -9, for crash tests."""
-        pid = (self.workdir / "kafka" / "broker.pid").read_text().strip()
-        os.kill(int(pid), 9)
+        pid = self.broker_pid()
+        if pid is None:
+            raise RuntimeError("no broker to kill")
+        os.kill(pid, 9)
 
     # ------------------------------------------------------------------ processes
 

@@ -120,11 +120,11 @@ def kill9_broker(stack: Stack) -> None:
     then reports it running and ``start`` returns without starting anything. Removing
     the pid file of the dead JVM works around that (reported as a broker.sh bug).
     """
-    pidfile = stack.workdir / "kafka" / "broker.pid"
-    pid = int(pidfile.read_text().strip())
+    pid = stack.broker_pid()
     stack.kill_broker()
-    wait_until(lambda: _gone(pid), timeout=30, interval=0.05, what="broker JVM gone")
-    pidfile.unlink(missing_ok=True)
+    wait_until(lambda: pid is None or _gone(pid), timeout=30, interval=0.05,
+               what="broker JVM gone")
+    stack.broker_pid_file.unlink(missing_ok=True)
 
 
 def wait_fetcher_done(stack: Stack, timeout: float = 600) -> None:
@@ -144,6 +144,26 @@ class Offsets:
 
     def lag(self, group: str, topic: str) -> int:
         return self.ends.get(topic, 0) - self.committed.get((group, topic), 0)
+
+
+def stable_members(bootstrap: str, group: str) -> int:
+    """How many members ``group`` has once its rebalance is over (0 while it rebalances,
+    or when it is empty)."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    async def go() -> int:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+        await admin.start()
+        try:
+            (response,) = await admin.describe_consumer_groups([group])
+            # DescribeGroups v0+: (error_code, group_id, state, protocol_type, protocol,
+            # members, ...)
+            (error, _, state, _, _, members, *_) = response.groups[0]
+            return len(members) if error == 0 and state == "Stable" else 0
+        finally:
+            await admin.close()
+
+    return asyncio.run(go())
 
 
 class KafkaProbe:

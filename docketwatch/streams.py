@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import faust
 from aiokafka.errors import KafkaError
@@ -27,6 +27,9 @@ from docketwatch.contract import RECORD_LIMIT_BYTES
 from docketwatch.kafka import group_position
 from docketwatch.ops import OpsServer
 from docketwatch.settings import CommonSettings
+
+if TYPE_CHECKING:
+    from faust.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +106,7 @@ def stream_health(app: faust.App, stall: Stall | None = None) -> dict[str, Any]:
     return {"phase": phase, **({"stall": stall.state(time.monotonic())} if stall else {})}
 
 
-def make_worker(app: faust.App, settings: CommonSettings, *services: Service) -> Any:
+def make_worker(app: faust.App, settings: CommonSettings, *services: Service) -> Worker:
     """faust's Worker for ``app``, without its terminal spinner.
 
     At WARNING and above, faust turns the root logger to DEBUG so that every library

@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 from aiokafka.admin import AIOKafkaAdminClient  # noqa: E402
 
 from bench.bench_pipeline import RssSampler, alive  # noqa: E402
-from bench.procfs import cpu_seconds  # noqa: E402
+from bench.procfs import cpu_seconds, tree_cpu_seconds  # noqa: E402
 from docketwatch.contract import TOPIC_CASE_EVENTS, TOPIC_RAW_PAGES  # noqa: E402
 from docketwatch.kafka import ensure_topics  # noqa: E402
 from launcher.stack import Stack, wait_until  # noqa: E402
@@ -85,8 +85,7 @@ def _cpu(stack: Stack, broker: int) -> dict[str, float]:
     parser, aggregator = stack.procs["parser"].pid, stack.procs["aggregator"].pid
     return {"parser": cpu_seconds(parser),
             "parse process": sum(cpu_seconds(c) for c in descendants(parser)),
-            "aggregator": cpu_seconds(aggregator) + sum(
-                cpu_seconds(c) for c in descendants(aggregator)),
+            "aggregator": tree_cpu_seconds(aggregator),
             "broker": cpu_seconds(broker)}
 
 
@@ -264,10 +263,8 @@ def main() -> int:
             for setup in setups:
                 r = replay(stack, sampler, setup, run, pages)
                 replays.append(r)
-                print(f"{setup.name} run {run}: {r.wall_s:.0f} s, parser {r.parser_rate:.0f} "
-                      f"pages/s, aggregator {r.aggregator_rate:,.0f} events/s (tail "
-                      f"{r.tail_s:.1f} s), exact "
-                      f"{r.exact} {r.note}", file=sys.stderr, flush=True)
+                print(f"{setup.name} run {run}: exact {r.exact} {r.note}", file=sys.stderr,
+                      flush=True)
             if args.alone:
                 alone.append(parser_alone(stack, sampler, run, pages))
                 print(f"parser alone run {run}: {alone[-1]:.0f} pages/s", file=sys.stderr,
@@ -285,12 +282,11 @@ def main() -> int:
     print("|---|---:|---:|---:|---:|---|---|")
     for setup in setups:
         rows = [r for r in replays if r.label == setup.label]
-        name = setup.name
         walls = ", ".join(f"{r.wall_s:.0f}" for r in rows)
         peak = " / ".join(f"{max(r.peak_mb.get(n, 0) for r in rows):,.0f} "
                           f"({max(r.peak_anon_mb.get(n, 0) for r in rows):,.0f})"
                           for n in ("parser", "aggregator", "broker (JVM)"))
-        print(f"| {name} | **{statistics.median(r.wall_s for r in rows):.0f}** ({walls}) | "
+        print(f"| {setup.name} | **{statistics.median(r.wall_s for r in rows):.0f}** ({walls}) | "
               f"{statistics.median(r.parser_rate for r in rows):,.0f} | "
               f"{statistics.median(r.aggregator_rate for r in rows):,.0f} "
               f"({statistics.median(r.tail_s for r in rows):.1f}) | "
@@ -301,10 +297,9 @@ def main() -> int:
     print(f"|---|{'---:|' * (len(CPU_PARTS) + 2)}")
     for setup in setups:
         rows = [r for r in replays if r.label == setup.label]
-        name = setup.name
         parts = [statistics.median(r.cpu_s[n] for r in rows) for n in CPU_PARTS]
         cores = (os.cpu_count() or 1) * statistics.median(r.wall_s for r in rows)
-        print(f"| {name} | {' | '.join(f'{c:.0f}' for c in parts)} | {sum(parts):.0f} | "
+        print(f"| {setup.name} | {' | '.join(f'{c:.0f}' for c in parts)} | {sum(parts):.0f} | "
               f"{100 * sum(parts) / cores:.0f} % |")
     if alone:
         print(f"\nBaseline, same run: the parser alone on the same raw topic, "

@@ -168,12 +168,13 @@ class Stack:
         except (FileNotFoundError, ValueError):
             return None
 
-    def kill_broker(self) -> None:
-        """kill -9, for crash tests."""
+    def kill_broker(self) -> int:
+        """kill -9, for crash tests; the pid killed."""
         pid = self.broker_pid()
         if pid is None:
             raise RuntimeError("no broker to kill")
         os.kill(pid, 9)
+        return pid
 
     # ------------------------------------------------------------------ processes
 

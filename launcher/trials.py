@@ -120,10 +120,8 @@ def kill9_broker(stack: Stack) -> None:
     then reports it running and ``start`` returns without starting anything. Removing
     the pid file of the dead JVM works around that (reported as a broker.sh bug).
     """
-    pid = stack.broker_pid()
-    stack.kill_broker()
-    wait_until(lambda: pid is None or _gone(pid), timeout=30, interval=0.05,
-               what="broker JVM gone")
+    pid = stack.kill_broker()
+    wait_until(lambda: _gone(pid), timeout=30, interval=0.05, what="broker JVM gone")
     stack.broker_pid_file.unlink(missing_ok=True)
 
 
